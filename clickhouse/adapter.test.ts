@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { StoreError } from "./client";
+import { openServer } from "./server-client";
+import { freshTenant, testDb } from "./testing";
+import type { Db } from "./client";
+
+// Recent days: rows past a table's TTL are dropped on insert.
+const today = new Date().toISOString().slice(0, 10);
+
+/** The same suite runs on every adapter: the embedded engine always, a server when CLICKHOUSE_URL is set. */
+function adapterSuite(name: string, open: () => Promise<Db>) {
+  describe(`${name} adapter`, () => {
+    it("reports a ClickHouse version of at least 25", async () => {
+      const db = await open();
+      const [row] = await db.query("SELECT version() AS v", {}, z.object({ v: z.string() }));
+      expect(Number(row?.v.split(".")[0])).toBeGreaterThanOrEqual(25);
+    });
+
+    it("binds typed placeholders instead of interpolating values", async () => {
+      const db = await open();
+      const tricky = "x' OR 1=1 --";
+      const rows = await db.query(
+        "SELECT {s:String} AS s, {n:UInt32} + 1 AS n, {d:DateTime64(3)} AS d, {a:Array(String)} AS a",
+        { s: tricky, n: 41, d: new Date(Date.UTC(2025, 0, 31, 23, 59, 59, 123)), a: ["p", "q"] },
+        z.object({ s: z.string(), n: z.coerce.number(), d: z.string(), a: z.array(z.string()) }),
+      );
+      expect(rows).toEqual([{ s: tricky, n: 42, d: "2025-01-31 23:59:59.123", a: ["p", "q"] }]);
+    });
+
+    it("inserts rows and reads them back parsed, 64-bit integers included", async () => {
+      const db = await open();
+      const tenant = freshTenant();
+      await db.insert("ingest_stats", [
+        { tenant_id: tenant, day: today, channel: "otlp-traces", accepted: 5, rejected: 0 },
+        { tenant_id: tenant, day: today, channel: "otlp-traces", reason: "no workflow.name", accepted: 0, rejected: 2 },
+      ]);
+      const rows = await db.query(
+        "SELECT sum(accepted) AS a, sum(rejected) AS r FROM ingest_stats WHERE tenant_id = {t:String}",
+        { t: tenant },
+        z.object({ a: z.coerce.number(), r: z.coerce.number() }),
+      );
+      expect(rows).toEqual([{ a: 5, r: 2 }]);
+    });
+
+    it("drops a retried insert carrying the same deduplication token", async () => {
+      const db = await open();
+      const tenant = freshTenant();
+      const row = { tenant_id: tenant, day: today, channel: "otlp-traces", accepted: 7, rejected: 0 };
+      await db.insert("ingest_stats", [row], { dedupToken: `${tenant}-req-1` });
+      await db.insert("ingest_stats", [row], { dedupToken: `${tenant}-req-1` });
+      await db.insert("ingest_stats", [row], { dedupToken: `${tenant}-req-2` });
+      const [r] = await db.query(
+        "SELECT sum(accepted) AS a FROM ingest_stats WHERE tenant_id = {t:String}",
+        { t: tenant },
+        z.object({ a: z.coerce.number() }),
+      );
+      expect(r?.a).toBe(14);
+    });
+
+    it("rejects rows that do not match the row schema with a StoreError", async () => {
+      const db = await open();
+      await expect(db.query("SELECT 'abc' AS n", {}, z.object({ n: z.number() }))).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it("turns SQL errors into StoreErrors and stays usable", async () => {
+      const db = await open();
+      await expect(db.command("SELEC 1")).rejects.toBeInstanceOf(StoreError);
+      await expect(db.query("SELECT * FROM no_such_table", {}, z.object({}))).rejects.toThrow(/no_such_table/);
+      const [ok] = await db.query("SELECT 1 AS one", {}, z.object({ one: z.coerce.number() }));
+      expect(ok?.one).toBe(1);
+    });
+
+    it("refuses a table name that is not an identifier", async () => {
+      const db = await open();
+      await expect(db.insert("runs; DROP TABLE runs", [{ a: 1 }])).rejects.toThrow(/Invalid table name/);
+    });
+  });
+}
+
+adapterSuite("embedded", testDb);
+
+const url = process.env.CLICKHOUSE_URL;
+if (url) {
+  adapterSuite("server", async () => {
+    await testDb(); // migrates the server's database
+    return openServer({
+      url,
+      username: process.env.CLICKHOUSE_USER,
+      password: process.env.CLICKHOUSE_PASSWORD,
+      database: process.env.CLICKHOUSE_DATABASE,
+    });
+  });
+} else {
+  console.log("[adapter.test] CLICKHOUSE_URL is not set: the server adapter suite is skipped (set it to run against a ClickHouse server).");
+  describe.skip("server adapter (CLICKHOUSE_URL not set)", () => {
+    it("runs against a ClickHouse server", () => undefined);
+  });
+}

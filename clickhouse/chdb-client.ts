@@ -1,0 +1,117 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import {
+  type Db,
+  type InsertOptions,
+  type Params,
+  StoreError,
+  assertIdentifier,
+  normalizeParams,
+  parseRows,
+  prepareRow,
+  toJsonEachRow,
+} from "./client";
+
+type ChdbModule = typeof import("chdb");
+type Session = InstanceType<ChdbModule["Session"]>;
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  /** Extra `clickhouse local` arguments, e.g. `--backups.allowed_path=...`. */
+  extraArgs?: readonly string[];
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The embedded adapter: the real ClickHouse engine in-process through chDB.
+ * The engine allows one data directory per process, so `openEmbedded` is called once (see store.ts).
+ */
+export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const chdb: ChdbModule = await import("chdb");
+  let session: Session;
+  try {
+    session = new chdb.Session(dataDir, {
+      connectionArgs: [
+        "--session_timezone=UTC",
+        // chDB keeps no query log by default; make sure it stays that way (DESIGN.md §5: bounded system logs).
+        "--log_queries=0",
+        ...(options.extraArgs ?? []),
+      ],
+    });
+    // The directory lock is taken lazily by some builds: touch the engine now so a clash surfaces here.
+    await session.queryAsync("SELECT 1");
+  } catch (err) {
+    const msg = describe(err);
+    if (/lock|another server|Failed to create connection/i.test(msg)) {
+      throw new StoreError(
+        `The data directory ${dataDir} is already in use by another process (a running Plumbline server?). ` +
+          `Stop it, or set PLUMBLINE_DATA_DIR to another directory.`,
+        "DATA_DIR_LOCKED",
+        { cause: err },
+      );
+    }
+    throw new StoreError(`Could not open the embedded ClickHouse store at ${dataDir}: ${msg}`, "OPEN_FAILED", { cause: err });
+  }
+
+  const pending = new Set<Promise<unknown>>();
+  let closed = false;
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    if (closed) return Promise.reject(new StoreError("The store is closed", "CLOSED"));
+    pending.add(p);
+    const done = () => pending.delete(p);
+    p.then(done, done);
+    return p;
+  };
+  const wrap = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await track(run());
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      const e = err as { clickhouseCode?: number; code?: string };
+      throw new StoreError(`${what}: ${describe(err)}`, e.code ?? `CH_${e.clickhouseCode ?? "ERROR"}`, { cause: err });
+    }
+  };
+
+  return {
+    store: "embedded",
+    async query<S extends z.ZodType>(sql: string, params: Params, row: S) {
+      const result = await wrap("Query failed", () =>
+        session.queryBindAsync(sql, normalizeParams(params), { format: "JSONEachRow" }),
+      );
+      const text = result.text();
+      const rows: unknown[] = [];
+      for (const line of text.split("\n")) if (line) rows.push(JSON.parse(line));
+      return parseRows(rows, row, sql);
+    },
+    async command(sql: string, params: Params = {}) {
+      await wrap("Statement failed", () =>
+        Object.keys(params).length
+          ? session.queryBindAsync(sql, normalizeParams(params))
+          : session.queryAsync(sql),
+      );
+    },
+    async insert(table: string, rows: readonly object[], options: InsertOptions = {}) {
+      if (rows.length === 0) return;
+      const payload = Buffer.from(toJsonEachRow(rows.map(prepareRow)));
+      // Retried blocks must not reach the rollups twice either (DESIGN.md §5).
+      const settings: Record<string, string | number> = { deduplicate_blocks_in_dependent_materialized_views: 1 };
+      if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
+      await wrap(`Insert into ${table} failed`, () =>
+        session.insert({ table: assertIdentifier(table), values: payload, format: "JSONEachRow", settings }),
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...pending]);
+      session.close();
+      await chdb.drainPending();
+    },
+  };
+}

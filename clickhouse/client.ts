@@ -1,0 +1,105 @@
+import type { z } from "zod";
+
+/** Values bound to typed placeholders such as `{tenant:String}`; never interpolated into SQL text. */
+export type Params = Record<string, string | number | boolean | bigint | Date | null | readonly (string | number)[]>;
+
+export interface InsertOptions {
+  /**
+   * Identifies this block for ClickHouse's insert deduplication: a retried insert with the same
+   * token is dropped by the engine (DESIGN.md §5: retries must not double count).
+   */
+  dedupToken?: string;
+}
+
+export type StoreKind = "embedded" | "server";
+
+/** The one interface every part of Plumbline uses to reach ClickHouse. Both adapters take the same SQL. */
+export interface Db {
+  readonly store: StoreKind;
+  /** Runs a SELECT; every row is parsed by `row` (ClickHouse returns 64-bit integers as strings). */
+  query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.output<S>[]>;
+  /** Runs DDL or a statement without a result. */
+  command(sql: string, params?: Params): Promise<void>;
+  /** Inserts rows (objects keyed by column name) as one block. */
+  insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
+  /** Waits for pending work, then releases the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Thrown for any store failure; `message` is safe for logs, not for browsers (it may quote SQL). */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "StoreError";
+  }
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** Formats a Date the way ClickHouse parses DateTime64(3) in UTC: `2024-01-31 23:59:59.123`. */
+export function toClickHouseTime(d: Date): string {
+  if (Number.isNaN(d.getTime())) throw new StoreError("Invalid date passed to the store", "BAD_PARAM");
+  return (
+    `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+  );
+}
+
+/** Parses a ClickHouse DateTime/DateTime64 string (always UTC here) into a Date. */
+export function fromClickHouseTime(s: string): Date {
+  const iso = s.includes("T") ? s : s.replace(" ", "T");
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
+}
+
+/** Converts bound parameters to what both adapters accept (Dates become UTC strings). */
+export function normalizeParams(params: Params): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    out[k] = v instanceof Date ? toClickHouseTime(v) : v;
+  }
+  return out;
+}
+
+/** Serializes rows to JSONEachRow, converting Dates; bigint stays exact. */
+export function toJsonEachRow(rows: readonly object[]): string {
+  let out = "";
+  for (const row of rows) {
+    out += JSON.stringify(row, (_k, v: unknown) => {
+      if (typeof v === "bigint") return v.toString();
+      return v;
+    });
+    out += "\n";
+  }
+  return out;
+}
+
+/** Dates inside rows must be converted before JSON.stringify calls Date#toJSON. */
+export function prepareRow(row: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? toClickHouseTime(v) : v;
+  return out;
+}
+
+/** Identifiers (table names) cannot be bound; they must come from code, never from users. */
+export function assertIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(name)) {
+    throw new StoreError(`Invalid table name: ${JSON.stringify(name)}`, "BAD_IDENTIFIER");
+  }
+  return name;
+}
+
+/** Parses rows with a schema, naming the query's first line when a row does not match. */
+export function parseRows<S extends z.ZodType>(rows: unknown[], schema: S, sql: string): z.output<S>[] {
+  return rows.map((r, i) => {
+    const parsed = schema.safeParse(r);
+    if (!parsed.success) {
+      const head = sql.trim().split("\n")[0]?.slice(0, 120) ?? "";
+      throw new StoreError(`Row ${i} of "${head}" does not match its schema: ${parsed.error.message}`, "ROW_SCHEMA");
+    }
+    return parsed.data;
+  });
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { loadMigrations, migrate, MigrationError } from "./migrate";
+import { newClusterState, renderMigration } from "./render";
+import { testDb } from "./testing";
+
+describe("migrations", () => {
+  it("apply nothing on a second run", async () => {
+    const db = await testDb(); // first run happened here
+    const again = await migrate(db);
+    expect(again.applied).toEqual([]);
+    expect(again.total).toBe(loadMigrations().length);
+  });
+
+  it("create every table the data contract needs, tenant first in each telemetry key", async () => {
+    const db = await testDb();
+    const rows = await db.query(
+      "SELECT name, sorting_key, partition_key FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree'",
+      {},
+      z.object({ name: z.string(), sorting_key: z.string(), partition_key: z.string() }),
+    );
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    for (const t of ["runs", "steps", "source_syncs", "data_access_events", "ingest_stats", "runs_daily", "steps_daily", "exception_actions", "audit_log"]) {
+      const r = byName.get(t);
+      expect(r, t).toBeDefined();
+      expect(r?.sorting_key.startsWith("tenant_id"), `${t} sorting key ${r?.sorting_key}`).toBe(true);
+      expect(r?.partition_key, t).toMatch(/toYYYYMM/);
+    }
+    for (const t of ["tenants", "users", "memberships", "workflow_groups", "ingest_keys", "workflows", "sources", "declared_baselines", "baseline_locks", "baseline_imports"]) {
+      expect(byName.has(t), t).toBe(true);
+    }
+  });
+
+  it("stop at a failing file, name it, and do not record it", async () => {
+    const db = await testDb();
+    const dir = mkdtempSync(path.join(tmpdir(), "plumbline-mig-"));
+    // Numbers far above the real tree so this private ledger entry cannot collide with it.
+    writeFileSync(path.join(dir, "9001_ok.sql"), "CREATE TABLE IF NOT EXISTS mig_probe_ok (tenant_id String) ENGINE = MergeTree ORDER BY tenant_id;\n");
+    writeFileSync(path.join(dir, "9002_broken.sql"), "CREATE TABLE IF NOT EXISTS mig_probe_bad (tenant_id Strin) ENGINE = MergeTree ORDER BY tenant_id;\n");
+    const err = await migrate(db, { dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as Error).message).toContain("9002_broken.sql");
+    const recorded = await db.query(
+      "SELECT file FROM schema_migrations WHERE version >= 9000 ORDER BY version",
+      {},
+      z.object({ file: z.string() }),
+    );
+    expect(recorded.map((r) => r.file)).toEqual(["9001_ok.sql"]);
+  });
+
+  it("refuse an applied file whose text changed", async () => {
+    const db = await testDb();
+    const dir = mkdtempSync(path.join(tmpdir(), "plumbline-mig-"));
+    writeFileSync(path.join(dir, "9101_probe.sql"), "CREATE TABLE IF NOT EXISTS mig_probe_edit (tenant_id String) ENGINE = MergeTree ORDER BY tenant_id;\n");
+    await migrate(db, { dir });
+    writeFileSync(path.join(dir, "9101_probe.sql"), "CREATE TABLE IF NOT EXISTS mig_probe_edit2 (tenant_id String) ENGINE = MergeTree ORDER BY tenant_id;\n");
+    await expect(migrate(db, { dir })).rejects.toThrow(/9101_probe.sql was changed/);
+  });
+
+  it("reject file names that are not numbered", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "plumbline-mig-"));
+    writeFileSync(path.join(dir, "create_things.sql"), "SELECT 1;");
+    expect(() => loadMigrations(dir)).toThrow(/must look like/);
+  });
+});
+
+describe("cluster rendering", () => {
+  const cluster = "plumbline_cluster";
+  const state = newClusterState();
+  const rendered = loadMigrations().flatMap((m) => renderMigration(m.text, cluster, state).map((sql) => ({ file: m.file, sql })));
+
+  it("puts every DDL statement ON CLUSTER with Replicated engines and Distributed fronts", () => {
+    expect(rendered.length).toBeGreaterThan(20);
+    for (const { file, sql } of rendered) {
+      expect(sql, file).toContain(`ON CLUSTER \`${cluster}\``);
+      if (/ENGINE\s*=\s*\w*MergeTree/.test(sql)) expect(sql, `${file}: ${sql.slice(0, 80)}`).toMatch(/ENGINE = Replicated\w*MergeTree\('/);
+    }
+    expect(rendered.some(({ sql }) => /CREATE TABLE IF NOT EXISTS runs ON CLUSTER .* AS runs_local\s+ENGINE = Distributed/.test(sql))).toBe(true);
+    expect(rendered.some(({ sql }) => /runs_daily_mv ON CLUSTER .* TO runs_daily_local[\s\S]*FROM runs_local/.test(sql))).toBe(true);
+    expect(state.replicated.has("tenants")).toBe(true);
+    expect(state.sharded.has("tenants")).toBe(false);
+  });
+
+  it("renders statements the ClickHouse parser accepts", async () => {
+    const db = await testDb();
+    for (const { file, sql } of rendered) {
+      const rows = await db
+        .query("SELECT formatQuery({q:String}) AS f", { q: sql }, z.object({ f: z.string() }))
+        .catch((e: unknown) => {
+          throw new Error(`${file}: ${String(e)}\n${sql}`);
+        });
+      expect(rows[0]?.f.length, file).toBeGreaterThan(0);
+    }
+  });
+
+  it("leaves single-node SQL untouched", () => {
+    const [m] = loadMigrations();
+    const single = renderMigration(m?.text ?? "", undefined, newClusterState());
+    expect(single.join("\n")).not.toContain("ON CLUSTER");
+  });
+});

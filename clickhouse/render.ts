@@ -1,0 +1,123 @@
+/**
+ * Renders migration SQL for a single node (as written) or for a cluster: `ON CLUSTER`, Replicated*
+ * engines, and a Distributed table in front of every sharded table, so one migration tree serves both
+ * (STYLE.md: no hand-synced trees). Sharded tables are split by tenant, so a tenant's rows, their
+ * duplicates and their rollups always live on one shard and deduplicate and merge there.
+ *
+ * Markers, as comment lines directly above a statement:
+ *   -- cluster: replicated   small control table: a full copy on every node, no Distributed table
+ */
+
+export interface ClusterState {
+  /** Tables split across shards: physical `<name>_local`, read and written through `<name>`. */
+  sharded: Set<string>;
+  replicated: Set<string>;
+}
+
+export function newClusterState(): ClusterState {
+  return { sharded: new Set(), replicated: new Set() };
+}
+
+interface Statement {
+  markers: string[];
+  sql: string;
+}
+
+/** Splits a migration file into statements; full-line comments are dropped, markers kept. */
+export function splitStatements(text: string): Statement[] {
+  const out: Statement[] = [];
+  let markers: string[] = [];
+  let lines: string[] = [];
+  const flush = () => {
+    const sql = lines.join("\n").trim();
+    if (sql) out.push({ markers, sql });
+    markers = [];
+    lines = [];
+  };
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\s+$/, "");
+    const marker = /^\s*--\s*cluster:\s*([a-z-]+)\s*$/.exec(line);
+    if (marker?.[1]) {
+      markers.push(marker[1]);
+      continue;
+    }
+    if (/^\s*--/.test(line)) continue;
+    if (line.endsWith(";")) {
+      lines.push(line.slice(0, -1));
+      flush();
+    } else {
+      lines.push(line);
+    }
+  }
+  flush();
+  return out;
+}
+
+const quote = (name: string) => `\`${name.replace(/`/g, "")}\``;
+
+function replicatedEngine(sql: string, zkPath: string): string {
+  return sql.replace(/ENGINE\s*=\s*(\w*)MergeTree(\s*\(([^)]*)\))?/, (_m, kind: string, _p, args?: string) => {
+    const extra = args && args.trim() ? `, ${args.trim()}` : "";
+    return `ENGINE = Replicated${kind}MergeTree('${zkPath}', '{replica}'${extra})`;
+  });
+}
+
+function renderOne(stmt: Statement, cluster: string, state: ClusterState): string[] {
+  const on = `ON CLUSTER ${quote(cluster)}`;
+  const { sql } = stmt;
+
+  const table = /^CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)/i.exec(sql);
+  if (table?.[1]) {
+    const name = table[1];
+    if (stmt.markers.includes("replicated")) {
+      state.replicated.add(name);
+      const body = sql.replace(table[0], `CREATE TABLE IF NOT EXISTS ${name} ${on}`);
+      return [replicatedEngine(body, `/clickhouse/tables/all/{database}/${name}`)];
+    }
+    state.sharded.add(name);
+    const local = `${name}_local`;
+    const body = sql.replace(table[0], `CREATE TABLE IF NOT EXISTS ${local} ${on}`);
+    return [
+      replicatedEngine(body, `/clickhouse/tables/{shard}/{database}/${local}`),
+      `CREATE TABLE IF NOT EXISTS ${name} ${on} AS ${local}\n` +
+        `ENGINE = Distributed(${quote(cluster)}, currentDatabase(), ${local}, cityHash64(tenant_id))`,
+    ];
+  }
+
+  const view = /^CREATE\s+MATERIALIZED\s+VIEW\s+IF\s+NOT\s+EXISTS\s+(\w+)\s+TO\s+(\w+)/i.exec(sql);
+  if (view?.[1] && view[2]) {
+    const target = state.sharded.has(view[2]) ? `${view[2]}_local` : view[2];
+    const head = `CREATE MATERIALIZED VIEW IF NOT EXISTS ${view[1]} ${on} TO ${target}`;
+    // A view on a sharded table reads the shard's local part, so each shard rolls up its own rows.
+    const rest = sql
+      .slice(view[0].length)
+      .replace(/\b(FROM|JOIN)\s+(\w+)/gi, (m, kw: string, src: string) =>
+        state.sharded.has(src) ? `${kw} ${src}_local` : m,
+      );
+    return [head + rest];
+  }
+
+  const alter = /^ALTER\s+TABLE\s+(\w+)\s+/i.exec(sql);
+  if (alter?.[1]) {
+    const name = alter[1];
+    const rest = sql.slice(alter[0].length);
+    if (state.sharded.has(name)) {
+      const out = [`ALTER TABLE ${name}_local ${on} ${rest}`];
+      // Column changes must reach the Distributed table too; TTL and settings live on the local one.
+      if (/^\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN/i.test(rest)) out.push(`ALTER TABLE ${name} ${on} ${rest}`);
+      return out;
+    }
+    return [`ALTER TABLE ${name} ${on} ${rest}`];
+  }
+
+  const other = /^(CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|FUNCTION|DICTIONARY)\s+(?:IF\s+NOT\s+EXISTS\s+)?\w+|DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\w+)/i.exec(sql);
+  if (other?.[1]) return [sql.replace(other[1], `${other[1]} ${on}`)];
+  return [sql];
+}
+
+/** Renders one migration file's statements; `cluster` undefined means a single node. */
+export function renderMigration(text: string, cluster: string | undefined, state: ClusterState): string[] {
+  const statements = splitStatements(text);
+  if (!cluster) return statements.map((s) => s.sql);
+  return statements.flatMap((s) => renderOne(s, cluster, state));
+}

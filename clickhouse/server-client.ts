@@ -1,0 +1,81 @@
+import { createClient } from "@clickhouse/client";
+import type { z } from "zod";
+import {
+  type Db,
+  type InsertOptions,
+  type Params,
+  StoreError,
+  assertIdentifier,
+  normalizeParams,
+  parseRows,
+  prepareRow,
+} from "./client";
+
+export interface ServerOptions {
+  url: string;
+  username?: string;
+  password?: string;
+  database?: string;
+  requestTimeoutMs?: number;
+}
+
+/** The server adapter: the same SQL through `@clickhouse/client` against a ClickHouse server. */
+export function openServer(options: ServerOptions): Db {
+  const client = createClient({
+    url: options.url,
+    username: options.username ?? "default",
+    password: options.password ?? "",
+    database: options.database ?? "default",
+    request_timeout: options.requestTimeoutMs ?? 30_000,
+    clickhouse_settings: { session_timezone: "UTC" },
+  });
+  const pending = new Set<Promise<unknown>>();
+  let closed = false;
+  const wrap = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    if (closed) throw new StoreError("The store is closed", "CLOSED");
+    const p = run();
+    pending.add(p);
+    try {
+      return await p;
+    } catch (err) {
+      const e = err as { code?: string; message?: string; type?: string };
+      const code = e.type ?? (e.code ? `NET_${e.code}` : "CH_ERROR");
+      throw new StoreError(`${what}: ${e.message ?? String(err)}`, code, { cause: err });
+    } finally {
+      pending.delete(p);
+    }
+  };
+  return {
+    store: "server",
+    async query<S extends z.ZodType>(sql: string, params: Params, row: S) {
+      const rows = await wrap("Query failed", async () => {
+        const rs = await client.query({ query: sql, query_params: normalizeParams(params), format: "JSONEachRow" });
+        return rs.json<unknown>();
+      });
+      return parseRows(rows, row, sql);
+    },
+    async command(sql: string, params: Params = {}) {
+      await wrap("Statement failed", () => client.command({ query: sql, query_params: normalizeParams(params) }));
+    },
+    async insert(table: string, rows: readonly object[], opts: InsertOptions = {}) {
+      if (rows.length === 0) return;
+      await wrap(`Insert into ${table} failed`, () =>
+        client.insert({
+          table: assertIdentifier(table),
+          values: rows.map(prepareRow),
+          format: "JSONEachRow",
+          clickhouse_settings: {
+            deduplicate_blocks_in_dependent_materialized_views: 1,
+            ...(opts.dedupToken ? { insert_deduplication_token: opts.dedupToken } : {}),
+          },
+        }),
+      );
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...pending]);
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { migrate } from "@/clickhouse/migrate";
+import { closeStore, getStore } from "@/clickhouse/store";
+import { cliHandler } from "./cli/remote-handler";
+import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
+import { ensureDemo } from "./demo/load";
+import { env, storeConfig } from "./env";
+import { runShutdownHooks } from "./lifecycle";
+import { serveWeb } from "./node-adapter";
+import { matchRoute, type NodeRoutes } from "./node-routes";
+
+/**
+ * The embedded-mode process (`npm start`): opens the store, migrates, loads the demo tenant into an
+ * empty store, then serves the dashboard and the machine endpoints on one port. Any failure before
+ * listening exits non-zero with the reason, so the server never runs half-migrated.
+ */
+async function main(): Promise<void> {
+  const e = env();
+  const config = storeConfig(e);
+  const log = (line: string) => console.log(`[plumbline] ${line}`);
+  const db = await getStore(config);
+  log(`store: ${config.kind === "embedded" ? `embedded ClickHouse at ${config.dataDir}` : `ClickHouse server ${config.url}`}`);
+  const m = await migrate(db, { cluster: e.CLICKHOUSE_CLUSTER, log });
+  log(`schema: ${m.applied.length} applied, ${m.total} total`);
+  if (e.PLUMBLINE_DEMO) await ensureDemo(db, { log });
+
+  const root = path.resolve(import.meta.dirname, "..");
+  const app = next({ dev: false, dir: root, hostname: "localhost", port: e.PORT });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+
+  let advert: ServerAdvert | undefined;
+  const origin = `http://localhost:${e.PORT}`;
+  const routes: NodeRoutes = new Map([["/internal/cli", cliHandler(() => advert)]]);
+  const handlers = new Map([...routes].map(([p, h]) => [p, serveWeb(h, origin)]));
+
+  const server = http.createServer((req, res) => {
+    const own = matchRoute(routes, req.url) ? handlers.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+    if (own) return void own(req, res);
+    void nextHandler(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(e.PORT, e.HOST, () => resolve());
+  });
+  if (config.kind === "embedded") advert = advertiseServer(config.dataDir, e.PORT);
+  log(`ready on ${origin}`);
+
+  let stoppingSince = 0;
+  const stop = async (signal: string) => {
+    if (stoppingSince) {
+      // Ctrl-C reaches both `npm start`'s launcher (which forwards it) and this process: ignore echoes.
+      if (Date.now() - stoppingSince < 3000) return;
+      log(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    log(`${signal}: draining and closing the store`);
+    server.close();
+    server.closeIdleConnections();
+    await runShutdownHooks();
+    if (config.kind === "embedded" && advert) withdrawServer(config.dataDir, advert);
+    await closeStore();
+    log("stopped cleanly");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch(async (err: unknown) => {
+  console.error(`[plumbline] could not start: ${err instanceof Error ? err.message : String(err)}`);
+  await closeStore().catch(() => undefined);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+
+/** A Web-standard handler, as used by route handlers and the standalone ingest process. */
+export type WebHandler = (req: Request) => Promise<Response>;
+
+/** Wraps a Node request as a Web Request without buffering the body (handlers enforce their own limits). */
+export function toWebRequest(req: IncomingMessage, origin: string): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) for (const item of v) headers.append(k, item);
+    else if (v !== undefined) headers.set(k, v);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const init: RequestInit & { duplex?: "half" } = { method, headers };
+  if (hasBody) {
+    init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+    init.duplex = "half";
+  }
+  return new Request(new URL(req.url ?? "/", origin), init);
+}
+
+/** Writes a Web Response to a Node response, streaming the body. */
+export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, key) => res.setHeader(key, value));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!res.write(chunk)) await new Promise((r) => res.once("drain", r));
+  }
+  res.end();
+}
+
+export function serveWeb(handler: WebHandler, origin: string) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      await sendWebResponse(res, await handler(toWebRequest(req, origin)));
+    } catch (err) {
+      console.error(`request ${req.method} ${req.url} failed:`, err);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ error: "internal error" }));
+      } else {
+        res.destroy();
+      }
+    }
+  };
+}
