@@ -1,0 +1,62 @@
+import type { Db } from "@/clickhouse/client";
+import type { Scope } from "./scope";
+
+export type Phase = "baseline" | "live";
+export type Grain = "day" | "week" | "month";
+
+export interface MetricInput {
+  tenantId: string;
+  workflow?: string;
+  /** Information barrier: null = all workflows; [] = none. */
+  workflows?: string[] | null;
+  phase?: Phase;
+  from?: Date;
+  to?: Date;
+  /** Default now. */
+  asOf?: Date;
+  grain?: Grain;
+}
+
+export interface Headline {
+  value: number | null;
+  unit: string;
+  label: string;
+}
+
+/** What every metric returns; each metric adds its own typed fields. */
+export interface MetricResultBase {
+  key: string;
+  title: string;
+  unit: string;
+  status: "ok" | "insufficient_data";
+  reason?: string;
+  headline: Headline;
+  baselineVersion?: number | null;
+  window: { from: string; to: string };
+}
+
+/** DESIGN.md §3: below ~30 runs on a side a comparison shows "insufficient data". */
+export const MIN_RUNS = 30;
+
+export interface MetricContext {
+  input: MetricInput;
+  scope: Scope;
+}
+
+export interface MetricDefinition<K extends string, D, R extends MetricResultBase> {
+  key: K;
+  title: string;
+  unit: string;
+  /** Which way is better, for alerts and colouring. */
+  direction: "up" | "down";
+  /** Reads what `compute` needs; every query is tenant- and workflow-scoped in SQL. */
+  load(db: Db, ctx: MetricContext): Promise<D>;
+  /** Pure: same data, same result (takes `asOf` from the context, never the clock). */
+  compute(data: D, ctx: MetricContext): Omit<R, "key" | "title" | "unit" | "window">;
+}
+
+export function defineMetric<K extends string, D, R extends MetricResultBase>(m: MetricDefinition<K, D, R>): MetricDefinition<K, D, R> {
+  return m;
+}
+
+export const round = (v: number, digits = 4): number => Math.round(v * 10 ** digits) / 10 ** digits;

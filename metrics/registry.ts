@@ -1,0 +1,45 @@
+import type { Db } from "@/clickhouse/client";
+import type { MetricDefinition, MetricInput, MetricResultBase } from "./define-metric";
+import { dayString, scopeOf } from "./scope";
+import { cycleTime, type CycleTimeResult } from "./cycle-time";
+
+export type { MetricInput, MetricResultBase } from "./define-metric";
+export type { CycleTimeResult } from "./cycle-time";
+
+export type MetricKey =
+  | "cycle-time"
+  | "exception-rate"
+  | "labor-hours"
+  | "freshness"
+  | "compliance"
+  | "rework"
+  | "ingest-completeness"
+  | "milestones";
+
+export type MetricResult = CycleTimeResult;
+
+// Each definition is typed by its own result; the registry only needs the common shape.
+type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
+
+const definitions: AnyMetric[] = [cycleTime as unknown as AnyMetric];
+
+const byKey = new Map(definitions.map((d) => [d.key, d]));
+
+export const metricKeys: MetricKey[] = definitions.map((d) => d.key);
+
+/** Runs one registered metric: load (scoped SQL), then the pure compute. */
+export async function runMetric(db: Db, key: MetricKey, input: MetricInput): Promise<MetricResult> {
+  const def = byKey.get(key);
+  if (!def) throw new Error(`Unknown metric ${key}`);
+  const scope = scopeOf(input);
+  const ctx = { input, scope };
+  const data = await def.load(db, ctx);
+  const result = def.compute(data, ctx);
+  return {
+    key: def.key,
+    title: def.title,
+    unit: def.unit,
+    window: { from: dayString(scope.from), to: dayString(new Date(scope.to.getTime() - 1)) },
+    ...result,
+  } as MetricResult;
+}
