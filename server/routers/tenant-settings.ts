@@ -1,0 +1,53 @@
+import { z } from "zod";
+import type { Db } from "@/clickhouse/client";
+import { router, tenantProcedure } from "../trpc";
+
+/** Per-tenant options kept in tenants.settings (JSON). Unknown keys are dropped. */
+export const tenantSettings = z.object({
+  currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD").default("USD"),
+  locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, "a locale such as en-US").default("en-US"),
+  /** Span attributes outside the conventions this tenant keeps (DESIGN.md §2). */
+  allowedAttributes: z.array(z.string().min(1).max(200)).max(200).default([]),
+});
+
+const tenantRow = z.object({ tenant_id: z.string(), slug: z.string(), name: z.string(), settings: z.string() });
+
+async function current(db: Db, tenantId: string) {
+  const rows = await db.query(
+    `SELECT tenant_id, argMax(slug, updated_at) AS slug, argMax(name, updated_at) AS name, argMax(settings, updated_at) AS settings
+     FROM tenants WHERE tenant_id = {tenant:String} GROUP BY tenant_id`,
+    { tenant: tenantId },
+    tenantRow,
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`tenant ${tenantId} vanished`);
+  const parsed = tenantSettings.safeParse(safeJson(row.settings));
+  return { ...row, settings: parsed.success ? parsed.data : tenantSettings.parse({}) };
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return {};
+  }
+}
+
+export const tenantSettingsRouter = router({
+  get: tenantProcedure("admin").query(async ({ ctx }) => {
+    const t = await current(ctx.db, ctx.tenant.id);
+    return { slug: t.slug, name: t.name, settings: t.settings };
+  }),
+  update: tenantProcedure("admin")
+    .input(z.object({ name: z.string().trim().min(1).max(200).optional(), settings: tenantSettings.partial().optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const t = await current(ctx.db, ctx.tenant.id);
+      const settings = { ...t.settings, ...input.settings };
+      const name = input.name ?? t.name;
+      // A new version row: tenants is a ReplacingMergeTree where the newest updated_at wins.
+      await ctx.db.insert("tenants", [
+        { tenant_id: t.tenant_id, slug: t.slug, name, settings: JSON.stringify(settings), updated_at: new Date() },
+      ]);
+      return { slug: t.slug, name, settings };
+    }),
+});

@@ -1,0 +1,53 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { Db } from "@/clickhouse/client";
+import { router, tenantProcedure, workflowScope, WORKFLOW_SCOPE_SQL } from "../trpc";
+
+const summaryRow = z.object({
+  workflow: z.string(),
+  display_name: z.string(),
+  go_live_date: z.string().nullable(),
+  baseline_runs: z.coerce.number(),
+  live_runs: z.coerce.number(),
+  last_day: z.string().nullable(),
+});
+export type WorkflowSummary = z.infer<typeof summaryRow>;
+
+// Configured workflows (newest config version wins) and workflows seen only in telemetry, both
+// restricted to the caller's information barrier.
+const SUMMARY = `
+  SELECT workflow, any(display_name) AS display_name, any(go_live_date) AS go_live_date,
+         sum(baseline_runs) AS baseline_runs, sum(live_runs) AS live_runs,
+         if(max(last_day) = toDate(0), NULL, toString(max(last_day))) AS last_day
+  FROM (
+    SELECT workflow, argMax(display_name, updated_at) AS display_name,
+           toString(argMax(go_live_date, updated_at)) AS go_live_date,
+           toUInt64(0) AS baseline_runs, toUInt64(0) AS live_runs, toDate(0) AS last_day
+    FROM workflows WHERE tenant_id = {tenant:String} AND ${WORKFLOW_SCOPE_SQL}
+    GROUP BY workflow HAVING argMax(removed, updated_at) = 0
+    UNION ALL
+    SELECT workflow, '' AS display_name, NULL AS go_live_date,
+           sumIf(runs, phase = 'baseline') AS baseline_runs, sumIf(runs, phase = 'live') AS live_runs,
+           max(day) AS last_day
+    FROM runs_daily WHERE tenant_id = {tenant:String} AND ${WORKFLOW_SCOPE_SQL}
+    GROUP BY workflow
+  )
+  WHERE {one:String} = '' OR workflow = {one:String}
+  GROUP BY workflow ORDER BY workflow`;
+
+async function summaries(db: Db, tenantId: string, workflows: string[] | null, one = ""): Promise<WorkflowSummary[]> {
+  return db.query(SUMMARY, { tenant: tenantId, one, ...workflowScope(workflows) }, summaryRow);
+}
+
+export const workflowsRouter = router({
+  list: tenantProcedure(["executive", "ops", "engineer", "admin"]).query(({ ctx }) =>
+    summaries(ctx.db, ctx.tenant.id, ctx.workflows),
+  ),
+  byName: tenantProcedure(["executive", "ops", "engineer", "admin"])
+    .input(z.object({ workflow: z.string().min(1).max(200) }))
+    .query(async ({ ctx, input }) => {
+      const [found] = await summaries(ctx.db, ctx.tenant.id, ctx.workflows, input.workflow);
+      if (!found) throw new TRPCError({ code: "NOT_FOUND", message: `No workflow "${input.workflow}".` });
+      return found;
+    }),
+});
