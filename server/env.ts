@@ -18,6 +18,23 @@ const schema = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default("default"),
   CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
   PLUMBLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Sign-in (server/auth): AUTH_SECRET signs session JWTs; generated into the data dir when embedded.
+  AUTH_SECRET: z.string().min(32).optional(),
+  PLUMBLINE_ADMIN_EMAIL: z.email().optional(),
+  PLUMBLINE_ADMIN_PASSWORD: z.string().min(12).optional(),
+  PLUMBLINE_OIDC_ISSUER: z.url().optional(),
+  PLUMBLINE_OIDC_CLIENT_ID: z.string().optional(),
+  PLUMBLINE_OIDC_CLIENT_SECRET: z.string().optional(),
+  PLUMBLINE_OIDC_NAME: z.string().default("Single sign-on"),
+  PLUMBLINE_OIDC_TENANT: z.string().optional(),
+  PLUMBLINE_OIDC_ROLE_CLAIM: z.string().optional(),
+  PLUMBLINE_OIDC_DEFAULT_ROLE: z.enum(["admin", "executive", "ops", "engineer"]).optional(),
+  // Retention (server/retention.ts): live raw data and rollups, in days; below the minimum only when forced.
+  PLUMBLINE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
+  PLUMBLINE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(1830),
+  PLUMBLINE_RETENTION_FORCE: bool.default(false),
+  // Where `plumbline backup` may write (server/backup.ts); fixed when the embedded store opens.
+  PLUMBLINE_BACKUP_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

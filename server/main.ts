@@ -8,6 +8,7 @@ import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote
 import { ensureDemo } from "./demo/load";
 import { env, storeConfig } from "./env";
 import { runShutdownHooks } from "./lifecycle";
+import { applyRetention, retentionConfig } from "./retention";
 import { serveWeb } from "./node-adapter";
 import { matchRoute, type NodeRoutes } from "./node-routes";
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   log(`store: ${config.kind === "embedded" ? `embedded ClickHouse at ${config.dataDir}` : `ClickHouse server ${config.url}`}`);
   const m = await migrate(db, { cluster: e.CLICKHOUSE_CLUSTER, log });
   log(`schema: ${m.applied.length} applied, ${m.total} total`);
+  await applyRetention(db, retentionConfig(e), log);
   if (e.PLUMBLINE_DEMO) await ensureDemo(db, { log });
 
   const root = path.resolve(import.meta.dirname, "..");

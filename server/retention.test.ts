@@ -1,0 +1,83 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { freshTenant, testDb } from "@/clickhouse/testing";
+import { toClickHouseTime } from "@/clickhouse/client";
+import type { Env } from "./env";
+import { applyRetention, classify, parseTtl, retentionConfig, RetentionError, tableTtls } from "./retention";
+
+const DEFAULTS = { rawDays: 400, rollupDays: 1830 };
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+const envWith = (raw: number, rollup: number, force = false) =>
+  ({ PLUMBLINE_RAW_RETENTION_DAYS: raw, PLUMBLINE_ROLLUP_RETENTION_DAYS: rollup, PLUMBLINE_RETENTION_FORCE: force }) as Env;
+
+function run(tenant: string, id: string, phase: "baseline" | "live", start: Date) {
+  const end = new Date(start.getTime() + 60_000);
+  return {
+    tenant_id: tenant, workflow: "intake", run_id: id, phase, outcome: "completed",
+    start_time: toClickHouseTime(start), end_time: toClickHouseTime(end),
+  };
+}
+
+describe("retention", () => {
+  // TTLs are table-wide: this file's test process owns its store, and puts the defaults back when done.
+  afterAll(async () => {
+    await applyRetention(await testDb(), DEFAULTS);
+  });
+
+  it("refuses a raw retention below 400 days unless forced", () => {
+    expect(() => retentionConfig(envWith(90, 1830))).toThrow(RetentionError);
+    expect(retentionConfig(envWith(90, 1830, true)).rawDays).toBe(90);
+  });
+
+  it("refuses rollups kept shorter than raw data unless forced", () => {
+    expect(() => retentionConfig(envWith(800, 500))).toThrow(/shorter than the raw retention/);
+  });
+
+  it("reads each table's TTL and keeps the audit log and short sweeps out of retention", async () => {
+    const ttls = await tableTtls(await testDb());
+    const byName = new Map(ttls.map((t) => [t.table, t]));
+    expect(byName.get("runs")).toMatchObject({ days: 400, where: "phase = 'live'" });
+    expect(classify(byName.get("runs")!)).toBe("raw");
+    expect(classify(byName.get("runs_daily")!)).toBe("rollup");
+    expect(classify(byName.get("audit_log")!)).toBe("untouched");
+    expect(classify({ table: "baseline_staging", expr: "staged_at", days: 2 })).toBe("untouched");
+  });
+
+  it("parses the TTL clause ClickHouse prints, with or without an exemption", () => {
+    expect(parseTtl("x", "MergeTree ORDER BY a TTL day + toIntervalDay(30) SETTINGS index_granularity = 8192")).toEqual({
+      table: "x", expr: "day", days: 30,
+    });
+    expect(parseTtl("x", "MergeTree ORDER BY a")).toBeUndefined();
+  });
+
+  it("changes nothing when the tables already carry the configured retention", async () => {
+    expect(await applyRetention(await testDb(), DEFAULTS)).toEqual([]);
+  });
+
+  it("expires live rows past a shortened retention and keeps baseline and recent rows", async () => {
+    const db = await testDb();
+    const tenant = freshTenant();
+    await db.insert("runs", [
+      run(tenant, "old-live", "live", daysAgo(60)),
+      run(tenant, "old-baseline", "baseline", daysAgo(60)),
+      run(tenant, "new-live", "live", daysAgo(2)),
+    ]);
+    const changes = await applyRetention(db, { rawDays: 30, rollupDays: 30 });
+    expect(changes).toContainEqual({ table: "runs", from: 400, to: 30 });
+    expect(changes).toContainEqual({ table: "runs_daily", from: 1830, to: 30 });
+    expect(changes.map((c) => c.table)).not.toContain("audit_log");
+
+    await db.command("OPTIMIZE TABLE runs FINAL");
+    const left = await db.query(
+      "SELECT run_id FROM runs WHERE tenant_id = {t:String} ORDER BY run_id",
+      { t: tenant },
+      z.object({ run_id: z.string() }),
+    );
+    expect(left.map((r) => r.run_id)).toEqual(["new-live", "old-baseline"]);
+
+    const restored = await applyRetention(db, DEFAULTS);
+    expect(restored).toContainEqual({ table: "runs", from: 30, to: 400 });
+    const runs = (await tableTtls(db)).find((t) => t.table === "runs");
+    expect(runs).toMatchObject({ days: 400, where: "phase = 'live'" });
+  });
+});
