@@ -2,9 +2,13 @@ import type { Db } from "@/clickhouse/client";
 import type { MetricDefinition, MetricInput, MetricResultBase } from "./define-metric";
 import { dayString, scopeOf } from "./scope";
 import { cycleTime, type CycleTimeResult } from "./cycle-time";
+import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
+import { laborHours, type LaborHoursResult } from "./labor-hours";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
+export type { ExceptionRateResult } from "./exception-rate";
+export type { LaborHoursResult } from "./labor-hours";
 
 export type MetricKey =
   | "cycle-time"
@@ -16,12 +20,12 @@ export type MetricKey =
   | "ingest-completeness"
   | "milestones";
 
-export type MetricResult = CycleTimeResult;
+export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions: AnyMetric[] = [cycleTime as unknown as AnyMetric];
+const definitions = [cycleTime, exceptionRate, laborHours] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { freshTenant, testDb } from "@/clickhouse/testing";
+import { commitBatch } from "@/ingest/commit";
+import { runMetric, type MetricInput } from "./registry";
+import type { LaborHoursResult } from "./labor-hours";
+import { dayString } from "./scope";
+import { daysAgo, run, step } from "./testing";
+
+const labor = async (input: MetricInput) => (await runMetric(await testDb(), "labor-hours", input)) as LaborHoursResult;
+
+async function setUp(t: string) {
+  const db = await testDb();
+  await db.insert("tenants", [{ tenant_id: t, slug: t, name: t, settings: JSON.stringify({ model_prices: { "m-test": { input_per_1k: 0.01, output_per_1k: 0.03 } } }) }]);
+  await db.insert("workflows", [
+    // 304.375 a month is 10 a day (365.25/12 = 30.4375 days a month).
+    { tenant_id: t, workflow: "intake", go_live_date: dayString(daysAgo(20)), hourly_cost: 90, platform_cost_monthly: 304.375, implementation_cost: 1000 },
+  ]);
+  await db.insert("baseline_locks", [
+    { tenant_id: t, workflow: "intake", version: 1, go_live_date: dayString(daysAgo(20)), method: "measured", n: 30, mean_human_minutes: 25 },
+    { tenant_id: t, workflow: "intake", version: 2, go_live_date: dayString(daysAgo(20)), method: "measured", n: 30, mean_human_minutes: 30 },
+  ]);
+  // 30 measured baseline runs, 20 and 40 minutes alternately: mean 30, sd = √(30·10²/29) = 10.171.
+  const baseline = Array.from({ length: 30 }, (_, i) => run(t, { phase: "baseline", at: daysAgo(100), human_minutes: i % 2 ? 40 : 20 }));
+  // 40 live runs on one day, each with a 6-minute review and an AI step of 1000 in / 500 out tokens.
+  const live = Array.from({ length: 40 }, () => run(t, { at: daysAgo(3) }));
+  const steps = live.flatMap((r) => [
+    step(t, r, { actor: "human", step: "review", human_minutes: 6 }),
+    step(t, r, { actor: "ai", request_model: "m-test", input_tokens: 1000, output_tokens: 500 }),
+  ]);
+  await commitBatch(db, { runs: [...baseline, ...live], steps });
+}
+
+describe("labor hours and ROI", () => {
+  it("computes hours, value, costs, ROI, payback and the interval as a spreadsheet would", async () => {
+    const t = freshTenant();
+    await setUp(t);
+    const r = await labor({ tenantId: t, workflow: "intake" });
+    // Hours = (40·30 − 40·6)/60 = 16; value = 16·90 = 1440; AI = 40·(1·0.01 + 0.5·0.03) = 1.00;
+    // platform = 30 days · 10 = 300; net = 1440 − 1 − 300 = 1139; ROI = 1139/301 = 3.7841.
+    expect(r.status).toBe("ok");
+    expect(r.baselineVersion).toBe(2);
+    expect(r.hours).toBe(16);
+    expect(r.headline.value).toBe(16);
+    expect(r.value).toBe(1440);
+    expect(r.ai_cost).toBeCloseTo(1, 6);
+    expect(r.platform_cost).toBeCloseTo(300, 6);
+    expect(r.net_value).toBeCloseTo(1139, 2);
+    expect(r.roi).toBeCloseTo(3.7841, 3);
+    // Interval: ± 1.96 · 40 · (10.171/√30) / 60 = ± 2.4265.
+    expect(r.hours_interval![0]).toBeCloseTo(13.5735, 2);
+    expect(r.hours_interval![1]).toBeCloseTo(18.4265, 2);
+    // Payback: 17 days at −10 before the run day (−170), then +1440 − 1 − 10 → 1259 ≥ 1000 that day.
+    expect(r.payback).toEqual({ date: dayString(daysAgo(3)), projected: false, implementation_cost: 1000 });
+  });
+
+  it("reports a workflow without any baseline as insufficient data, not zero hours", async () => {
+    const t = freshTenant();
+    await commitBatch(await testDb(), { runs: Array.from({ length: 40 }, () => run(t, { human_minutes: 5 })) });
+    const r = await labor({ tenantId: t });
+    expect(r.status).toBe("insufficient_data");
+    expect(r.reason).toMatch(/baseline/);
+    expect(r.hours).toBeNull();
+  });
+
+  it("falls back to the declared time study, which carries no sampling interval", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    await db.insert("declared_baselines", [
+      { tenant_id: t, workflow: "intake", declared_id: "d1", minutes_per_run: 12, runs_per_month: 100, exception_share: 0.1, method: "time study", author: "ops", study_date: dayString(daysAgo(90)) },
+    ]);
+    await commitBatch(db, { runs: Array.from({ length: 30 }, () => run(t, { human_minutes: 2, at: daysAgo(2) })) });
+    const r = await labor({ tenantId: t });
+    // (30·12 − 30·2)/60 = 5 hours.
+    expect(r.hours).toBe(5);
+    expect(r.hours_interval).toBeNull();
+    expect(r.workflows[0]?.baseline_source).toBe("declared");
+  });
+
+  it("hides another tenant's and a barred workflow's runs", async () => {
+    const t = freshTenant();
+    await setUp(t);
+    expect((await labor({ tenantId: freshTenant(), workflow: "intake" })).workflows).toEqual([]);
+    expect((await labor({ tenantId: t, workflows: ["billing"] })).workflows).toEqual([]);
+  });
+});
