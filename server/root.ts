@@ -1,5 +1,6 @@
 import { auditRouter } from "./routers/audit";
 import { groupsRouter } from "./routers/groups";
+import { ingestKeysRouter } from "./routers/ingest-keys";
 import { meRouter } from "./routers/me";
 import { membershipsRouter } from "./routers/memberships";
 import { tenantSettingsRouter } from "./routers/tenant-settings";
@@ -14,6 +15,7 @@ export const appRouter = router({
   users: usersRouter,
   memberships: membershipsRouter,
   groups: groupsRouter,
+  ingestKeys: ingestKeysRouter,
   tenantSettings: tenantSettingsRouter,
   audit: auditRouter,
 });
