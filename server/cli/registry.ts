@@ -1,4 +1,5 @@
 import type { Command } from "./command";
+import { demoCommand } from "./commands/demo";
 import { healthCommand } from "./commands/health";
 import { migrateCommand } from "./commands/migrate";
 import { tenantsCreate, tenantsList } from "./commands/tenants";
@@ -6,6 +7,7 @@ import { tenantsCreate, tenantsList } from "./commands/tenants";
 /** Every CLI command, one line each; later features add theirs here. */
 export const commands: Command<never>[] = [
   migrateCommand,
+  demoCommand,
   healthCommand,
   tenantsCreate,
   tenantsList,

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import type { RunRow, StepRow } from "../rows";
+import { DEMO_FIRMS } from "./firms";
+import { dayStart, generateFirm, rolloutCurve } from "./generate";
+
+const anchor = new Date(Date.UTC(2026, 10, 21));
+const firm = DEMO_FIRMS[0]!;
+
+function collect(seed: number) {
+  const runs: RunRow[] = [];
+  const steps: StepRow[] = [];
+  let syncs = 0;
+  for (const c of generateFirm(firm, { tenantId: "t1", anchor, seed })) {
+    runs.push(...(c.batch.runs ?? []));
+    steps.push(...(c.batch.steps ?? []));
+    syncs += c.batch.sourceSyncs?.length ?? 0;
+  }
+  return { runs, steps, syncs };
+}
+
+const hours = (r: RunRow) => (r.end_time.getTime() - r.start_time.getTime()) / 3_600_000;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+
+describe("demo generator", () => {
+  const a = collect(7);
+
+  it("gives the same rows for the same seed and date", () => {
+    const b = collect(7);
+    expect(b.runs.length).toBe(a.runs.length);
+    expect(b.runs.slice(0, 50)).toEqual(a.runs.slice(0, 50));
+    expect(b.steps.at(-1)).toEqual(a.steps.at(-1));
+  });
+
+  it("gives different rows for another seed", () => {
+    const c = collect(8);
+    expect(c.runs.slice(0, 5)).not.toEqual(a.runs.slice(0, 5));
+  });
+
+  it("puts go-live about 13 months before the anchor, with a measured baseline before it", () => {
+    const intake = a.runs.filter((r) => r.workflow === "client-intake");
+    const firstLive = intake.filter((r) => r.phase === "live").map((r) => r.start_time.getTime());
+    const lastBaseline = intake.filter((r) => r.phase === "baseline").map((r) => r.start_time.getTime());
+    const goLive = dayStart(anchor, 395).getTime();
+    expect(Math.min(...firstLive)).toBeGreaterThanOrEqual(goLive);
+    expect(Math.max(...lastBaseline)).toBeLessThan(goLive);
+    expect(lastBaseline.length).toBeGreaterThan(500);
+  });
+
+  it("improves over the year, noisily, with a setback", () => {
+    const w = firm.workflows[0]!;
+    const intake = a.runs.filter((r) => r.workflow === w.workflow);
+    const baseline = median(intake.filter((r) => r.phase === "baseline").map(hours));
+    const goLive = dayStart(anchor, w.goLiveDaysAgo).getTime();
+    const liveBetween = (d0: number, d1: number) =>
+      median(intake.filter((r) => r.phase === "live" && r.start_time.getTime() >= goLive + d0 * 86_400_000 && r.start_time.getTime() < goLive + d1 * 86_400_000).map(hours));
+    expect(liveBetween(0, 60)).toBeLessThan(baseline);
+    expect(liveBetween(300, 390)).toBeLessThan(liveBetween(0, 60));
+    expect(rolloutCurve(w, 120).exceptionRate).toBeGreaterThan(rolloutCurve(w, 100).exceptionRate);
+  });
+
+  it("has AI steps with models, reviews, interventions and source syncs", () => {
+    const ai = a.steps.filter((s) => s.actor === "ai");
+    expect(ai.length).toBeGreaterThan(1000);
+    expect(ai.every((s) => s.request_model && (s.input_tokens ?? 0) > 0)).toBe(true);
+    expect(a.steps.some((s) => s.review_outcome === "corrected")).toBe(true);
+    expect(a.steps.some((s) => s.intervention === 1 && s.intervention_reason)).toBe(true);
+    expect(a.syncs).toBeGreaterThan(1000);
+  });
+
+  it("keeps every run's steps inside the run and run ids unique", () => {
+    const byId = new Map(a.runs.map((r) => [r.run_id, r]));
+    expect(byId.size).toBe(a.runs.length);
+    for (const s of a.steps.slice(0, 5000)) {
+      const r = byId.get(s.run_id);
+      expect(r).toBeDefined();
+      expect(s.start_time.getTime()).toBeGreaterThanOrEqual(r!.start_time.getTime());
+      expect(s.end_time.getTime()).toBeLessThanOrEqual(r!.end_time.getTime());
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { testDb } from "@/clickhouse/testing";
+import { listTenants } from "@/server/tenants";
+import { DEMO_FIRMS } from "@/ingest/demo/firms";
+import { ensureDemo, reloadDemo } from "./load";
+
+// The real firms at a tenth of their volume: the same code path, a test that runs in seconds.
+const firms = DEMO_FIRMS.map((f) => ({ ...f, workflows: f.workflows.map((w) => ({ ...w, runsPerWeekday: Math.max(1, Math.round(w.runsPerWeekday / 10)) })) }));
+
+const count = z.object({ n: z.coerce.number() });
+
+describe("demo loader", () => {
+  it("loads the demo tenants into an empty store through the commit path, once", async () => {
+    const db = await testDb();
+    const first = await ensureDemo(db, { firms });
+    const demo = first.tenants.find((t) => t.slug === "demo");
+    expect(demo?.skipped).toBe(false);
+    const [runs] = await db.query("SELECT count() AS n FROM runs WHERE tenant_id = {t:String}", { t: demo!.tenantId }, count);
+    expect(runs?.n).toBe(demo?.runs);
+    const [rolled] = await db.query("SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}", { t: demo!.tenantId }, count);
+    expect(rolled?.n).toBe(demo?.runs);
+
+    const second = await ensureDemo(db, { firms });
+    expect(second.tenants.every((t) => t.skipped)).toBe(true);
+    const [again] = await db.query("SELECT count() AS n FROM runs WHERE tenant_id = {t:String}", { t: demo!.tenantId }, count);
+    expect(again?.n).toBe(demo?.runs);
+
+    const reloaded = await reloadDemo(db, { firms });
+    const fresh = reloaded.tenants.find((t) => t.slug === "demo");
+    expect(fresh?.tenantId).not.toBe(demo?.tenantId);
+    const [old] = await db.query("SELECT count() AS n FROM runs WHERE tenant_id = {t:String}", { t: demo!.tenantId }, count);
+    expect(old?.n).toBe(0);
+    expect((await listTenants(db)).filter((t) => t.slug === "demo")).toHaveLength(1);
+  }, 300_000);
+});
