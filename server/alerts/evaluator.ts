@@ -1,0 +1,96 @@
+import { hostname } from "node:os";
+import type { Db } from "@/clickhouse/client";
+import { decide, resolved } from "./decide";
+import type { Dispatcher } from "./dispatcher";
+import type { Mailer } from "./email";
+import { type Episode, latestEpisodes, writeEpisode } from "./episodes";
+import type { MetricRunner } from "./metric-runner";
+import { messageFor, notify } from "./notify";
+import { observe } from "./observe";
+import type { Rule } from "./rule";
+import { listAllRules } from "./rules";
+
+export interface EvaluatorOptions {
+  db: Db;
+  runMetric: MetricRunner;
+  dispatcher: Dispatcher;
+  mailer?: Mailer;
+  publicUrl: string;
+  /** Names this process in episode rows (diagnosing several evaluators in server mode). */
+  evaluatorId?: string;
+  log?: (line: string) => void;
+}
+
+export interface TickReport {
+  evaluated: number;
+  opened: number;
+  resolved: number;
+  errors: number;
+}
+
+const key = (tenantId: string, ruleId: string, subject = "") => `${tenantId}\0${ruleId}\0${subject}`;
+
+/**
+ * Evaluates due rules and turns what it sees into episodes and notifications. All episode state is
+ * read from the store on every tick, so a new instance (a restart) continues open episodes without
+ * re-firing them. Notifications go to the dispatcher's queue; a tick never waits for a receiver.
+ */
+export class AlertEvaluator {
+  private readonly lastRun = new Map<string, number>();
+  private readonly id: string;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly o: EvaluatorOptions) {
+    this.id = o.evaluatorId ?? `${hostname()}:${process.pid}`;
+    this.log = o.log ?? ((line) => console.error(`[alerts] ${line}`));
+  }
+
+  async tick(now: Date): Promise<TickReport> {
+    const report: TickReport = { evaluated: 0, opened: 0, resolved: 0, errors: 0 };
+    const [rules, episodes] = await Promise.all([listAllRules(this.o.db), latestEpisodes(this.o.db)]);
+    const bySubject = new Map<string, Map<string, Episode>>();
+    for (const e of episodes) {
+      const k = key(e.tenantId, e.ruleId);
+      const m = bySubject.get(k) ?? new Map<string, Episode>();
+      m.set(e.subject, e);
+      bySubject.set(k, m);
+    }
+    const enabled = new Set<string>();
+    for (const rule of rules) {
+      if (!rule.spec.enabled) continue;
+      const k = key(rule.tenantId, rule.ruleId);
+      enabled.add(k);
+      const last = this.lastRun.get(k);
+      if (last !== undefined && now.getTime() - last < rule.spec.intervalMinutes * 60_000) continue;
+      this.lastRun.set(k, now.getTime());
+      report.evaluated++;
+      try {
+        const observations = await observe(this.o.db, this.o.runMetric, rule, now);
+        for (const t of decide(rule, observations, bySubject.get(k) ?? new Map(), now)) {
+          await writeEpisode(this.o.db, t.episode, now, this.id);
+          notify(this.o.dispatcher, rule, messageFor(rule, t.episode, t.kind === "open" ? "fire" : "resolve", this.o.publicUrl), this.o.mailer);
+          if (t.kind === "open") report.opened++;
+          else report.resolved++;
+        }
+      } catch (err) {
+        report.errors++;
+        this.log(`rule ${rule.ruleId} (${rule.spec.name}) of tenant ${rule.tenantId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    report.resolved += await this.closeOrphans(episodes, enabled, rules, now);
+    return report;
+  }
+
+  /** Open episodes of removed or disabled rules are resolved quietly, so the history does not stay open forever. */
+  private async closeOrphans(episodes: Episode[], enabled: Set<string>, rules: Rule[], now: Date): Promise<number> {
+    const known = new Set(rules.map((r) => key(r.tenantId, r.ruleId)));
+    let n = 0;
+    for (const e of episodes) {
+      if (e.state !== "open" || enabled.has(key(e.tenantId, e.ruleId))) continue;
+      const reason = known.has(key(e.tenantId, e.ruleId)) ? "rule disabled" : "rule removed";
+      await writeEpisode(this.o.db, resolved(e, now, e.lastValue, e.summary, reason), now, this.id);
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { METRIC_KEYS } from "./metric-runner";
+
+const minutes = z.number().int().positive().max(366 * 24 * 60);
+
+export const webhookRecipient = z.object({
+  kind: z.literal("webhook"),
+  url: z.url({ protocol: /^https?$/ }),
+  /** Signs every body (HMAC-SHA256); generated when a rule is created without one. */
+  secret: z.string().min(16).max(200),
+  /** `slack` and `teams` send a body those products render; `json` is Plumbline's own shape. */
+  format: z.enum(["json", "slack", "teams"]).default("json"),
+});
+
+export const emailRecipient = z.object({
+  kind: z.literal("email"),
+  to: z.email(),
+});
+
+export const recipient = z.discriminatedUnion("kind", [webhookRecipient, emailRecipient]);
+export type Recipient = z.infer<typeof recipient>;
+export type WebhookRecipient = z.infer<typeof webhookRecipient>;
+
+const common = {
+  name: z.string().trim().min(1).max(200),
+  severity: z.enum(["info", "warning", "critical"]).default("warning"),
+  /** How far back the rule looks (metric window, ingest-reject window, exception scan). */
+  windowMinutes: minutes.default(24 * 60),
+  /** How often the evaluator checks the rule. */
+  intervalMinutes: minutes.default(5),
+  /** After an episode resolves, the same subject cannot open a new one for this long (anti-flapping). */
+  cooldownMinutes: z.number().int().min(0).max(30 * 24 * 60).default(60),
+  recipients: z.array(recipient).max(20).default([]),
+  enabled: z.boolean().default(true),
+};
+
+const workflowName = z.string().trim().min(1).max(200);
+
+export const thresholdRule = z.object({
+  ...common,
+  kind: z.literal("threshold"),
+  metric: z.enum(METRIC_KEYS),
+  /** Omitted: the firm as a whole. */
+  workflow: workflowName.optional(),
+  op: z.enum(["gt", "gte", "lt", "lte"]),
+  value: z.number().finite(),
+});
+
+export const staleSourceRule = z.object({
+  ...common,
+  kind: z.literal("stale-source"),
+  /** Omitted: every source that has a freshness SLA. */
+  source: z.string().trim().min(1).max(200).optional(),
+});
+
+export const exceptionsPastSlaRule = z.object({
+  ...common,
+  kind: z.literal("exceptions-past-sla"),
+  workflow: workflowName.optional(),
+  /** Fires when at least this many open exceptions are past their workflow's SLA. */
+  minCount: z.number().int().positive().default(1),
+});
+
+export const milestoneRule = z.object({
+  ...common,
+  kind: z.literal("milestone"),
+  workflow: workflowName.optional(),
+  statuses: z.array(z.enum(["at_risk", "missed"])).min(1).default(["at_risk", "missed"]),
+});
+
+export const ingestRejectsRule = z.object({
+  ...common,
+  kind: z.literal("ingest-rejects"),
+  /** Fires when rejected ÷ (accepted + rejected) exceeds this share over the window. */
+  share: z.number().gt(0).lt(1),
+  /** Below this many spans in the window the share means little: no firing. */
+  minSpans: z.number().int().positive().default(100),
+});
+
+export const ruleSpec = z.discriminatedUnion("kind", [
+  thresholdRule,
+  staleSourceRule,
+  exceptionsPastSlaRule,
+  milestoneRule,
+  ingestRejectsRule,
+]);
+export type RuleSpec = z.infer<typeof ruleSpec>;
+export type RuleSpecInput = z.input<typeof ruleSpec>;
+
+/** A stored rule: its identity plus the validated spec. */
+export interface Rule {
+  tenantId: string;
+  ruleId: string;
+  spec: RuleSpec;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+const OPS = { gt: ">", gte: "≥", lt: "<", lte: "≤" } as const;
+
+/** A one-line human description, used in messages and the CLI. */
+export function describeRule(spec: RuleSpec): string {
+  switch (spec.kind) {
+    case "threshold":
+      return `${spec.metric} ${OPS[spec.op]} ${spec.value} for ${spec.workflow ?? "the firm"} over ${spec.windowMinutes} min`;
+    case "stale-source":
+      return `${spec.source ?? "any source"} staler than its freshness SLA`;
+    case "exceptions-past-sla":
+      return `≥ ${spec.minCount} open exception(s) past SLA in ${spec.workflow ?? "any workflow"}`;
+    case "milestone":
+      return `milestone of ${spec.workflow ?? "any workflow"} ${spec.statuses.join(" or ").replace("_", " ")}`;
+    case "ingest-rejects":
+      return `ingest rejects > ${(spec.share * 100).toFixed(1)}% over ${spec.windowMinutes} min`;
+  }
+}
