@@ -95,8 +95,8 @@ export const exceptionRate = defineMetric<"exception-rate", Data, ExceptionRateR
       weekly.map((w) => w.exception_rate),
     );
     // "Declining" only when the whole interval is below zero (issue 5): noise is called flat.
-    const direction = (iv: [number, number] | null) => (iv && iv[1] < 0 ? "declining" : iv && iv[0] > 0 ? "rising" : "flat");
-    const trend = fit ? { slope: round(fit.slope, 6), interval: fit.interval && ([round(fit.interval[0], 6), round(fit.interval[1], 6)] as [number, number]), direction: direction(fit.interval) } : null;
+    const direction = (iv: [number, number] | null): "declining" | "rising" | "flat" => (iv && iv[1] < 0 ? "declining" : iv && iv[0] > 0 ? "rising" : "flat");
+    const trend: ExceptionRateResult["trend"] = fit ? { slope: round(fit.slope, 6), interval: fit.interval && ([round(fit.interval[0], 6), round(fit.interval[1], 6)] as [number, number]), direction: direction(fit.interval) } : null;
     const focus = input.phase === "baseline" ? baseline : live;
     const insufficient = focus.runs < MIN_RUNS;
     return {

@@ -122,7 +122,7 @@ export const laborHours = defineMetric<"labor-hours", Data, LaborHoursResult>({
       const h = windowRows.reduce((a, d) => a + d.minutes, 0);
       const wfHours = (n * b - h) / 60;
       const sp = data.spread.find((x) => x.workflow === wf);
-      const measured = lock?.mean_human_minutes != null && lock.method === "measured";
+      const measured = lock?.method === "measured" && (lock.mean_human_minutes ?? null) !== null;
       const se = measured && sp && sp.n > 1 && sp.sd !== null ? sp.sd / Math.sqrt(sp.n) : null;
       const half = se === null ? 0 : (1.96 * n * se) / 60;
       if (se !== null) measuredAny = true;
@@ -137,7 +137,7 @@ export const laborHours = defineMetric<"labor-hours", Data, LaborHoursResult>({
       return {
         workflow: wf,
         baseline_minutes: round(b),
-        baseline_source: lock?.mean_human_minutes != null ? lock.method : "declared",
+        baseline_source: lock && (lock.mean_human_minutes ?? null) !== null ? lock.method : "declared",
         baseline_version: lock?.version ?? null,
         live_runs: n,
         hours: round(wfHours),
