@@ -1,0 +1,47 @@
+import http from "node:http";
+import type { Db } from "@/clickhouse/client";
+import { serveWeb } from "@/server/node-adapter";
+import { type BatchWriter, type WriterOptions, createBatchWriter } from "../writer";
+import { type OtlpHandler, createOtlpReceiver } from "./handler";
+
+export interface IngestService {
+  /** The standard OTLP/HTTP paths and their handlers. */
+  routes: Map<string, OtlpHandler>;
+  writer: BatchWriter;
+}
+
+export function createIngestService(db: Db, o: { secret: string; maxBodyBytes?: number; writer?: Partial<WriterOptions> }): IngestService {
+  const writer = createBatchWriter(db, o.writer);
+  const receiver = createOtlpReceiver({ db, writer, secret: o.secret, maxBodyBytes: o.maxBodyBytes });
+  return {
+    routes: new Map([
+      ["/v1/traces", receiver.traces],
+      ["/v1/logs", receiver.logs],
+    ]),
+    writer,
+  };
+}
+
+/** A plain HTTP server for the OTLP paths only (port 4318, or the standalone `npm run ingest`). */
+export function otlpHttpServer(routes: Map<string, OtlpHandler>): http.Server {
+  const serve = new Map([...routes.values()].map((h) => [h, serveWeb(h, "http://localhost")]));
+  return http.createServer((req, res) => {
+    const handler = routes.get((req.url ?? "/").split("?")[0] ?? "/");
+    if (!handler) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 5, message: "Not found: use /v1/traces or /v1/logs" }));
+      return;
+    }
+    void serve.get(handler)?.(req, res);
+  });
+}
+
+/** Listens, or logs why not: a taken port must not stop the dashboard from starting. */
+export function listenOrLog(server: http.Server, port: number, host: string, log: (line: string) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    server.once("error", (err: NodeJS.ErrnoException) => {
+      log(`OTLP/HTTP port ${port} not opened (${err.code ?? err.message}); ingest stays available on the main port`);
+      resolve(false);
+    });
+    server.listen(port, host, () => resolve(true));
+  });
+}

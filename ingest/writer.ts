@@ -1,0 +1,232 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "@/clickhouse/client";
+import { commitBatch } from "./commit";
+import { type RowBatch, TABLE_OF, batchSize } from "./rows";
+
+/**
+ * The batching writer every collector submits to. ClickHouse pays 2–14 ms per INSERT whatever its
+ * size (DESIGN.md §5), so rows from many requests are merged into one block per table and flushed at
+ * `maxBatchRows` rows or `flushIntervalMs` after the oldest waiting row, one flush at a time.
+ *
+ * Guarantees:
+ * - `submit` resolves only after the request's rows are committed: a 200 means stored.
+ * - Memory is bounded: beyond `maxQueuedRows` waiting or in-flight rows, `submit` throws
+ *   `WriterSaturated` at once (the receiver answers 503 + Retry-After; OTLP spec: retryable).
+ * - A retried request is never counted twice. A block merged across requests cannot be reproduced
+ *   by a retry (its neighbours differ), so block deduplication alone would let a retried request
+ *   reach runs_daily/steps_daily again. Each request therefore carries a key (hash of tenant, channel
+ *   and body); the writer coalesces a retry that arrives while the original is still queued, and
+ *   before every insert looks the flush's keys up in the `ingest_requests` ledger and drops the ones
+ *   already committed, answering them as duplicates. The ledger row is written right after the data,
+ *   under the flush's own dedup token, and a flush that fails part-way is retried with the same tokens,
+ *   so ClickHouse drops the blocks that did land. The remaining window — the process dying between the
+ *   data insert and the ledger insert — can double count one flush; raw tables still collapse the
+ *   duplicate rows (ReplacingMergeTree keyed by span identity).
+ */
+export interface WriterOptions {
+  maxBatchRows: number;
+  flushIntervalMs: number;
+  maxQueuedRows: number;
+  /** Seconds a rejected client should wait, sent as Retry-After. */
+  retryAfterSeconds: number;
+}
+
+export const defaultWriterOptions: WriterOptions = {
+  // From scripts/bench-ingest.ts on the 2-core reference machine: 10k-row blocks reach ~180k rows/s
+  // (DESIGN.md §5) while a flush stays well under the exporters' 10 s timeout.
+  maxBatchRows: 10_000,
+  flushIntervalMs: 100,
+  maxQueuedRows: 200_000,
+  retryAfterSeconds: 2,
+};
+
+export interface WriteRequest {
+  /** Identifies the request across retries: equal keys are stored once. */
+  key: string;
+  tenantId: string;
+  channel: string;
+  batch: RowBatch;
+}
+
+export type WriteOutcome = "committed" | "duplicate";
+
+export class WriterSaturated extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super("The ingest writer is saturated; retry later");
+    this.name = "WriterSaturated";
+  }
+}
+
+export class WriterFailed extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "WriterFailed";
+  }
+}
+
+export interface BatchWriter {
+  submit(request: WriteRequest): Promise<WriteOutcome>;
+  /** Commits everything acknowledged or waiting, then refuses new work (shutdown). */
+  drain(): Promise<void>;
+  /** Rows waiting or being inserted. */
+  queuedRows(): number;
+}
+
+interface Entry {
+  request: WriteRequest;
+  rows: number;
+  promise: Promise<WriteOutcome>;
+  resolve: (o: WriteOutcome) => void;
+  reject: (e: Error) => void;
+}
+
+const ATTEMPTS = 3;
+const ledgerRow = z.object({ request_key: z.string() });
+
+/** A request key: the same tenant, channel and body always give the same key. */
+export function requestKey(tenantId: string, channel: string, body: Uint8Array): string {
+  return createHash("sha256").update(tenantId).update("\u0000").update(channel).update("\u0000").update(body).digest("hex");
+}
+
+function merge(batches: readonly RowBatch[]): RowBatch {
+  const out: Required<RowBatch> = { runs: [], steps: [], sourceSyncs: [], dataAccess: [], ingestStats: [] };
+  for (const b of batches) {
+    for (const k of Object.keys(TABLE_OF) as (keyof RowBatch)[]) {
+      const rows = b[k];
+      if (rows?.length) (out[k] as object[]).push(...rows);
+    }
+  }
+  return out;
+}
+
+async function withRetries(run: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 100 * 4 ** (attempt - 1)));
+    }
+  }
+}
+
+export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}): BatchWriter {
+  const o: WriterOptions = { ...defaultWriterOptions, ...options };
+  const byKey = new Map<string, Entry>();
+  let pending: Entry[] = [];
+  let pendingRows = 0;
+  let flushingRows = 0;
+  let oldestPendingAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let closed = false;
+
+  async function committedKeys(entries: readonly Entry[]): Promise<Set<string>> {
+    const rows = await db.query(
+      `SELECT request_key FROM ingest_requests
+       WHERE tenant_id IN {tenants:Array(String)} AND request_key IN {keys:Array(String)}`,
+      { tenants: [...new Set(entries.map((e) => e.request.tenantId))], keys: entries.map((e) => e.request.key) },
+      ledgerRow,
+    );
+    return new Set(rows.map((r) => r.request_key));
+  }
+
+  async function flushOnce(entries: Entry[]): Promise<void> {
+    try {
+      const done = await committedKeys(entries);
+      const fresh = entries.filter((e) => !done.has(e.request.key));
+      if (fresh.length > 0) {
+        const token = createHash("sha256")
+          .update(fresh.map((e) => e.request.key).sort().join(","))
+          .digest("hex");
+        const merged = merge(fresh.map((e) => e.request.batch));
+        await withRetries(() => commitBatch(db, merged, { dedupToken: token }));
+        const ledger = fresh.map((e) => ({ tenant_id: e.request.tenantId, request_key: e.request.key, channel: e.request.channel, rows: e.rows }));
+        await withRetries(() => db.insert("ingest_requests", ledger, { dedupToken: `${token}:ledger` }));
+      }
+      for (const e of entries) e.resolve(done.has(e.request.key) ? "duplicate" : "committed");
+    } catch (err) {
+      const failure = new WriterFailed(
+        `Could not commit the batch: ${err instanceof Error ? err.message : String(err)}`,
+        o.retryAfterSeconds,
+        { cause: err },
+      );
+      for (const e of entries) e.reject(failure);
+    } finally {
+      for (const e of entries) byKey.delete(e.request.key);
+    }
+  }
+
+  function due(): boolean {
+    return pending.length > 0 && (closed || pendingRows >= o.maxBatchRows || Date.now() - oldestPendingAt >= o.flushIntervalMs);
+  }
+
+  function schedule(): void {
+    if (running || pending.length === 0) return;
+    if (due()) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      running = loop();
+      return;
+    }
+    timer ??= setTimeout(
+      () => {
+        timer = undefined;
+        schedule();
+      },
+      Math.max(0, oldestPendingAt + o.flushIntervalMs - Date.now()),
+    );
+  }
+
+  async function loop(): Promise<void> {
+    while (due()) {
+      const entries = pending;
+      pending = [];
+      flushingRows = pendingRows;
+      pendingRows = 0;
+      await flushOnce(entries);
+      flushingRows = 0;
+    }
+    running = undefined;
+    schedule();
+  }
+
+  return {
+    submit(request) {
+      const same = byKey.get(request.key);
+      if (same) return same.promise;
+      const rows = batchSize(request.batch);
+      if (rows === 0) return Promise.resolve("committed");
+      if (closed) return Promise.reject(new WriterFailed("The ingest writer is shutting down", o.retryAfterSeconds));
+      const queued = pendingRows + flushingRows;
+      // A request larger than the whole bound is still taken when nothing else waits, so it cannot starve.
+      if (queued > 0 && queued + rows > o.maxQueuedRows) return Promise.reject(new WriterSaturated(o.retryAfterSeconds));
+      let resolve!: (x: WriteOutcome) => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<WriteOutcome>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      const entry: Entry = { request, rows, promise, resolve, reject };
+      byKey.set(request.key, entry);
+      if (pending.length === 0) oldestPendingAt = Date.now();
+      pending.push(entry);
+      pendingRows += rows;
+      schedule();
+      return promise;
+    },
+    async drain() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      schedule();
+      while (running) await running;
+    },
+    queuedRows: () => pendingRows + flushingRows,
+  };
+}
