@@ -3,6 +3,7 @@ import { demoCommand } from "./commands/demo";
 import { healthCommand } from "./commands/health";
 import { migrateCommand } from "./commands/migrate";
 import { tenantsCreate, tenantsList } from "./commands/tenants";
+import { tenantsDelete, tenantsExport } from "./commands/tenant-admin";
 
 /** Every CLI command, one line each; later features add theirs here. */
 export const commands: Command<never>[] = [
@@ -11,4 +12,6 @@ export const commands: Command<never>[] = [
   healthCommand,
   tenantsCreate,
   tenantsList,
+  tenantsExport,
+  tenantsDelete,
 ] as Command<never>[];
