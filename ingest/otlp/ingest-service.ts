@@ -3,6 +3,7 @@ import type { Db } from "@/clickhouse/client";
 import { serveWeb } from "@/server/node-adapter";
 import { type BatchWriter, type WriterOptions, createBatchWriter } from "../writer";
 import { type OtlpHandler, createOtlpReceiver } from "./handler";
+import { resolveServerSecret } from "./server-secret";
 
 export interface IngestService {
   /** The standard OTLP/HTTP paths and their handlers. */
@@ -10,7 +11,35 @@ export interface IngestService {
   writer: BatchWriter;
 }
 
-export function createIngestService(db: Db, o: { secret: string; maxBodyBytes?: number; writer?: Partial<WriterOptions> }): IngestService {
+export interface IngestServiceOptions {
+  secret: string;
+  maxBodyBytes?: number;
+  writer?: Partial<WriterOptions>;
+}
+
+/** The ingest variables of server/env.ts, read structurally so ingest/ does not depend on server/. */
+export interface IngestEnv {
+  PLUMBLINE_SECRET?: string;
+  PLUMBLINE_INGEST_BATCH_ROWS: number;
+  PLUMBLINE_INGEST_FLUSH_MS: number;
+  PLUMBLINE_INGEST_MAX_QUEUED_ROWS: number;
+  PLUMBLINE_INGEST_MAX_BODY_BYTES: number;
+}
+
+/** Options from the environment; `dataDir` (embedded mode) is where a generated secret is kept. */
+export function ingestOptions(e: IngestEnv, dataDir: string | undefined): IngestServiceOptions {
+  return {
+    secret: resolveServerSecret({ secret: e.PLUMBLINE_SECRET, dataDir }),
+    maxBodyBytes: e.PLUMBLINE_INGEST_MAX_BODY_BYTES,
+    writer: {
+      maxBatchRows: e.PLUMBLINE_INGEST_BATCH_ROWS,
+      flushIntervalMs: e.PLUMBLINE_INGEST_FLUSH_MS,
+      maxQueuedRows: e.PLUMBLINE_INGEST_MAX_QUEUED_ROWS,
+    },
+  };
+}
+
+export function createIngestService(db: Db, o: IngestServiceOptions): IngestService {
   const writer = createBatchWriter(db, o.writer);
   const receiver = createOtlpReceiver({ db, writer, secret: o.secret, maxBodyBytes: o.maxBodyBytes });
   return {
