@@ -5,12 +5,14 @@ import { cycleTime, type CycleTimeResult } from "./cycle-time";
 import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
 import { laborHours, type LaborHoursResult } from "./labor-hours";
 import { freshness, type FreshnessResult } from "./freshness";
+import { compliance, type ComplianceResult } from "./compliance";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
 export type { ExceptionRateResult } from "./exception-rate";
 export type { LaborHoursResult } from "./labor-hours";
 export type { FreshnessResult } from "./freshness";
+export type { ComplianceResult } from "./compliance";
 
 export type MetricKey =
   | "cycle-time"
@@ -22,12 +24,12 @@ export type MetricKey =
   | "ingest-completeness"
   | "milestones";
 
-export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult;
+export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions = [cycleTime, exceptionRate, laborHours, freshness] as unknown as AnyMetric[];
+const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

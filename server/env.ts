@@ -73,5 +73,11 @@ export function storeConfig(e: Env = env()): StoreConfig {
       database: e.CLICKHOUSE_DATABASE,
     };
   }
-  return { kind: "embedded", dataDir: path.resolve(e.PLUMBLINE_DATA_DIR) };
+  // chDB fixes where BACKUP may write when the store opens (once per process): only the backup root.
+  return { kind: "embedded", dataDir: path.resolve(e.PLUMBLINE_DATA_DIR), extraArgs: [`--backups.allowed_path=${backupRoot(e)}`] };
+}
+
+/** Where `plumbline backup` writes (server/backup.ts): PLUMBLINE_BACKUP_DIR, else beside the data dir. */
+export function backupRoot(e: Env = env()): string {
+  return path.resolve(e.PLUMBLINE_BACKUP_DIR ?? path.join(path.resolve(e.PLUMBLINE_DATA_DIR), "..", "plumbline-backups"));
 }

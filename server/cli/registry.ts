@@ -4,6 +4,7 @@ import { healthCommand } from "./commands/health";
 import { migrateCommand } from "./commands/migrate";
 import { tenantsCreate, tenantsList } from "./commands/tenants";
 import { tenantsDelete, tenantsExport } from "./commands/tenant-admin";
+import { backupCommand, restoreCommand } from "./commands/backup";
 
 /** Every CLI command, one line each; later features add theirs here. */
 export const commands: Command<never>[] = [
@@ -14,4 +15,6 @@ export const commands: Command<never>[] = [
   tenantsList,
   tenantsExport,
   tenantsDelete,
+  backupCommand,
+  restoreCommand,
 ] as Command<never>[];

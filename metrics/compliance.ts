@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { defineMetric, round, type MetricResultBase } from "./define-metric";
+import { SCOPE_SQL } from "./scope";
+import { workflowSettings, type WorkflowSettings } from "./workflow-settings";
+
+export interface ComplianceResult extends MetricResultBase {
+  key: "compliance";
+  ai_steps: number;
+  /** AI steps with model, model version and prompt version ÷ AI steps. */
+  audit_coverage: number | null;
+  reviews_required: number;
+  reviews_done: number;
+  review_coverage: number | null;
+  reviews_with_sla: number;
+  review_sla_adherence: number | null;
+  policy_violations: { total: number; unapproved_model_steps: number; denied_accesses: number; by_model: { workflow: string; classification: string; model: string; steps: number }[] };
+  open_exceptions: { open: number; past_sla: number; oldest_past_sla_hours: number | null };
+}
+
+/** Classes whose processing by AI needs an approved model (DESIGN.md §3.5). */
+const GUARDED = ["phi", "privileged"];
+
+const stepsRow = z.object({ ai: z.coerce.number(), documented: z.coerce.number(), required: z.coerce.number(), done: z.coerce.number() });
+const usageRow = z.object({ workflow: z.string(), classification: z.string(), model: z.string(), steps: z.coerce.number() });
+const countRow = z.object({ n: z.coerce.number() });
+const reviewRow = z.object({ with_sla: z.coerce.number(), within: z.coerce.number() });
+const openRow = z.object({ open: z.coerce.number(), past_sla: z.coerce.number(), oldest_minutes: z.number().nullable() });
+
+interface Data {
+  steps: z.output<typeof stepsRow>;
+  usage: z.output<typeof usageRow>[];
+  denied: number;
+  reviews: z.output<typeof reviewRow>;
+  open: z.output<typeof openRow>;
+  settings: Map<string, WorkflowSettings>;
+}
+
+// Current SLA per workflow: newest workflows row wins (append-only config).
+const SLA_SQL = (column: string) => `(SELECT workflow, argMax(${column}, updated_at) AS sla FROM workflows
+  WHERE tenant_id = {tenant:String} GROUP BY workflow)`;
+
+const first = <T>(rows: T[], fallback: T): T => rows[0] ?? fallback;
+
+export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
+  key: "compliance",
+  title: "Compliance",
+  unit: "ratio",
+  direction: "up",
+  async load(db, { input, scope }) {
+    const params = { ...scope.params, from: scope.from, to: scope.to, as_of: scope.asOf, phase: input.phase ?? "live", guarded: GUARDED };
+    const rollupWindow = `${SCOPE_SQL} AND phase = {phase:String} AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})`;
+    const rawWindow = `${SCOPE_SQL} AND phase = {phase:String} AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}`;
+    const steps = await db.query(
+      `SELECT sumIf(steps, actor = 'ai') AS ai, sum(ai_steps_documented) AS documented,
+              sum(reviews_required) AS required, sum(reviews_done) AS done
+       FROM steps_daily WHERE ${rollupWindow}`,
+      params,
+      stepsRow,
+    );
+    const usage = await db.query(
+      `SELECT workflow, data_classification AS classification, model, sum(steps) AS steps FROM ai_usage_daily
+       WHERE ${rollupWindow} AND data_classification IN {guarded:Array(String)}
+       GROUP BY workflow, classification, model ORDER BY workflow, classification, model`,
+      params,
+      usageRow,
+    );
+    const denied = await db.query(
+      `SELECT count() AS n FROM data_access_events WHERE ${SCOPE_SQL} AND decision = 'deny'
+         AND time >= {from:DateTime64(3)} AND time < {to:DateTime64(3)}`,
+      params,
+      countRow,
+    );
+    // Review latency: from the AI output it reviews (review.output.id = ai.output.id), else the review step itself.
+    const reviews = await db.query(
+      `SELECT countIf(s.sla > 0) AS with_sla, countIf(s.sla > 0 AND latency_ms <= s.sla * 60000) AS within FROM (
+         SELECT r.workflow AS workflow,
+                dateDiff('millisecond', if(o.output_id != '', o.end_time, r.start_time), r.end_time) AS latency_ms
+         FROM (SELECT workflow, review_output_id, start_time, end_time FROM steps
+               WHERE ${rawWindow} AND review_outcome != '' LIMIT 1 BY span_id) AS r
+         LEFT JOIN (SELECT output_id, any(end_time) AS end_time FROM steps
+               WHERE ${SCOPE_SQL} AND output_id != '' AND start_time >= {from:DateTime64(3)} - INTERVAL 30 DAY
+               GROUP BY output_id) AS o ON o.output_id = r.review_output_id AND r.review_output_id != ''
+       ) AS x INNER JOIN ${SLA_SQL("review_sla_minutes")} AS s ON s.workflow = x.workflow`,
+      params,
+      reviewRow,
+    );
+    // Open = flagged (exception outcome or intervention) and no 'resolve' action yet; the age runs from the flag.
+    const open = await db.query(
+      `SELECT count() AS open, countIf(s.sla > 0 AND age_min > s.sla) AS past_sla,
+              maxOrNullIf(age_min, s.sla > 0 AND age_min > s.sla) AS oldest_minutes FROM (
+         SELECT workflow, run_id, dateDiff('second', min(at), {as_of:DateTime64(3)}) / 60 AS age_min FROM (
+           SELECT workflow, run_id, end_time AS at FROM runs
+           WHERE ${SCOPE_SQL} AND phase = 'live' AND outcome = 'exception' AND end_time <= {as_of:DateTime64(3)}
+           UNION ALL
+           SELECT workflow, run_id, end_time AS at FROM steps
+           WHERE ${SCOPE_SQL} AND phase = 'live' AND intervention = 1 AND end_time <= {as_of:DateTime64(3)}
+         )
+         WHERE run_id NOT IN (SELECT run_id FROM exception_actions WHERE tenant_id = {tenant:String}
+                              AND action = 'resolve' AND at <= {as_of:DateTime64(3)})
+         GROUP BY workflow, run_id
+       ) AS e LEFT JOIN ${SLA_SQL("exception_sla_minutes")} AS s ON s.workflow = e.workflow`,
+      params,
+      openRow,
+    );
+    return {
+      steps: first(steps, { ai: 0, documented: 0, required: 0, done: 0 }),
+      usage,
+      denied: denied[0]?.n ?? 0,
+      reviews: first(reviews, { with_sla: 0, within: 0 }),
+      open: first(open, { open: 0, past_sla: 0, oldest_minutes: null }),
+      settings: await workflowSettings(db, scope.params),
+    };
+  },
+  compute(d) {
+    const ratio = (a: number, b: number) => (b > 0 ? round(Math.min(a / b, 1)) : null);
+    const byModel = d.usage.filter((u) => {
+      const approved = d.settings.get(u.workflow)?.approved_models[u.classification] ?? [];
+      return !approved.includes(u.model);
+    });
+    const unapproved = byModel.reduce((a, u) => a + u.steps, 0);
+    const audit = ratio(d.steps.documented, d.steps.ai);
+    const empty = d.steps.ai === 0 && d.steps.required === 0 && d.open.open === 0 && d.denied === 0;
+    return {
+      status: empty ? "insufficient_data" : "ok",
+      ...(empty ? { reason: "No AI steps, reviews, exceptions or access events in the window" } : {}),
+      headline: { value: audit, unit: "ratio", label: "Audit coverage of AI steps" },
+      ai_steps: d.steps.ai,
+      audit_coverage: audit,
+      reviews_required: d.steps.required,
+      reviews_done: d.steps.done,
+      review_coverage: ratio(d.steps.done, d.steps.required),
+      reviews_with_sla: d.reviews.with_sla,
+      review_sla_adherence: ratio(d.reviews.within, d.reviews.with_sla),
+      policy_violations: { total: unapproved + d.denied, unapproved_model_steps: unapproved, denied_accesses: d.denied, by_model: byModel },
+      open_exceptions: {
+        open: d.open.open,
+        past_sla: d.open.past_sla,
+        oldest_past_sla_hours: d.open.oldest_minutes === null ? null : round(d.open.oldest_minutes / 60, 2),
+      },
+    };
+  },
+});
