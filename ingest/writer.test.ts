@@ -1,0 +1,96 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Db } from "@/clickhouse/client";
+import { freshTenant, testDb } from "@/clickhouse/testing";
+import type { RowBatch } from "./rows";
+import { WriterSaturated, createBatchWriter, requestKey } from "./writer";
+
+let db: Db;
+beforeAll(async () => {
+  db = await testDb();
+});
+
+function runs(tenant: string, ids: string[]): RowBatch {
+  const start = new Date(Date.now() - 3600_000);
+  return {
+    runs: ids.map((run_id) => ({
+      tenant_id: tenant,
+      workflow: "intake",
+      run_id,
+      phase: "live" as const,
+      start_time: start,
+      end_time: new Date(start.getTime() + 60_000),
+      outcome: "completed" as const,
+    })),
+  };
+}
+
+const n = z.object({ n: z.coerce.number() });
+async function rawRuns(tenant: string) {
+  return (await db.query(`SELECT count() AS n FROM runs WHERE tenant_id = {t:String}`, { t: tenant }, n))[0]?.n;
+}
+async function rolledUpRuns(tenant: string) {
+  return (await db.query(`SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}`, { t: tenant }, n))[0]?.n;
+}
+
+describe("the batching writer", () => {
+  it("resolves only once the request's rows are committed", async () => {
+    const tenant = freshTenant();
+    const writer = createBatchWriter(db, { flushIntervalMs: 20 });
+    await expect(writer.submit({ key: "k1", tenantId: tenant, channel: "test", batch: runs(tenant, ["a", "b"]) })).resolves.toBe("committed");
+    expect(await rawRuns(tenant)).toBe(2);
+    await writer.drain();
+  });
+
+  it("stores a retried request once, in the raw table and in the rollups, even from another writer", async () => {
+    const tenant = freshTenant();
+    const key = requestKey(tenant, "test", new Uint8Array([1, 2, 3]));
+    const first = createBatchWriter(db, { flushIntervalMs: 5 });
+    await first.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, ["r1"]) });
+    // The retry lands in a different flush, beside other requests, in another process's writer.
+    const second = createBatchWriter(db, { flushIntervalMs: 5 });
+    const other = freshTenant();
+    const [retry] = await Promise.all([
+      second.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, ["r1"]) }),
+      second.submit({ key: "other", tenantId: other, channel: "test", batch: runs(other, ["x"]) }),
+    ]);
+    expect(retry).toBe("duplicate");
+    expect(await rawRuns(tenant)).toBe(1);
+    expect(await rolledUpRuns(tenant)).toBe(1);
+    expect(await rawRuns(other)).toBe(1);
+    await Promise.all([first.drain(), second.drain()]);
+  });
+
+  it("answers a retry that arrives while the original still waits with the original's result", async () => {
+    const tenant = freshTenant();
+    const writer = createBatchWriter(db, { flushIntervalMs: 50 });
+    const a = writer.submit({ key: "same", tenantId: tenant, channel: "test", batch: runs(tenant, ["r"]) });
+    const b = writer.submit({ key: "same", tenantId: tenant, channel: "test", batch: runs(tenant, ["r"]) });
+    expect(b).toBe(a);
+    await a;
+    expect(await rolledUpRuns(tenant)).toBe(1);
+    await writer.drain();
+  });
+
+  it("refuses work beyond its bound instead of queueing it, and commits what it took on drain", async () => {
+    const tenant = freshTenant();
+    const writer = createBatchWriter(db, { flushIntervalMs: 60_000, maxBatchRows: 1000, maxQueuedRows: 3 });
+    const taken = writer.submit({ key: "a", tenantId: tenant, channel: "test", batch: runs(tenant, ["1", "2"]) });
+    await expect(writer.submit({ key: "b", tenantId: tenant, channel: "test", batch: runs(tenant, ["3", "4"]) })).rejects.toBeInstanceOf(WriterSaturated);
+    expect(writer.queuedRows()).toBe(2);
+    await writer.drain();
+    await expect(taken).resolves.toBe("committed");
+    expect(await rawRuns(tenant)).toBe(2);
+  });
+
+  it("flushes as soon as a batch reaches its row threshold", async () => {
+    const tenant = freshTenant();
+    const writer = createBatchWriter(db, { flushIntervalMs: 60_000, maxBatchRows: 4 });
+    await Promise.all([
+      writer.submit({ key: "x", tenantId: tenant, channel: "test", batch: runs(tenant, ["1", "2"]) }),
+      writer.submit({ key: "y", tenantId: tenant, channel: "test", batch: runs(tenant, ["3", "4"]) }),
+    ]);
+    expect(await rawRuns(tenant)).toBe(4);
+    await writer.drain();
+  });
+});
