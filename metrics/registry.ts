@@ -6,6 +6,8 @@ import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
 import { laborHours, type LaborHoursResult } from "./labor-hours";
 import { freshness, type FreshnessResult } from "./freshness";
 import { compliance, type ComplianceResult } from "./compliance";
+import { rework, type ReworkResult } from "./rework";
+import { ingestCompleteness, type IngestCompletenessResult } from "./ingest-completeness";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
@@ -13,6 +15,8 @@ export type { ExceptionRateResult } from "./exception-rate";
 export type { LaborHoursResult } from "./labor-hours";
 export type { FreshnessResult } from "./freshness";
 export type { ComplianceResult } from "./compliance";
+export type { ReworkResult } from "./rework";
+export type { IngestCompletenessResult } from "./ingest-completeness";
 
 export type MetricKey =
   | "cycle-time"
@@ -24,12 +28,14 @@ export type MetricKey =
   | "ingest-completeness"
   | "milestones";
 
-export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult;
+export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult
+  | ReworkResult
+  | IngestCompletenessResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance] as unknown as AnyMetric[];
+const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { defineMetric, round, type MetricResultBase } from "./define-metric";
+import { SCOPE_SQL } from "./scope";
+
+export interface IngestCompletenessResult extends MetricResultBase {
+  key: "ingest-completeness";
+  accepted: number;
+  rejected: number;
+  acceptance_rate: number | null;
+  by_day: { day: string; channel: string; source: string; accepted: number; rejected: number }[];
+  rejected_reasons: { reason: string; rejected: number }[];
+  /** Runs with steps but no run span a day after their last step (the run never closed). */
+  runs_never_closed: number;
+  runs_closed: number;
+}
+
+const statRow = z
+  .object({ date: z.string(), channel: z.string(), source: z.string(), accepted: z.coerce.number(), rejected: z.coerce.number() })
+  .transform(({ date, ...rest }) => ({ day: date, ...rest }));
+const reasonRow = z.object({ reason: z.string(), rejected: z.coerce.number() });
+const countRow = z.object({ n: z.coerce.number() });
+
+interface Data {
+  stats: z.output<typeof statRow>[];
+  reasons: z.output<typeof reasonRow>[];
+  open: number;
+  closed: number;
+}
+
+// ingest_stats is per channel and source, not per workflow: only users who see every workflow see it.
+const STATS_SQL = `tenant_id = {tenant:String} AND {all_wf:UInt8} = 1
+  AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})`;
+
+/** A run whose steps arrived but whose run span has not, a day after its last step, is counted as never closed. */
+const GRACE = "INTERVAL 1 DAY";
+
+export const ingestCompleteness = defineMetric<"ingest-completeness", Data, IngestCompletenessResult>({
+  key: "ingest-completeness",
+  title: "Ingest completeness",
+  unit: "ratio",
+  direction: "up",
+  async load(db, { scope }) {
+    const params = { ...scope.params, from: scope.from, to: scope.to, as_of: scope.asOf };
+    const stats = await db.query(
+      `SELECT toString(day) AS date, channel, source, sum(accepted) AS accepted, sum(rejected) AS rejected
+       FROM ingest_stats WHERE ${STATS_SQL} GROUP BY date, channel, source ORDER BY date, channel, source`,
+      params,
+      statRow,
+    );
+    const reasons = await db.query(
+      `SELECT reason, sum(rejected) AS rejected FROM ingest_stats WHERE ${STATS_SQL} AND reason != ''
+       GROUP BY reason HAVING rejected > 0 ORDER BY rejected DESC, reason`,
+      params,
+      reasonRow,
+    );
+    const open = await db.query(
+      `SELECT uniqExact(run_id) AS n FROM steps
+       WHERE ${SCOPE_SQL} AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}
+         AND end_time < {as_of:DateTime64(3)} - ${GRACE}
+         AND run_id NOT IN (SELECT run_id FROM runs WHERE ${SCOPE_SQL}
+                            AND start_time >= {from:DateTime64(3)} - INTERVAL 7 DAY AND start_time < {to:DateTime64(3)})`,
+      params,
+      countRow,
+    );
+    const closed = await db.query(
+      `SELECT sum(runs) AS n FROM runs_daily WHERE ${SCOPE_SQL}
+         AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})`,
+      params,
+      countRow,
+    );
+    return { stats, reasons, open: open[0]?.n ?? 0, closed: closed[0]?.n ?? 0 };
+  },
+  compute(d) {
+    const accepted = d.stats.reduce((a, s) => a + s.accepted, 0);
+    const rejected = d.stats.reduce((a, s) => a + s.rejected, 0);
+    const rate = accepted + rejected > 0 ? round(accepted / (accepted + rejected)) : null;
+    const empty = rate === null && d.closed === 0 && d.open === 0;
+    return {
+      status: empty ? "insufficient_data" : "ok",
+      ...(empty ? { reason: "Nothing was ingested in the window" } : {}),
+      headline: { value: rate, unit: "ratio", label: "Share of spans accepted" },
+      accepted,
+      rejected,
+      acceptance_rate: rate,
+      by_day: d.stats,
+      rejected_reasons: d.reasons,
+      runs_never_closed: d.open,
+      runs_closed: d.closed,
+    };
+  },
+});
