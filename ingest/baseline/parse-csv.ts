@@ -87,6 +87,8 @@ export async function* parseCsv(chunks: AsyncIterable<Buffer>, o: CsvParseOption
   let rowOptions = { ...o, format };
   for await (const item of csvRecords(chunks, o.delimiter)) {
     if (item.kind === "problem") {
+      // A header that does not parse means the file is not CSV, whatever its name says.
+      if (!index) throw new ImportFileError(`The file is not readable as CSV: ${item.problem.detail ?? item.problem.reason}`, item.problem.line);
       yield item;
       continue;
     }
