@@ -35,6 +35,18 @@ const schema = z.object({
   PLUMBLINE_RETENTION_FORCE: bool.default(false),
   // Where `plumbline backup` may write (server/backup.ts); fixed when the embedded store opens.
   PLUMBLINE_BACKUP_DIR: z.string().min(1).optional(),
+  // Alerts and digests (server/alerts): the in-process evaluator, links in messages, SMTP for e-mail.
+  PLUMBLINE_ALERTS: bool.default(true),
+  PLUMBLINE_ALERTS_TICK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  PLUMBLINE_PUBLIC_URL: z.url().optional(),
+  PLUMBLINE_DIGEST_WEEKDAY: z.coerce.number().int().min(0).max(6).default(1),
+  PLUMBLINE_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().min(3).default("Plumbline <plumbline@localhost>"),
 });
 
 export type Env = z.infer<typeof schema>;

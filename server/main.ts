@@ -3,11 +3,12 @@ import path from "node:path";
 import next from "next";
 import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
+import { startAlerts } from "./alerts/start-alerts";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
 import { ensureDemo } from "./demo/load";
 import { env, storeConfig } from "./env";
-import { runShutdownHooks } from "./lifecycle";
+import { onShutdown, runShutdownHooks } from "./lifecycle";
 import { applyRetention, retentionConfig } from "./retention";
 import { serveWeb } from "./node-adapter";
 import { matchRoute, type NodeRoutes } from "./node-routes";
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   });
   if (config.kind === "embedded") advert = advertiseServer(config.dataDir, e.PORT);
   log(`ready on ${origin}`);
+  if (e.PLUMBLINE_ALERTS) onShutdown("alerts", startAlerts(db, e).stop);
 
   let stoppingSince = 0;
   const stop = async (signal: string) => {

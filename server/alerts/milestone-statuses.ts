@@ -25,7 +25,7 @@ function label(o: Record<string, unknown>): string {
 }
 
 /**
- * Finds the milestone checkpoints in a `milestones` metric result: any object (up to three levels deep)
+ * Finds the milestone checkpoints in a `milestones` metric result: any object (up to four objects deep)
  * with a recognised `status`, named by its workflow and checkpoint. The metrics engine owns the exact
  * shape; reading it structurally keeps alerts working while that shape settles.
  */
@@ -33,9 +33,9 @@ export function milestoneStatuses(result: MetricResult, workflow = "firm"): Mile
   const out: MilestoneStatus[] = [];
   const seen = new Set<string>();
   const walk = (v: unknown, wf: string, depth: number) => {
-    if (depth > 3 || typeof v !== "object" || v === null) return;
+    if (depth > 4 || typeof v !== "object" || v === null) return;
     if (Array.isArray(v)) {
-      for (const item of v) walk(item, wf, depth + 1);
+      for (const item of v) walk(item, wf, depth);
       return;
     }
     const o = v as Record<string, unknown>;

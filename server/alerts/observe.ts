@@ -21,7 +21,7 @@ export async function observe(db: Db, runMetric: MetricRunner, rule: Rule, now: 
   const from = new Date(now.getTime() - spec.windowMinutes * 60_000);
   switch (spec.kind) {
     case "threshold": {
-      const result = await runMetric(db, spec.metric, { tenantId: rule.tenantId, workflow: spec.workflow, phase: "live", from, to: now, asOf: now });
+      const result = await runMetric(db, spec.metric, { tenantId: rule.tenantId, workflow: spec.workflow, from, to: now, asOf: now });
       const value = result.headline.value;
       // Insufficient data never fires (DESIGN.md §3: no bare percentage below ~30 runs).
       if (result.status !== "ok" || value === null || !Number.isFinite(value)) return [];
