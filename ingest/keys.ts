@@ -61,7 +61,8 @@ const latest = (filter: string) => `
   FROM (SELECT * FROM ingest_keys WHERE ${filter})
   GROUP BY tenant_id, key_id`;
 
-const cache = new Map<string, { at: number; value: VerifiedKey | null }>();
+// Promises, so a burst of requests with a cold cache shares one lookup.
+const cache = new Map<string, { at: number; value: Promise<VerifiedKey | null> }>();
 const usageWritten = new Map<string, number>();
 
 export const ingestKeyName = z.string().trim().min(1, "a key needs a name").max(100);
@@ -149,25 +150,32 @@ function noteUse(db: Db, key: VerifiedKey): void {
   });
 }
 
+async function lookUp(db: Db, hash: string): Promise<VerifiedKey | null> {
+  const rows = await db.query(
+    `SELECT * FROM (${latest("key_hash = {hash:String}")}) WHERE revoked_at IS NULL`,
+    { hash },
+    keyRow.omit({ last_used_at: true }),
+  );
+  const row = rows.find((r) => timingSafeEqual(Buffer.from(r.key_hash), Buffer.from(hash)));
+  return row ? { tenantId: row.tenant_id, keyId: row.key_id } : null;
+}
+
 /** The tenant and key a secret belongs to, or null for an unknown or revoked key. */
 export async function verifyIngestKey(db: Db, secret: string): Promise<VerifiedKey | null> {
   if (!secret.startsWith(PREFIX) || secret.length > 200) return null;
   const hash = hashOf(secret);
   const hit = cache.get(hash);
-  let value: VerifiedKey | null;
+  let pending: Promise<VerifiedKey | null>;
   if (hit && Date.now() - hit.at < CACHE_MS) {
-    value = hit.value;
+    pending = hit.value;
   } else {
-    const rows = await db.query(
-      `SELECT * FROM (${latest("key_hash = {hash:String}")}) WHERE revoked_at IS NULL`,
-      { hash },
-      keyRow.omit({ last_used_at: true }),
-    );
-    const row = rows.find((r) => timingSafeEqual(Buffer.from(r.key_hash), Buffer.from(hash)));
-    value = row ? { tenantId: row.tenant_id, keyId: row.key_id } : null;
+    pending = lookUp(db, hash);
     if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(hash, { at: Date.now(), value });
+    const entry = { at: Date.now(), value: pending };
+    cache.set(hash, entry);
+    pending.catch(() => cache.get(hash) === entry && cache.delete(hash));
   }
+  const value = await pending;
   if (value) noteUse(db, value);
   return value;
 }
