@@ -1,5 +1,5 @@
 import type { Db } from "@/clickhouse/client";
-import type { Scope } from "./scope";
+import { dayString, scopeOf, type Scope } from "./scope";
 
 export type Phase = "baseline" | "live";
 export type Grain = "day" | "week" | "month";
@@ -60,3 +60,22 @@ export function defineMetric<K extends string, D, R extends MetricResultBase>(m:
 }
 
 export const round = (v: number, digits = 4): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
+/** Scopes the input, loads (SQL), then computes (pure); the registry and composite metrics both use it. */
+export async function runDefinition<K extends string, D, R extends MetricResultBase>(
+  db: Db,
+  def: MetricDefinition<K, D, R>,
+  input: MetricInput,
+): Promise<R> {
+  const scope = scopeOf(input);
+  const ctx = { input, scope };
+  const result = def.compute(await def.load(db, ctx), ctx);
+  return {
+    key: def.key,
+    title: def.title,
+    unit: def.unit,
+    window: { from: dayString(scope.from), to: dayString(new Date(scope.to.getTime() - 1)) },
+    ...result,
+    // Omit<R, …> plus the omitted keys is R; TypeScript cannot see that through a generic.
+  } as unknown as R;
+}

@@ -1,6 +1,5 @@
 import type { Db } from "@/clickhouse/client";
-import type { MetricDefinition, MetricInput, MetricResultBase } from "./define-metric";
-import { dayString, scopeOf } from "./scope";
+import { runDefinition, type MetricDefinition, type MetricInput, type MetricResultBase } from "./define-metric";
 import { cycleTime, type CycleTimeResult } from "./cycle-time";
 import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
 import { laborHours, type LaborHoursResult } from "./labor-hours";
@@ -8,6 +7,7 @@ import { freshness, type FreshnessResult } from "./freshness";
 import { compliance, type ComplianceResult } from "./compliance";
 import { rework, type ReworkResult } from "./rework";
 import { ingestCompleteness, type IngestCompletenessResult } from "./ingest-completeness";
+import { milestones, type MilestonesResult } from "./milestones";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
@@ -17,6 +17,7 @@ export type { FreshnessResult } from "./freshness";
 export type { ComplianceResult } from "./compliance";
 export type { ReworkResult } from "./rework";
 export type { IngestCompletenessResult } from "./ingest-completeness";
+export type { MilestonesResult } from "./milestones";
 
 export type MetricKey =
   | "cycle-time"
@@ -30,12 +31,13 @@ export type MetricKey =
 
 export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult
   | ReworkResult
-  | IngestCompletenessResult;
+  | IngestCompletenessResult
+  | MilestonesResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness] as unknown as AnyMetric[];
+const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 
@@ -45,15 +47,5 @@ export const metricKeys: MetricKey[] = definitions.map((d) => d.key);
 export async function runMetric(db: Db, key: MetricKey, input: MetricInput): Promise<MetricResult> {
   const def = byKey.get(key);
   if (!def) throw new Error(`Unknown metric ${key}`);
-  const scope = scopeOf(input);
-  const ctx = { input, scope };
-  const data = await def.load(db, ctx);
-  const result = def.compute(data, ctx);
-  return {
-    key: def.key,
-    title: def.title,
-    unit: def.unit,
-    window: { from: dayString(scope.from), to: dayString(new Date(scope.to.getTime() - 1)) },
-    ...result,
-  } as MetricResult;
+  return (await runDefinition(db, def, input)) as MetricResult;
 }

@@ -1,0 +1,172 @@
+import type { Db } from "@/clickhouse/client";
+import { defineMetric, round, runDefinition, type MetricResultBase } from "./define-metric";
+import { cycleTime, type CycleTimeResult } from "./cycle-time";
+import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
+import { laborHours, type LaborHoursResult } from "./labor-hours";
+import { overall, passedStatus, project, upcomingStatus, type Goal, type MilestoneStatus, type Projection } from "./milestone-status";
+import { addDays, dayString } from "./scope";
+import { baselineLocks, workflowSettings, type BaselineLock, type WorkflowSettings } from "./workflow-settings";
+
+/** DESIGN.md §3.8: go-live + 90 days, + 6 months, + 12 months. */
+export const CHECKPOINT_DAYS = [90, 182, 365] as const;
+const TRAILING_DAYS = 30;
+
+type MetricName = "cycle_time_compression" | "exception_rate" | "labor_hours_30d";
+
+export interface MilestoneMetric {
+  metric: MetricName;
+  value: number | null;
+  target: number | null;
+  baseline: number | null;
+  projection: Projection | null;
+  status: MilestoneStatus;
+}
+
+export interface Checkpoint {
+  days: number;
+  date: string;
+  passed: boolean;
+  window: { from: string; to: string };
+  status: MilestoneStatus;
+  metrics: MilestoneMetric[];
+}
+
+export interface WorkflowMilestones {
+  workflow: string;
+  go_live_date: string;
+  baseline_version: number | null;
+  checkpoints: Checkpoint[];
+}
+
+export interface MilestonesResult extends MetricResultBase {
+  key: "milestones";
+  workflows: WorkflowMilestones[];
+}
+
+interface Evaluation {
+  cycle: CycleTimeResult;
+  exceptions: ExceptionRateResult;
+  labor: LaborHoursResult;
+}
+
+interface WorkflowData {
+  settings: WorkflowSettings & { go_live_date: string };
+  lock: BaselineLock | null;
+  /** Per checkpoint: the trailing window at the checkpoint if passed, else the trailing window now. */
+  evaluations: Evaluation[];
+  /** Weekly series since go-live, for projecting upcoming checkpoints. */
+  trend: { cycle: CycleTimeResult; exceptions: ExceptionRateResult };
+}
+
+async function evaluate(db: Db, tenantId: string, workflow: string, workflows: string[] | null, end: Date): Promise<Evaluation> {
+  const input = { tenantId, workflow, workflows, from: addDays(end, -TRAILING_DAYS), to: addDays(end, -1), asOf: end };
+  return {
+    cycle: await runDefinition(db, cycleTime, input),
+    exceptions: await runDefinition(db, exceptionRate, input),
+    labor: await runDefinition(db, laborHours, input),
+  };
+}
+
+const checkpointDate = (goLive: string, days: number) => addDays(new Date(`${goLive}T00:00:00Z`), days);
+
+export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesResult>({
+  key: "milestones",
+  title: "Milestones",
+  unit: "checkpoints",
+  direction: "down",
+  async load(db, { input, scope }) {
+    const settings = await workflowSettings(db, scope.params);
+    const locks = await baselineLocks(db, scope.params);
+    const workflows = input.workflows ?? null;
+    const out: WorkflowData[] = [];
+    for (const s of [...settings.values()].sort((a, b) => a.workflow.localeCompare(b.workflow))) {
+      if (!s.go_live_date) continue;
+      const goLive = s.go_live_date;
+      const current = await evaluate(db, input.tenantId, s.workflow, workflows, scope.asOf);
+      const evaluations = await Promise.all(
+        CHECKPOINT_DAYS.map((d) => {
+          const at = checkpointDate(goLive, d);
+          return at <= scope.asOf ? evaluate(db, input.tenantId, s.workflow, workflows, at) : current;
+        }),
+      );
+      const since = { tenantId: input.tenantId, workflow: s.workflow, workflows, from: new Date(`${goLive}T00:00:00Z`), asOf: scope.asOf, grain: "week" as const };
+      const trend = { cycle: await runDefinition(db, cycleTime, since), exceptions: await runDefinition(db, exceptionRate, since) };
+      out.push({ settings: { ...s, go_live_date: goLive }, lock: locks.get(s.workflow) ?? null, evaluations, trend });
+    }
+    return out;
+  },
+  compute(data, { scope }) {
+    const workflows = data.map((w): WorkflowMilestones => ({
+      workflow: w.settings.workflow,
+      go_live_date: w.settings.go_live_date,
+      baseline_version: w.lock?.version ?? null,
+      checkpoints: CHECKPOINT_DAYS.map((days, i) => checkpoint(w, days, w.evaluations[i]!, scope.asOf)),
+    }));
+    const bad = workflows.flatMap((w) => w.checkpoints.flatMap((c) => c.metrics)).filter((m) => m.status === "missed" || m.status === "at risk").length;
+    const anyGoLive = workflows.length > 0;
+    return {
+      status: anyGoLive ? "ok" : "insufficient_data",
+      ...(anyGoLive ? {} : { reason: "No workflow in scope has a go-live date" }),
+      headline: { value: anyGoLive ? bad : null, unit: "count", label: "Milestone metrics at risk or missed" },
+      baselineVersion: workflows.length === 1 ? workflows[0]!.baseline_version : null,
+      workflows,
+    };
+  },
+});
+
+function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): Checkpoint {
+  const at = checkpointDate(w.settings.go_live_date, days);
+  const passed = at <= asOf;
+  const end = passed ? at : asOf;
+  const t = w.settings.targets;
+  const baselineRate = w.lock?.exception_rate ?? e.exceptions.baseline.exception_rate;
+  const goal = (target: number | undefined, bar: number | null, direction: Goal["direction"]): Goal | null =>
+    target !== undefined ? { bar: target, direction } : bar === null ? null : { bar, direction };
+  const ok = <T extends { status: string }>(r: T, v: number | null) => (r.status === "ok" ? v : null);
+  const cycleBase = e.cycle.baseline.p50_hours ?? w.lock?.p50_hours ?? null;
+  const rows: { metric: MetricName; value: number | null; target?: number; baseline: number | null; goal: Goal | null; weekly: { week: string; value: number }[] }[] = [
+    {
+      metric: "cycle_time_compression",
+      value: ok(e.cycle, e.cycle.compression),
+      target: t.cycle_time_compression,
+      baseline: cycleBase,
+      goal: goal(t.cycle_time_compression, 0, "up"),
+      weekly: cycleBase ? w.trend.cycle.series.flatMap((s) => (s.p50_hours === null ? [] : [{ week: s.bucket, value: 1 - s.p50_hours / cycleBase }])) : [],
+    },
+    {
+      metric: "exception_rate",
+      value: ok(e.exceptions, e.exceptions.live.exception_rate),
+      target: t.exception_rate,
+      baseline: baselineRate,
+      goal: goal(t.exception_rate, baselineRate, "down"),
+      weekly: w.trend.exceptions.weekly.map((x) => ({ week: x.week, value: x.exception_rate })),
+    },
+    {
+      metric: "labor_hours_30d",
+      value: ok(e.labor, e.labor.hours),
+      target: t.labor_hours_30d,
+      baseline: 0,
+      goal: goal(t.labor_hours_30d, 0, "up"),
+      weekly: [],
+    },
+  ];
+  const metrics = rows.map((r): MilestoneMetric => {
+    const projection = passed ? null : project(r.weekly, r.value, at);
+    return {
+      metric: r.metric,
+      value: r.value === null ? null : round(r.value),
+      target: r.target ?? null,
+      baseline: r.baseline,
+      projection: projection && { ...projection, value: round(projection.value) },
+      status: passed ? passedStatus(r.value, r.goal) : r.value === null ? "no data" : upcomingStatus(projection, r.goal),
+    };
+  });
+  return {
+    days,
+    date: dayString(at),
+    passed,
+    window: { from: dayString(addDays(end, -TRAILING_DAYS)), to: dayString(addDays(end, -1)) },
+    status: overall(metrics.map((m) => m.status)),
+    metrics,
+  };
+}
