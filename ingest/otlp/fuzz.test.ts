@@ -53,7 +53,7 @@ function seedRequest() {
   };
 }
 
-function mutateBytes(base: Uint8Array, rnd: () => number): Uint8Array {
+function mutateBytes(base: Uint8Array, rnd: () => number): Buffer {
   const out = Buffer.from(base);
   const kind = Math.floor(rnd() * 4);
   if (kind === 0) return out.subarray(0, Math.floor(rnd() * out.length));
@@ -79,7 +79,7 @@ it("survives thousands of mutated protobuf and JSON payloads without a 5xx or a 
   const receiver = createOtlpReceiver({ db, writer, secret: "s", maxConcurrentRequests: 1000 });
   const post = (secret: string, body: Uint8Array, contentType: string) =>
     receiver.traces(
-      new Request("http://x/v1/traces", { method: "POST", body, headers: { "content-type": contentType, authorization: `Bearer ${secret}` } }),
+      new Request("http://x/v1/traces", { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType, authorization: `Bearer ${secret}` } }),
     );
   const base = seedRequest();
   const pb = otlpTypes.traceRequest.encode(otlpTypes.traceRequest.fromObject({
@@ -92,7 +92,7 @@ it("survives thousands of mutated protobuf and JSON payloads without a 5xx or a 
   })).finish();
   const rnd = random(42);
   const statuses = new Map<number, number>();
-  const malformed: { body: Uint8Array; contentType: string }[] = [];
+  const malformed: { body: Buffer; contentType: string }[] = [];
   for (let round = 0; round < 4; round++) {
     const requests = Array.from({ length: 500 }, (_, i) => {
       const json = (round + i) % 2 === 0;
