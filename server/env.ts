@@ -18,6 +18,14 @@ const schema = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default("default"),
   CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
   PLUMBLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // OTLP ingest (ingest/): the standard OTLP/HTTP port beside the dashboard (0 = off), the secret
+  // subject-id hash keys derive from (generated into the data dir when embedded), writer limits.
+  PLUMBLINE_OTLP_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  PLUMBLINE_SECRET: z.string().min(16).optional(),
+  PLUMBLINE_INGEST_BATCH_ROWS: z.coerce.number().int().min(1).default(10_000),
+  PLUMBLINE_INGEST_FLUSH_MS: z.coerce.number().int().min(1).default(100),
+  PLUMBLINE_INGEST_MAX_QUEUED_ROWS: z.coerce.number().int().min(1).default(200_000),
+  PLUMBLINE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   // Sign-in (server/auth): AUTH_SECRET signs session JWTs; generated into the data dir when embedded.
   AUTH_SECRET: z.string().min(32).optional(),
   PLUMBLINE_ADMIN_EMAIL: z.email().optional(),

@@ -3,6 +3,7 @@ import path from "node:path";
 import next from "next";
 import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
+import { createIngestService, ingestOptions, listenOrLog, otlpHttpServer } from "@/ingest/otlp/ingest-service";
 import { startAlerts } from "./alerts/start-alerts";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
 
   let advert: ServerAdvert | undefined;
   const origin = `http://localhost:${e.PORT}`;
-  const routes: NodeRoutes = new Map([["/internal/cli", cliHandler(() => advert)]]);
+  // OTLP at the standard paths, so OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:3000 just works.
+  const ingest = createIngestService(db, ingestOptions(e, config.kind === "embedded" ? config.dataDir : undefined));
+  onShutdown("ingest writer", () => ingest.writer.drain());
+  const routes: NodeRoutes = new Map([["/internal/cli", cliHandler(() => advert)], ...ingest.routes]);
   const handlers = new Map([...routes].map(([p, h]) => [p, serveWeb(h, origin)]));
 
   const server = http.createServer((req, res) => {
@@ -49,6 +53,11 @@ async function main(): Promise<void> {
     server.listen(e.PORT, e.HOST, () => resolve());
   });
   if (config.kind === "embedded") advert = advertiseServer(config.dataDir, e.PORT);
+  if (e.PLUMBLINE_OTLP_PORT) {
+    const otlp = otlpHttpServer(ingest.routes);
+    if (await listenOrLog(otlp, e.PLUMBLINE_OTLP_PORT, e.HOST, log)) log(`OTLP/HTTP also on port ${e.PLUMBLINE_OTLP_PORT}`);
+    onShutdown("OTLP port", async () => void otlp.close());
+  }
   log(`ready on ${origin}`);
   if (e.PLUMBLINE_ALERTS) onShutdown("alerts", startAlerts(db, e).stop);
 

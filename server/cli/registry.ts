@@ -1,6 +1,7 @@
 import type { Command } from "./command";
 import { demoCommand } from "./commands/demo";
 import { healthCommand } from "./commands/health";
+import { keysCreate, keysList, keysRevoke } from "./commands/keys";
 import { migrateCommand } from "./commands/migrate";
 import { tenantsCreate, tenantsList } from "./commands/tenants";
 import { tenantsDelete, tenantsExport } from "./commands/tenant-admin";
@@ -13,6 +14,9 @@ export const commands: Command<never>[] = [
   healthCommand,
   tenantsCreate,
   tenantsList,
+  keysCreate,
+  keysList,
+  keysRevoke,
   tenantsExport,
   tenantsDelete,
   backupCommand,
