@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:soak -- [--minutes 10] [--rate 2000] [--clients 2] [--runs 200] [--sample 15]`
+ *
+ * The embedded process under a steady load, as a firm runs it: OTLP ingest at `--rate` runs/s through
+ * the real receiver and batching writer, while a dashboard loads the overview metrics (cycle time,
+ * exception rate, labor hours, ingest completeness over 12 months) one page after another. Prints, every
+ * `--sample` seconds, RSS and heap, ingest throughput and dashboard latency; at the end, the totals, the
+ * RSS trend (first vs last quarter) and stored = acknowledged, exiting 1 when a run is missing or doubled.
+ * Not part of the test suite (minutes, not seconds). With CLICKHOUSE_URL set it measures that server.
+ * The load generator shares the process, so RSS includes it: a flat line is still a flat line.
+ */
+import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { migrate } from "@/clickhouse/migrate";
+import { closeStore, getStore } from "@/clickhouse/store";
+import { createIngestKey } from "@/ingest/keys";
+import { createIngestService, otlpHttpServer } from "@/ingest/otlp/ingest-service";
+import { runMetric, type MetricKey } from "@/metrics/registry";
+import { env, storeConfig } from "@/server/env";
+import { createTenant } from "@/server/tenants";
+import { postTraces, runSpansRequest } from "./otlp-load";
+
+const { values: args } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "10" },
+    rate: { type: "string", default: "2000" },
+    clients: { type: "string", default: "2" },
+    runs: { type: "string", default: "200" },
+    sample: { type: "string", default: "15" },
+  },
+});
+const minutes = Number(args.minutes);
+const rate = Number(args.rate);
+const clients = Number(args.clients);
+const runsPerRequest = Number(args.runs);
+const sampleSeconds = Number(args.sample);
+
+const DASHBOARD: MetricKey[] = ["cycle-time", "exception-rate", "labor-hours", "ingest-completeness"];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (b: number) => Math.round(b / 1024 / 1024);
+const pct = (xs: number[], q: number) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+const median = (xs: number[]) => pct(xs, 0.5);
+
+async function main(): Promise<void> {
+  const e = env();
+  const embeddedDir = path.resolve("bench-data", `soak-${Date.now()}`);
+  const config = e.CLICKHOUSE_URL ? storeConfig(e) : ({ kind: "embedded", dataDir: embeddedDir } as const);
+  const db = await getStore(config);
+  await migrate(db, { cluster: e.CLICKHOUSE_CLUSTER });
+  const tenant = await createTenant(db, { slug: `soak-${randomUUID().slice(0, 8)}` });
+  const key = await createIngestKey(db, { tenantId: tenant.tenant_id, name: "soak", createdBy: "bench" });
+  const service = createIngestService(db, { secret: "soak-bench-secret" });
+  const server = otlpHttpServer(service.routes);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  console.log(`soak: ${minutes} min, ${rate} runs/s target (${clients} clients × ${runsPerRequest} runs/request), store ${config.kind}`);
+
+  const endAt = Date.now() + minutes * 60_000;
+  let acked = 0;
+  let refused = 0;
+  let failed = 0;
+  let requestSeq = 0;
+  const latencies: number[] = [];
+  let windowLatencies: number[] = [];
+  let windowAcked = 0;
+
+  const client = async () => {
+    const every = (runsPerRequest * clients * 1000) / rate;
+    let due = Date.now();
+    while (Date.now() < endAt) {
+      const n = requestSeq++;
+      const body = runSpansRequest(Array.from({ length: runsPerRequest }, (_, i) => `s${n}-${i}`));
+      // An exporter retries a refused request with the same body until it is acknowledged.
+      for (;;) {
+        const res = await postTraces(url, key.secret, body);
+        if (res.status === 200) break;
+        if (res.status === 503) refused++;
+        else failed++;
+        await sleep(Number(res.retryAfter ?? 1) * 1000);
+      }
+      acked += runsPerRequest;
+      windowAcked += runsPerRequest;
+      due += every;
+      await sleep(Math.max(0, due - Date.now()));
+    }
+  };
+
+  const dashboard = async () => {
+    while (Date.now() < endAt) {
+      const t0 = performance.now();
+      const to = new Date();
+      const from = new Date(to.getTime() - 365 * 86_400_000);
+      await Promise.all(DASHBOARD.map((k) => runMetric(db, k, { tenantId: tenant.tenant_id, from, to })));
+      const ms = performance.now() - t0;
+      latencies.push(ms);
+      windowLatencies.push(ms);
+      await sleep(1000);
+    }
+  };
+
+  const samples: { t: number; rss: number }[] = [];
+  const started = Date.now();
+  const sampler = async () => {
+    console.log("   t(s)  RSS(MB)  heap(MB)  runs/s  queued  dash p50/p95 (ms)  pages");
+    while (Date.now() < endAt) {
+      await sleep(sampleSeconds * 1000);
+      const m = process.memoryUsage();
+      const t = Math.round((Date.now() - started) / 1000);
+      samples.push({ t, rss: m.rss });
+      console.log(
+        `${String(t).padStart(7)}  ${String(mb(m.rss)).padStart(7)}  ${String(mb(m.heapUsed)).padStart(8)}  ` +
+          `${String(Math.round(windowAcked / sampleSeconds)).padStart(6)}  ${String(service.writer.queuedRows()).padStart(6)}  ` +
+          `${`${Math.round(median(windowLatencies))}/${Math.round(pct(windowLatencies, 0.95))}`.padStart(17)}  ${String(windowLatencies.length).padStart(5)}`,
+      );
+      windowAcked = 0;
+      windowLatencies = [];
+    }
+  };
+
+  await Promise.all([...Array.from({ length: clients }, client), dashboard(), sampler()]);
+  await service.writer.drain();
+  await new Promise((r) => server.close(r));
+
+  const n = z.object({ n: z.coerce.number() });
+  const p = { t: tenant.tenant_id };
+  const [stored] = await db.query("SELECT count() AS n FROM runs FINAL WHERE tenant_id = {t:String}", p, n);
+  const [raw] = await db.query("SELECT count() AS n FROM runs WHERE tenant_id = {t:String}", p, n);
+  const [daily] = await db.query("SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}", p, n);
+  const elapsed = (Date.now() - started) / 1000;
+  const quarter = Math.max(1, Math.floor(samples.length / 4));
+  const early = median(samples.slice(0, quarter).map((s) => s.rss));
+  const late = median(samples.slice(-quarter).map((s) => s.rss));
+
+  console.log("\nsummary");
+  console.log(`  ingest: ${acked} runs acknowledged in ${Math.round(elapsed)} s = ${Math.round(acked / elapsed)} runs/s; ${refused} 503s, ${failed} other failures`);
+  console.log(
+    `  dashboard (${DASHBOARD.length} metrics per page, ${latencies.length} pages): p50 ${Math.round(median(latencies))} ms, ` +
+      `p95 ${Math.round(pct(latencies, 0.95))} ms, p99 ${Math.round(pct(latencies, 0.99))} ms, max ${Math.round(Math.max(...latencies))} ms`,
+  );
+  console.log(`  RSS: first-quarter median ${mb(early)} MB, last-quarter median ${mb(late)} MB (${mb(late - early) >= 0 ? "+" : ""}${mb(late - early)} MB)`);
+  console.log(`  stored: ${stored?.n} runs (raw rows ${raw?.n}, rollup runs ${daily?.n}); acknowledged ${acked}`);
+  const ok = stored?.n === acked && daily?.n === acked;
+  console.log(`  stored = acknowledged: ${ok ? "yes" : "NO"}`);
+
+  await closeStore();
+  if (config.kind === "embedded") rmSync(embeddedDir, { recursive: true, force: true });
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch(async (err: unknown) => {
+  console.error(err);
+  await closeStore().catch(() => undefined);
+  process.exit(1);
+});
