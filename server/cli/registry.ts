@@ -1,5 +1,4 @@
 import type { Command } from "./command";
-import { alertsCommands } from "./commands/alerts";
 import { demoCommand } from "./commands/demo";
 import { healthCommand } from "./commands/health";
 import { keysCreate, keysList, keysRevoke } from "./commands/keys";
@@ -8,7 +7,6 @@ import { migrateCommand } from "./commands/migrate";
 import { tenantsCreate, tenantsList } from "./commands/tenants";
 import { tenantsDelete, tenantsExport } from "./commands/tenant-admin";
 import { backupCommand, restoreCommand } from "./commands/backup";
-import { usersCreate, usersSetupLink } from "./commands/users";
 
 /** Every CLI command, one line each; later features add theirs here. */
 export const commands: Command<never>[] = [
@@ -24,8 +22,5 @@ export const commands: Command<never>[] = [
   tenantsDelete,
   backupCommand,
   restoreCommand,
-  usersCreate,
-  usersSetupLink,
   metricsCommand,
-  ...alertsCommands,
 ] as Command<never>[];
