@@ -28,6 +28,7 @@ const schema = z.object({
   PLUMBLINE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   // Sign-in (server/auth): AUTH_SECRET signs session JWTs; generated into the data dir when embedded.
   AUTH_SECRET: z.string().min(32).optional(),
+  AUTH_URL: z.url().optional(),
   PLUMBLINE_ADMIN_EMAIL: z.email().optional(),
   PLUMBLINE_ADMIN_PASSWORD: z.string().min(12).optional(),
   PLUMBLINE_OIDC_ISSUER: z.url().optional(),

@@ -7,6 +7,7 @@ import { createIngestService, ingestOptions, listenOrLog, otlpHttpServer } from 
 import { startAlerts } from "./alerts/start-alerts";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
+import { ensureFirstAdmin } from "./auth/first-admin";
 import { ensureDemo } from "./demo/load";
 import { env, storeConfig } from "./env";
 import { onShutdown, runShutdownHooks } from "./lifecycle";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   log(`schema: ${m.applied.length} applied, ${m.total} total`);
   await applyRetention(db, retentionConfig(e), log);
   if (e.PLUMBLINE_DEMO) await ensureDemo(db, { log });
+  await ensureFirstAdmin(db, { origin: `http://localhost:${e.PORT}`, log });
 
   const root = path.resolve(import.meta.dirname, "..");
   const app = next({ dev: false, dir: root, hostname: "localhost", port: e.PORT });

@@ -1,7 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
-// OWASP Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1. maxmem must cover 128·N·r bytes.
-const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+// OWASP Password Storage Cheat Sheet lists N=2^14, r=8, p=5 as equal in strength to N=2^17, p=1;
+// the smaller block stays in cache and ran ~2.5x faster here. maxmem must cover 128·N·r bytes.
+const PARAMS = { N: 2 ** 14, r: 8, p: 5 } as const;
 const KEY_LENGTH = 64;
 
 function derive(password: string, salt: Buffer, o: { N: number; r: number; p: number }): Promise<Buffer> {

@@ -7,6 +7,7 @@ import { migrateCommand } from "./commands/migrate";
 import { tenantsCreate, tenantsList } from "./commands/tenants";
 import { tenantsDelete, tenantsExport } from "./commands/tenant-admin";
 import { backupCommand, restoreCommand } from "./commands/backup";
+import { usersCreate, usersSetupLink } from "./commands/users";
 
 /** Every CLI command, one line each; later features add theirs here. */
 export const commands: Command<never>[] = [
@@ -22,5 +23,7 @@ export const commands: Command<never>[] = [
   tenantsDelete,
   backupCommand,
   restoreCommand,
+  usersCreate,
+  usersSetupLink,
   metricsCommand,
 ] as Command<never>[];
