@@ -6,6 +6,8 @@ const config: NextConfig = {
   serverExternalPackages: ["chdb", "@clickhouse/client"],
   poweredByHeader: false,
   typedRoutes: false,
+  // `npm run typecheck` checks the whole project (tests included) in CI; the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders() }];
   },

@@ -13,8 +13,10 @@ import {
   toJsonEachRow,
 } from "./client";
 
-type ChdbModule = typeof import("chdb");
-type Session = InstanceType<ChdbModule["Session"]>;
+import type * as Chdb from "chdb";
+
+type ChdbModule = typeof Chdb;
+type Session = Chdb.Session;
 
 export interface EmbeddedOptions {
   dataDir: string;

@@ -24,8 +24,11 @@ async function runRemote(argv: string[], port: number, token: string, progress: 
   if (!res.ok || !res.body) throw new CliError(`The running server refused the command (HTTP ${res.status}): ${await res.text()}`);
   let buffered = "";
   const decoder = new TextDecoder();
-  for await (const chunk of res.body) {
-    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += decoder.decode(value, { stream: true });
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
       const line = remoteLine.parse(JSON.parse(buffered.slice(0, nl)));

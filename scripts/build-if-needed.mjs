@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Builds the dashboard when `.next` is missing or older than the sources. Used by `npm start`,
+// by `npm install` (postinstall, so the first start is quick) and by the browser tests.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const SOURCES = ["app", "server", "metrics", "ingest", "clickhouse", "proxy.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
+
+function newest(p) {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return /\.test\.tsx?$/.test(p) ? 0 : st.mtimeMs;
+  let m = 0;
+  for (const e of readdirSync(p)) if (e !== "node_modules" && e !== "fixtures") m = Math.max(m, newest(path.join(p, e)));
+  return m;
+}
+
+export function buildIsStale() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return SOURCES.some((s) => newest(path.join(root, s)) > built);
+}
+
+/** Returns the exit status of the build (0 when nothing needed building). */
+export function buildIfNeeded({ quiet = false } = {}) {
+  if (!existsSync(path.join(root, "app"))) return 0; // installing dependencies before the sources exist (Docker layer)
+  if (!buildIsStale()) return 0;
+  if (!quiet) console.log("[plumbline] building the dashboard (first start or sources changed)…");
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    cwd: root,
+    stdio: quiet ? "pipe" : "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
+  if (r.status !== 0 && quiet) process.stderr.write(`${r.stdout}${r.stderr}`);
+  return r.status ?? 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  process.exit(buildIfNeeded());
+}
