@@ -7,6 +7,8 @@ import { toClickHouseTime } from "@/clickhouse/client";
 import { getStore } from "@/clickhouse/store";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { backup, MARKER, restore } from "./backup";
+import { cliHandler } from "./cli/remote-handler";
+import { resetEnvCache } from "./env";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "plumbline-backup-"));
 const root = path.join(tmp, "backups");
@@ -15,6 +17,8 @@ const sumRow = z.object({ a: z.coerce.number() });
 
 describe("backup and restore of the embedded store", () => {
   beforeAll(async () => {
+    process.env.PLUMBLINE_BACKUP_DIR = root;
+    resetEnvCache();
     // The backup root is fixed when the store opens; testDb() then reuses this process-wide handle.
     await getStore({
       kind: "embedded",
@@ -81,5 +85,31 @@ describe("backup and restore of the embedded store", () => {
     const db = await testDb();
     await expect(restore(db, { root, source: tmp, remote: false })).rejects.toThrow(/not a Plumbline backup/);
     await expect(backup(db, { root, target: path.join(root, "round-trip") })).rejects.toThrow(/not empty/);
+  });
+
+  describe("through the CLI while a server runs", () => {
+    const advert = { pid: process.pid, port: 0, token: "t".repeat(64), startedAt: new Date().toISOString() };
+    const forward = async (argv: string[]) => {
+      const res = await cliHandler(() => advert)(
+        new Request("http://localhost/internal/cli", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-plumbline-cli-token": advert.token },
+          body: JSON.stringify({ argv, cwd: tmp, actor: "test" }),
+        }),
+      );
+      const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      return lines.at(-1) ?? {};
+    };
+
+    it("performs a forwarded backup in the server process, relative paths resolved against the caller's directory", async () => {
+      const last = await forward(["backup", "backups/forwarded"]);
+      expect(last.error).toBeUndefined();
+      expect(existsSync(path.join(root, "forwarded", ".backup"))).toBe(true);
+    });
+
+    it("refuses a forwarded restore with a message saying to stop the server", async () => {
+      const last = await forward(["restore", "backups/forwarded"]);
+      expect(String(last.error)).toMatch(/Stop it/);
+    });
   });
 });
