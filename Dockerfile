@@ -15,6 +15,8 @@ WORKDIR /app
 # Dependencies first so source edits do not invalidate the (slow) install layer. Dev dependencies are
 # kept: the server runs TypeScript through tsx and `next build` needs the compiler.
 COPY package.json package-lock.json ./
+# The postinstall hook (build the dashboard when needed) skips itself while the sources are absent.
+COPY scripts/build-if-needed.mjs scripts/
 RUN npm install --no-audit --no-fund && npm cache clean --force
 
 COPY . .
