@@ -2,7 +2,7 @@
 // Builds the dashboard when `.next` is missing or older than the sources. Used by `npm start`,
 // by `npm install` (postinstall, so the first start is quick) and by the browser tests.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,10 +25,38 @@ export function buildIsStale() {
   return SOURCES.some((s) => newest(path.join(root, s)) > built);
 }
 
+const LOCK = path.join(root, ".next-build.lock");
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** One build at a time on this checkout (test files in parallel workers may all ask for one). */
+function withLock(fn) {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      // A lock older than the longest build is left over from a killed process.
+      if (existsSync(LOCK) && Date.now() - statSync(LOCK).mtimeMs > 15 * 60_000) rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`waited too long for another build (${LOCK})`);
+      sleep(1000);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
 /** Returns the exit status of the build (0 when nothing needed building). */
 export function buildIfNeeded({ quiet = false } = {}) {
   if (!existsSync(path.join(root, "app"))) return 0; // installing dependencies before the sources exist (Docker layer)
   if (!buildIsStale()) return 0;
+  return withLock(() => (buildIsStale() ? build(quiet) : 0));
+}
+
+function build(quiet) {
   if (!quiet) console.log("[plumbline] building the dashboard (first start or sources changed)…");
   const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: root,
