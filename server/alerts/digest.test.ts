@@ -37,7 +37,7 @@ const runMetric: MetricRunner = async (_db, key, input) => {
   const thisWeek = (input.from?.getTime() ?? 0) > Date.now() - 8 * 86_400_000;
   const toDate = (input.to?.getTime() ?? 0) - (input.from?.getTime() ?? 0) > 30 * 86_400_000;
   if (key === "labor-hours" && !input.workflow) return result(key, toDate ? 412.5 : 31.25, { value: toDate ? 33000 : 2500, currency: "USD" });
-  if (key === "milestones") return result(key, null, { workflows: [{ workflow: "client-intake", checkpoints: [{ checkpoint: "90d", status: "at risk" }, { checkpoint: "182d", status: "on track" }] }] });
+  if (key === "milestones") return result(key, null, { workflows: [{ workflow: "client-intake", checkpoints: [{ days: 90, status: "at risk" }, { days: 182, status: "on track" }] }] });
   if (key === "exception-rate" && input.workflow === "client-intake") return result(key, thisWeek ? 0.08 : 0.16);
   if (key === "labor-hours" && input.workflow === "client-intake") return result(key, thisWeek ? 31 : 30);
   throw new Error(`Unknown metric ${key}`);

@@ -6,6 +6,7 @@ import { Dispatcher } from "./dispatcher";
 import { smtpMailer, type Mailer } from "./email";
 import { alertHistory } from "./episodes";
 import { AlertEvaluator } from "./evaluator";
+import { runMetric } from "@/metrics/registry";
 import type { MetricRunner } from "./metric-runner";
 import { createRule } from "./rules";
 import { startSmtpSink, startWebhookSink } from "./test-receivers";
@@ -188,5 +189,41 @@ describe("the alert evaluator", () => {
     await db.insert("ingest_stats", [{ tenant_id: tenantId, day: t0.toISOString().slice(0, 10), channel: "otlp-traces", reason: "bad", accepted: 800, rejected: 200 }]);
     expect(await evaluator.tick(new Date(t0.getTime() + 10 * MIN))).toMatchObject({ opened: 1 });
     expect((await alertHistory(db, tenantId))[0]?.summary).toBe("Ingest rejected 205 of 1010 spans (20.3%, threshold 10.0%)");
+  });
+
+  it("fires on the real exception-rate metric computed from runs in the store, and resolves as the rate falls", async () => {
+    const tenantId = freshTenant();
+    const t0 = new Date(Math.floor(Date.now() / MIN) * MIN);
+    const runs = (from: number, n: number, exceptions: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        tenant_id: tenantId,
+        workflow: "client-intake",
+        run_id: `r${from + i}`,
+        phase: "live",
+        outcome: i < exceptions ? "exception" : "completed",
+        start_time: new Date(t0.getTime() - 60 * MIN + i * 1000),
+        end_time: new Date(t0.getTime() - 50 * MIN + i * 1000),
+      }));
+    await db.insert("runs", runs(0, 40, 10));
+    const path = `/${tenantId}/real`;
+    await createRule(db, { tenantId, actorId: "u-admin" }, {
+      kind: "threshold",
+      name: "Exception rate over 15%",
+      metric: "exception-rate",
+      workflow: "client-intake",
+      op: "gt",
+      value: 0.15,
+      recipients: [{ kind: "webhook", url: `${hook.url}${path}`, secret: SECRET }],
+    });
+    const { evaluator, dispatcher } = evaluatorProcess(runMetric);
+    expect(await evaluator.tick(t0)).toMatchObject({ opened: 1, errors: 0 });
+    await db.insert("runs", runs(40, 60, 0));
+    expect(await evaluator.tick(new Date(t0.getTime() + 10 * MIN))).toMatchObject({ resolved: 1, errors: 0 });
+    await dispatcher.drain();
+    const bodies = hooksFor(path).map((h) => JSON.parse(h.body));
+    expect(bodies.map((b) => [b.type, b.summary])).toEqual([
+      ["alert.fire", "Live exception rate is 25.0% (alert when > 15.0%) for client-intake"],
+      ["alert.resolve", "Live exception rate is 10.0% (alert when > 15.0%) for client-intake"],
+    ]);
   });
 });

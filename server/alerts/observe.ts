@@ -14,6 +14,7 @@ const COMPARE = {
   lt: (a: number, b: number) => a < b,
   lte: (a: number, b: number) => a <= b,
 } as const;
+const SYMBOL = { gt: ">", gte: "≥", lt: "<", lte: "≤" } as const;
 
 /** Evaluates one rule at `now`; an empty list means "no data": nothing fires and nothing resolves. */
 export async function observe(db: Db, runMetric: MetricRunner, rule: Rule, now: Date): Promise<Observation[]> {
@@ -26,13 +27,13 @@ export async function observe(db: Db, runMetric: MetricRunner, rule: Rule, now: 
       // Insufficient data never fires (DESIGN.md §3: no bare percentage below ~30 runs).
       if (result.status !== "ok" || value === null || !Number.isFinite(value)) return [];
       const firing = COMPARE[spec.op](value, spec.value);
-      const unit = result.headline.unit ? ` ${result.headline.unit}` : "";
+      const show = (v: number) => (result.headline.unit === "ratio" ? `${(v * 100).toFixed(1)}%` : `${fmt(v)}${result.headline.unit ? ` ${result.headline.unit}` : ""}`);
       return [
         {
           subject: spec.workflow ?? "firm",
           firing,
           value,
-          summary: `${result.headline.label || result.title}: ${fmt(value)}${unit} (threshold ${spec.op} ${spec.value}${unit}) for ${spec.workflow ?? "the firm"}`,
+          summary: `${result.headline.label || result.title} is ${show(value)} (alert when ${SYMBOL[spec.op]} ${show(spec.value)}) for ${spec.workflow ?? "the firm"}`,
         },
       ];
     }
@@ -67,7 +68,7 @@ export async function observe(db: Db, runMetric: MetricRunner, rule: Rule, now: 
     case "milestone": {
       const result = await runMetric(db, "milestones", { tenantId: rule.tenantId, workflow: spec.workflow, asOf: now });
       const wanted = new Set<string>(spec.statuses);
-      return milestoneStatuses(result, spec.workflow)
+      return milestoneStatuses(result)
         .filter((m) => m.status !== "no_data")
         .map((m) => ({
           subject: m.subject,

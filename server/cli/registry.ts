@@ -1,4 +1,5 @@
 import type { Command } from "./command";
+import { alertsCommands } from "./commands/alerts";
 import { demoCommand } from "./commands/demo";
 import { healthCommand } from "./commands/health";
 import { keysCreate, keysList, keysRevoke } from "./commands/keys";
@@ -26,4 +27,5 @@ export const commands: Command<never>[] = [
   usersCreate,
   usersSetupLink,
   metricsCommand,
+  ...alertsCommands,
 ] as Command<never>[];
