@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
 import { z } from "zod";
 import { type Db, fromClickHouseTime } from "@/clickhouse/client";
 import { commitBatch } from "@/ingest/commit";
@@ -128,7 +129,8 @@ export async function importBaseline(db: Db, req: ImportRequest): Promise<Import
   let format: ImportFormat = "csv-events";
   let rowsRead = 0;
   let lastProgress = 0;
-  const totalBytes = req.source instanceof Uint8Array ? req.source.length : undefined;
+  const totalBytes =
+    req.source instanceof Uint8Array ? req.source.length : typeof req.source === "string" ? (await stat(req.source)).size : undefined;
   try {
     for await (const item of parseBaseline(source.chunks, options)) {
       if (item.kind === "mapping") {

@@ -1,5 +1,7 @@
 import type { Command } from "./command";
 import { alertsCommands } from "./commands/alerts";
+import { baselineCommands } from "./commands/baseline";
+import { importCommand } from "./commands/import";
 import { demoCommand } from "./commands/demo";
 import { healthCommand } from "./commands/health";
 import { keysCreate, keysList, keysRevoke } from "./commands/keys";
@@ -28,4 +30,6 @@ export const commands: Command<never>[] = [
   usersSetupLink,
   metricsCommand,
   ...alertsCommands,
+  importCommand,
+  ...baselineCommands,
 ] as Command<never>[];
