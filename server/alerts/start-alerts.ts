@@ -47,14 +47,15 @@ export function startAlerts(db: Db, e: Env, o: StartOptions = {}): AlertsRuntime
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
-  let standby = false;
+  let role: "starting" | "active" | "standby" = "starting";
 
   const tick = async () => {
     const now = new Date();
     try {
       const mine = await lease.acquire(now);
-      if (mine !== !standby) log(mine ? "evaluating (lease acquired)" : "standing by: another evaluator holds the lease");
-      standby = !mine;
+      const next = mine ? "active" : "standby";
+      if (next !== role) log(mine ? "evaluating (lease acquired)" : "standing by: another evaluator holds the lease");
+      role = next;
       if (!mine) return;
       const r = await evaluator.tick(now);
       if (r.opened || r.resolved || r.errors) log(`tick: ${r.evaluated} rule(s), ${r.opened} opened, ${r.resolved} resolved, ${r.errors} error(s)`);
