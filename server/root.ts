@@ -6,6 +6,11 @@ import { membershipsRouter } from "./routers/memberships";
 import { tenantSettingsRouter } from "./routers/tenant-settings";
 import { usersRouter } from "./routers/users";
 import { workflowsRouter } from "./routers/workflows";
+import { complianceRouter } from "./routers/compliance";
+import { exceptionsRouter } from "./routers/exceptions";
+import { overviewRouter } from "./routers/overview";
+import { sourcesRouter } from "./routers/sources";
+import { workflowDetailRouter } from "./routers/workflow-detail";
 import { createCallerFactory, router } from "./trpc";
 
 /** Every router, one line each. */
@@ -18,6 +23,11 @@ export const appRouter = router({
   ingestKeys: ingestKeysRouter,
   tenantSettings: tenantSettingsRouter,
   audit: auditRouter,
+  overview: overviewRouter,
+  workflowDetail: workflowDetailRouter,
+  exceptions: exceptionsRouter,
+  sources: sourcesRouter,
+  compliance: complianceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,18 @@ const policy: Record<string, Role[] | "signed-in"> = {
   "ingestKeys.list": ["engineer", "admin"],
   "ingestKeys.create": ["engineer", "admin"],
   "ingestKeys.revoke": ["engineer", "admin"],
+  "overview.summary": ["executive", "ops", "admin"],
+  "workflowDetail.list": ["executive", "ops", "admin"],
+  "workflowDetail.byName": ["executive", "ops", "admin"],
+  "exceptions.list": ["executive", "ops", "admin"],
+  "exceptions.history": ["executive", "ops", "admin"],
+  "exceptions.team": ["executive", "ops", "admin"],
+  "exceptions.acknowledge": ["ops", "admin"],
+  "exceptions.assign": ["ops", "admin"],
+  "exceptions.resolve": ["ops", "admin"],
+  "exceptions.reopen": ["ops", "admin"],
+  "sources.list": ALL,
+  "compliance.summary": ["executive", "ops", "admin"],
 };
 
 /** A valid input per procedure, aimed at tenant `t`. */
@@ -49,6 +61,18 @@ const samples: Record<string, (t: TestTenant) => unknown> = {
   "ingestKeys.list": (t) => ({ tenant: t.slug }),
   "ingestKeys.create": (t) => ({ tenant: t.slug, name: "matrix" }),
   "ingestKeys.revoke": (t) => ({ tenant: t.slug, keyId: randomUUID() }),
+  "overview.summary": (t) => ({ tenant: t.slug }),
+  "workflowDetail.list": (t) => ({ tenant: t.slug }),
+  "workflowDetail.byName": (t) => ({ tenant: t.slug, workflow: t.workflows[0] }),
+  "exceptions.list": (t) => ({ tenant: t.slug }),
+  "exceptions.history": (t) => ({ tenant: t.slug, runId: randomUUID() }),
+  "exceptions.team": (t) => ({ tenant: t.slug }),
+  "exceptions.acknowledge": (t) => ({ tenant: t.slug, runId: randomUUID() }),
+  "exceptions.assign": (t) => ({ tenant: t.slug, runId: randomUUID(), assignee: "someone@example.test" }),
+  "exceptions.resolve": (t) => ({ tenant: t.slug, runId: randomUUID(), note: "matrix" }),
+  "exceptions.reopen": (t) => ({ tenant: t.slug, runId: randomUUID() }),
+  "sources.list": (t) => ({ tenant: t.slug }),
+  "compliance.summary": (t) => ({ tenant: t.slug }),
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

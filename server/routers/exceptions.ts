@@ -1,0 +1,63 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { runMetric, type ExceptionRateResult, type ComplianceResult } from "@/metrics/registry";
+import { router, tenantProcedure } from "../trpc";
+import { actionHistory, appendAction, exceptionQueue, exceptionWorkflow, queueState, type QueueAction } from "./exception-queue";
+import { metricInput, windowInput } from "./metric-window";
+
+const DAY_MS = 86_400_000;
+
+const listInput = windowInput.extend({
+  states: z.array(queueState).min(1).default(["new", "acknowledged", "assigned"]),
+  limit: z.number().int().min(1).max(2000).default(500),
+});
+
+const target = z.object({ runId: z.string().min(1).max(200), note: z.string().max(2000).default("") });
+
+type Ctx = { db: Parameters<typeof exceptionWorkflow>[0]; tenant: { id: string }; workflows: string[] | null; user: { id: string; email: string } };
+
+/** Appends one queue action after checking the run is an exception the caller may see. */
+async function act(ctx: Ctx, runId: string, action: QueueAction, extra: { assignee?: string; note?: string }) {
+  const workflow = await exceptionWorkflow(ctx.db, ctx.tenant.id, ctx.workflows, runId);
+  if (!workflow) throw new TRPCError({ code: "NOT_FOUND", message: "No such exception." });
+  const actionId = await appendAction(ctx.db, { tenantId: ctx.tenant.id, workflow, runId, action, actorId: ctx.user.id, actorEmail: ctx.user.email, ...extra });
+  return { actionId, runId, action };
+}
+
+/** The ops queue. Executives may look; only ops and admins act, and every action is audited by the procedure. */
+export const exceptionsRouter = router({
+  list: tenantProcedure(["executive", "ops", "admin"])
+    .input(listInput)
+    .query(({ ctx, input }) => {
+      const to = input.to ? new Date(Date.parse(`${input.to}T00:00:00Z`) + DAY_MS) : new Date();
+      const from = input.from ? new Date(`${input.from}T00:00:00Z`) : new Date(to.getTime() - 30 * DAY_MS);
+      return exceptionQueue(ctx.db, { tenantId: ctx.tenant.id, workflows: ctx.workflows, workflow: input.workflow, states: input.states, from, to, limit: input.limit });
+    }),
+  history: tenantProcedure(["executive", "ops", "admin"])
+    .input(z.object({ runId: z.string().min(1).max(200) }))
+    .query(async ({ ctx, input }) => {
+      if (!(await exceptionWorkflow(ctx.db, ctx.tenant.id, ctx.workflows, input.runId))) throw new TRPCError({ code: "NOT_FOUND", message: "No such exception." });
+      return actionHistory(ctx.db, ctx.tenant.id, input.runId);
+    }),
+  /** The team view: exception-rate trend (metrics engine) and review-SLA adherence (compliance metric). */
+  team: tenantProcedure(["executive", "ops", "admin"])
+    .input(windowInput)
+    .query(async ({ ctx, input }) => {
+      const m = metricInput(ctx, input);
+      const rate = (await runMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
+      const compliance = (await runMetric(ctx.db, "compliance", m)) as ComplianceResult;
+      return { rate, compliance };
+    }),
+  acknowledge: tenantProcedure(["ops", "admin"])
+    .input(target)
+    .mutation(({ ctx, input }) => act(ctx, input.runId, "acknowledge", { note: input.note })),
+  assign: tenantProcedure(["ops", "admin"])
+    .input(target.extend({ assignee: z.string().min(1).max(254) }))
+    .mutation(({ ctx, input }) => act(ctx, input.runId, "assign", { assignee: input.assignee, note: input.note })),
+  resolve: tenantProcedure(["ops", "admin"])
+    .input(target.extend({ note: z.string().min(1, "Say how it was resolved").max(2000) }))
+    .mutation(({ ctx, input }) => act(ctx, input.runId, "resolve", { note: input.note })),
+  reopen: tenantProcedure(["ops", "admin"])
+    .input(target)
+    .mutation(({ ctx, input }) => act(ctx, input.runId, "reopen", { note: input.note })),
+});
