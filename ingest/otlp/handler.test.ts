@@ -149,4 +149,51 @@ describe("the OTLP/HTTP receiver", () => {
     expect(await countRows("steps", r.tenant)).toBe(1);
     expect(await countRows("runs", r.tenant)).toBe(0);
   });
+
+  it("acknowledges a retried request (same body) without counting it twice", async () => {
+    const r = await receiver();
+    const now = Date.now() * 1_000_000;
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: "5b8efff798038103d269b633813fc60c",
+                  spanId: "eee19b7ec3c1b174",
+                  name: "run",
+                  startTimeUnixNano: String(now - 5e9),
+                  endTimeUnixNano: String(now),
+                  attributes: [{ key: "workflow.name", value: { stringValue: "intake" } }],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect((await post(r, body)).status).toBe(200);
+    expect((await post(r, body)).status).toBe(200);
+    expect(await countRows("runs", r.tenant)).toBe(1);
+    const rolled = await db.query(`SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}`, { t: r.tenant }, count);
+    expect(rolled[0]?.n).toBe(1);
+  });
+
+  it("stores data-access events sent to /v1/logs", async () => {
+    const r = await receiver();
+    const log = (decision: string) => ({
+      timeUnixNano: String(Date.now() * 1_000_000),
+      eventName: "data.access",
+      attributes: [
+        { key: "access.decision", value: { stringValue: decision } },
+        { key: "user.role", value: { stringValue: "paralegal" } },
+        { key: "source.name", value: { stringValue: "dms" } },
+      ],
+    });
+    const res = await post(r, JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [log("allow"), log("deny"), { body: { stringValue: "hi" } }] }] }] }), {}, "/v1/logs");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ partialSuccess: { rejectedLogRecords: "1" } });
+    expect(await countRows("data_access_events", r.tenant)).toBe(2);
+  });
 });
