@@ -4,9 +4,10 @@
  * ClickHouse HTTP interface that @clickhouse/client uses, so the server adapter runs for real on a
  * machine without a ClickHouse server. Test utility only: no authentication, listens on 127.0.0.1.
  *
- *   node --import tsx clickhouse/http-compat-child.ts <dataDir>
+ *   node --import tsx clickhouse/http-compat-child.ts <dataDir> [port]
  *
- * Reports `{ port }` to its parent over IPC once listening; exits when the parent disconnects.
+ * Reports `{ port }` to its parent over IPC once listening and exits when the parent disconnects;
+ * started by hand, it prints its URL and runs until SIGINT/SIGTERM.
  */
 import http from "node:http";
 import { mkdirSync } from "node:fs";
@@ -163,9 +164,12 @@ const server = http.createServer((req, res) => {
   });
 });
 
-server.listen(0, "127.0.0.1", () => {
+server.listen(Number(process.argv[3] ?? 0), "127.0.0.1", () => {
   const addr = server.address();
-  if (addr && typeof addr === "object") process.send?.({ port: addr.port });
+  if (!addr || typeof addr !== "object") return;
+  // Started by hand (no IPC channel), it says where it listens: CLICKHOUSE_URL=<that> npx vitest run ...
+  if (process.send) process.send({ port: addr.port });
+  else console.log(`ClickHouse HTTP compat server on http://127.0.0.1:${addr.port} (data: ${dataDir})`);
 });
 
 const stop = () => {
@@ -175,3 +179,4 @@ const stop = () => {
 };
 process.on("disconnect", stop);
 process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
