@@ -1,0 +1,211 @@
+/**
+ * `npm run bench:ingest`: OTLP ingest throughput against the raw ClickHouse insert rate.
+ *
+ * 1. A fresh embedded store in a temp dir; a tenant and an ingest key made with the CLI.
+ * 2. The real ingest process (`npm run ingest`, embedded) on a free port.
+ * 3. Several concurrent senders POST real OTLP protobuf requests of 512 spans each (retrying 503s
+ *    after Retry-After, as exporters do); latency per request, peak RSS of the ingest process.
+ * 4. After it stops: stored rows counted against acknowledged spans, then the same rows inserted
+ *    straight into ClickHouse at the writer's batch size, for the raw rate and the ratio.
+ * The last line printed is one JSON object with the figures.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { closeStore, getStore } from "@/clickhouse/store";
+import { commitBatch } from "@/ingest/commit";
+import { decodeSpans } from "@/ingest/otlp/decode";
+import { otlpTypes } from "@/ingest/otlp/otlp-schema";
+import { tenantHasher } from "@/ingest/otlp/privacy";
+import { spansToRows } from "@/ingest/otlp/spans-to-rows";
+import type { RowBatch } from "@/ingest/rows";
+
+const SPANS_PER_REQUEST = 512;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
+const BATCH_ROWS = Number(process.env.PLUMBLINE_INGEST_BATCH_ROWS ?? 10_000);
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-ingest-"));
+const env = { ...process.env, PLUMBLINE_DATA_DIR: dataDir, PLUMBLINE_SECRET: "bench-secret-0123456789", PLUMBLINE_DEMO: "0" };
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+function cli(...args: string[]): string {
+  return execFileSync(process.execPath, [path.join(root, "bin/plumbline.mjs"), ...args], { env, cwd: root, encoding: "utf8" });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One request body: 64 runs of 1 run span + 7 steps, every id unique, times in the last hour. */
+function requestBody(n: number): Uint8Array {
+  const now = Date.now();
+  const kv = (key: string, v: string | number | boolean) => ({
+    key,
+    value: typeof v === "string" ? { stringValue: v } : typeof v === "number" ? { doubleValue: v } : { boolValue: v },
+  });
+  const spans = [];
+  for (let i = 0; i < SPANS_PER_REQUEST; i++) {
+    const run = Math.floor(i / 8);
+    const start = now - 3_600_000 + ((n * 37 + i) % 3_000_000);
+    const isRun = i % 8 === 0;
+    spans.push({
+      traceId: Buffer.from(`${n.toString(16).padStart(8, "0")}${run.toString(16).padStart(8, "0")}${"0".repeat(15)}1`, "hex"),
+      spanId: randomBytes(8),
+      name: isRun ? "client-intake" : `step-${i % 8}`,
+      kind: 1,
+      startTimeUnixNano: String(BigInt(start) * 1_000_000n),
+      endTimeUnixNano: String(BigInt(start + 1500 + (i % 50) * 100) * 1_000_000n),
+      attributes: isRun
+        ? [kv("workflow.name", "client-intake"), kv("workflow.outcome", i % 16 === 0 ? "exception" : "completed"), kv("workflow.subject.id", `matter-${n}-${run}`)]
+        : [
+            kv("workflow.step", `step-${i % 8}`),
+            kv("workflow.actor", i % 3 === 0 ? "human" : "ai"),
+            kv("gen_ai.request.model", "gpt-4o"),
+            kv("ai.prompt.version", "v3"),
+            kv("gen_ai.usage.input_tokens", 800),
+            kv("workflow.human.minutes", i % 3 === 0 ? 4.5 : 0),
+          ],
+      status: { code: 1 },
+    });
+  }
+  const message = otlpTypes.traceRequest.fromObject({
+    resourceSpans: [{ resource: { attributes: [kv("service.name", "bench")] }, scopeSpans: [{ spans }] }],
+  });
+  return otlpTypes.traceRequest.encode(message).finish();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m?.[1] ? Number(m[1]) / 1024 : NaN;
+}
+
+async function main() {
+  log(`store: ${dataDir}`);
+  cli("migrate");
+  cli("tenants", "create", "bench");
+  const key = z.object({ secret: z.string() }).parse(JSON.parse(cli("keys", "create", "--tenant", "bench", "--name", "bench", "--json")));
+  const tenantId = z
+    .array(z.object({ tenant_id: z.string(), slug: z.string() }))
+    .parse(JSON.parse(cli("tenants", "list", "--json")))
+    .find((t) => t.slug === "bench")?.tenant_id;
+  if (!tenantId) throw new Error("bench tenant missing");
+
+  const bodies = Array.from({ length: REQUESTS }, (_, n) => requestBody(n));
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "ingest/server.ts")], {
+    env: { ...env, PLUMBLINE_OTLP_PORT: String(port), HOST: "127.0.0.1" },
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (d: Buffer) => d.toString().includes("OTLP/HTTP on") && resolve());
+    child.once("exit", (code) => reject(new Error(`ingest process exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}/v1/traces`;
+  const send = async (body: Uint8Array): Promise<{ ms: number; retries: number }> => {
+    const t0 = performance.now();
+    for (let retries = 0; ; retries++) {
+      const res = await fetch(url, {
+        method: "POST",
+        body: new Uint8Array(body),
+        headers: { "content-type": "application/x-protobuf", authorization: `Bearer ${key.secret}` },
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) return { ms: performance.now() - t0, retries };
+      if (res.status !== 503 && res.status !== 429) throw new Error(`unexpected status ${res.status}`);
+      await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after") ?? 1) * 1000));
+    }
+  };
+  for (const b of bodies.slice(0, 4)) await send(b); // warm-up: JIT, caches, first parts
+
+  const latencies: number[] = [];
+  let retries = 0;
+  let next = 4;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        if (!body) break;
+        const r = await send(body);
+        latencies.push(r.ms);
+        retries += r.retries;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const peakRss = peakRssMb(child.pid ?? 0);
+  const acknowledged = REQUESTS * SPANS_PER_REQUEST;
+  const timedSpans = (REQUESTS - 4) * SPANS_PER_REQUEST;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+
+  const db = await getStore({ kind: "embedded", dataDir });
+  const count = z.object({ n: z.coerce.number() });
+  const rowsIn = async (table: string, tenant: string) => (await db.query(`SELECT count() AS n FROM ${table} WHERE tenant_id = {t:String}`, { t: tenant }, count))[0]?.n ?? 0;
+  const stored = (await rowsIn("runs", tenantId)) + (await rowsIn("steps", tenantId));
+
+  // Raw: the same rows (decoded and mapped outside the clock) straight into ClickHouse, same batch size.
+  const rawTenant = "bench-raw";
+  const hash = tenantHasher("bench-secret-0123456789", rawTenant);
+  const runs: NonNullable<RowBatch["runs"]> = [];
+  const steps: NonNullable<RowBatch["steps"]> = [];
+  for (const b of bodies) {
+    const m = spansToRows(decodeSpans(b, "protobuf"), { tenantId: rawTenant, hash, allows: () => false, nowMs: Date.now() });
+    runs.push(...(m.batch.runs ?? []));
+    steps.push(...(m.batch.steps ?? []));
+  }
+  const rawRows = runs.length + steps.length;
+  const r0 = performance.now();
+  const perBatch = BATCH_ROWS / rawRows;
+  for (let i = 0; i < Math.ceil(1 / perBatch); i++) {
+    const slice = (rows: unknown[]) => rows.slice(Math.floor(i * perBatch * rows.length), Math.floor((i + 1) * perBatch * rows.length));
+    await commitBatch(db, { runs: slice(runs) as typeof runs, steps: slice(steps) as typeof steps });
+  }
+  const rawSeconds = (performance.now() - r0) / 1000;
+  await closeStore();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  latencies.sort((a, b) => a - b);
+  const result = {
+    spans_per_s: Math.round(timedSpans / seconds),
+    raw_rows_per_s: Math.round(rawRows / rawSeconds),
+    ratio: Number((timedSpans / seconds / (rawRows / rawSeconds)).toFixed(2)),
+    peak_rss_mb: Math.round(peakRss),
+    p50_ms: Math.round(percentile(latencies, 0.5)),
+    p99_ms: Math.round(percentile(latencies, 0.99)),
+    acknowledged,
+    stored,
+    retries_503: retries,
+    requests: REQUESTS,
+    spans_per_request: SPANS_PER_REQUEST,
+    senders: SENDERS,
+    batch_rows: BATCH_ROWS,
+  };
+  log(`ingest: ${result.spans_per_s} spans/s over ${seconds.toFixed(1)} s (${SENDERS} senders, ${retries} retries after 503)`);
+  log(`raw insert: ${result.raw_rows_per_s} rows/s at ${BATCH_ROWS} rows per INSERT; ratio ${result.ratio}`);
+  log(`latency p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms; ingest process peak RSS ${result.peak_rss_mb} MB`);
+  log(`stored ${stored} of ${acknowledged} acknowledged spans: ${stored === acknowledged ? "ok" : "MISMATCH"}`);
+  console.log(JSON.stringify(result));
+  if (stored !== acknowledged) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(1);
+});
