@@ -41,6 +41,11 @@ describe("statistics", () => {
     expect(t.interval![1]).toBeCloseTo(0.8 + 3.182 * 0.34641, 4);
   });
 
+  it("agrees with a sorted-sample median inside the bootstrap (a constant sample has a zero-width interval)", () => {
+    expect(bootstrapCompression([4, 4, 4, 4], [3, 3, 3], { iterations: 50 })).toEqual([0.25, 0.25]);
+    expect(bootstrapCompression([1, 2, 3, 4], [1, 2, 3, 4], { iterations: 200 })[0]).toBeLessThan(0);
+  });
+
   it("excludes zero in about 5% of no-change comparisons, not 30%", () => {
     // Both sides drawn from one lognormal-ish distribution: any "compression" is noise.
     const rand = seededRandom(7);

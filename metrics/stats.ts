@@ -26,10 +26,41 @@ export function quantile(values: readonly number[], q: number): number {
   return quantileSorted(Float64Array.from(values).sort(), q);
 }
 
+/** Rearranges `a` so a[k] is the k-th smallest (quickselect, expected O(n)); returns a[k]. */
+function selectInPlace(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
+}
+
+/** Type-7 median of a resample (no full sort: the bootstrap takes thousands of them). */
 function resampleMedian(values: readonly number[], rand: () => number, buf: Float64Array): number {
   for (let i = 0; i < buf.length; i++) buf[i] = values[Math.floor(rand() * values.length)]!;
-  buf.sort();
-  return quantileSorted(buf, 0.5);
+  const k = (buf.length - 1) >>> 1;
+  const lower = selectInPlace(buf, k);
+  if (buf.length % 2 === 1) return lower;
+  let upper = Number.POSITIVE_INFINITY;
+  for (let i = k + 1; i < buf.length; i++) if (buf[i]! < upper) upper = buf[i]!;
+  return (lower + upper) / 2;
 }
 
 /**

@@ -1,0 +1,229 @@
+/**
+ * `npm run bench:metrics [-- --spans N]`: dashboard query times on a year of data from a busy firm.
+ *
+ * 1. A fresh embedded store in a temp dir, migrated; N spans (default 50,000,000: 1 run span + 7 step
+ *    spans per run, so ≈ 6M runs) over 12 months, 20 tenants and 50 workflows, generated inside the engine
+ *    with INSERT … SELECT FROM numbers() so the materialized views fill the rollups as real ingest does.
+ * 2. For one tenant over 12 months: each overview tile's rollup query against the equivalent raw query,
+ *    every metric end to end (`runMetric`), and a one-column full scan of the raw steps table as the
+ *    floor any raw query pays. Median of 5 runs each.
+ * 3. Bytes per stored span (raw tables on disk) and peak RSS (chDB runs in this process).
+ * The last line printed is one JSON object with every figure.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import type { Db, Params } from "@/clickhouse/client";
+import { openEmbedded } from "@/clickhouse/chdb-client";
+import { migrate } from "@/clickhouse/migrate";
+import { metricKeys, runMetric } from "@/metrics/registry";
+import { addDays, dayString, startOfUtcDay } from "@/metrics/scope";
+
+const { values } = parseArgs({ options: { spans: { type: "string" } } });
+const SPANS = Number(values.spans ?? 50_000_000);
+if (!Number.isInteger(SPANS) || SPANS < 8_000) throw new Error("--spans must be an integer ≥ 8000");
+const STEPS_PER_RUN = 7;
+const RUNS = Math.floor(SPANS / (STEPS_PER_RUN + 1));
+// 250k runs (2M spans) per INSERT keeps the generator's memory inside the RSS budget.
+const CHUNK_RUNS = 250_000;
+const REPEATS = 5;
+const TENANT = "bench-t3";
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+// Run n's attributes, shared by the run and step generators so a run's steps agree with it.
+const RUN_COLUMNS = `
+  concat('bench-t', toString(n % 20)) AS tenant_id,
+  concat('wf-', toString(n % 50)) AS workflow,
+  lower(hex(cityHash64(n))) AS run_id,
+  concat(run_id, lower(hex(cityHash64(n, 1)))) AS trace_id,
+  if(cityHash64(n, 3) % 10 = 0, 'baseline', 'live') AS phase,
+  {now:DateTime64(3)} - toIntervalMillisecond(if(phase = 'baseline',
+      31536000000 + cityHash64(n, 4) % 5184000000, cityHash64(n, 4) % 31536000000)) AS run_start`;
+
+const RUNS_SQL = `
+INSERT INTO runs (tenant_id, workflow, run_id, trace_id, span_id, phase, start_time, end_time, outcome, exception_reason, human_minutes, origin)
+SELECT tenant_id, workflow, run_id, trace_id, lower(hex(cityHash64(n, 2))), phase, run_start,
+  run_start + toIntervalMillisecond(60000 + cityHash64(n, 5) % (if(phase = 'baseline', 172800000, 43200000))),
+  multiIf(cityHash64(n, 6) % 100 < 8, 'exception', cityHash64(n, 6) % 100 < 10, 'failed', 'completed') AS outcome,
+  if(outcome = 'exception', ['missing-doc', 'bad-data', 'timeout', 'policy'][cityHash64(n, 7) % 4 + 1], ''),
+  if(cityHash64(n, 8) % 3 = 0, (cityHash64(n, 8) % 600) / 10, NULL), 'bench'
+FROM (SELECT number AS n, ${RUN_COLUMNS} FROM numbers({lo:UInt64}, {cnt:UInt64}))`;
+
+const STEPS_SQL = `
+INSERT INTO steps (tenant_id, workflow, run_id, trace_id, span_id, parent_span_id, step, actor, phase, start_time, end_time,
+  status, human_minutes, intervention, intervention_reason, data_classification, request_model, model_version,
+  prompt_version, input_tokens, output_tokens, output_id, review_required, review_outcome, review_output_id, origin)
+SELECT tenant_id, workflow, run_id, trace_id, lower(hex(cityHash64(n, 100 + k))), lower(hex(cityHash64(n, 2))),
+  ['intake', 'extract', 'classify', 'draft', 'review', 'file', 'notify'][k + 1],
+  ['system', 'ai', 'ai', 'ai', 'human', 'system', 'system'][k + 1] AS actor_name, phase,
+  run_start + toIntervalSecond(k * 60), run_start + toIntervalSecond(k * 60 + 30 + cityHash64(n, k, 11) % 600), 'ok',
+  if(actor_name = 'human', (cityHash64(n, 9) % 300) / 10, 0),
+  k = 4 AND cityHash64(n, 10) % 100 < 3 AS intervention,
+  if(intervention, ['manual-check', 'wrong-client', 'missing-field'][cityHash64(n, 12) % 3 + 1], ''),
+  ['internal', 'pii', 'phi', 'privileged'][cityHash64(n, 13) % 4 + 1],
+  if(actor_name = 'ai', ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'local-llm'][cityHash64(n, k, 14) % 4 + 1], ''),
+  if(actor_name = 'ai' AND cityHash64(n, k, 15) % 20 != 0, '2025-06', ''),
+  if(actor_name = 'ai' AND cityHash64(n, k, 15) % 20 != 0, 'p7', ''),
+  if(actor_name = 'ai', 500 + cityHash64(n, k, 16) % 3000, 0),
+  if(actor_name = 'ai', 100 + cityHash64(n, k, 17) % 800, 0),
+  if(k = 3, concat(run_id, '-o'), ''),
+  k = 3,
+  if(k = 4, ['approved', 'approved', 'approved', 'corrected', 'rejected'][cityHash64(n, 18) % 5 + 1], ''),
+  if(k = 4, concat(run_id, '-o'), ''),
+  'bench'
+FROM (SELECT intDiv(number, ${STEPS_PER_RUN}) AS n, number % ${STEPS_PER_RUN} AS k, ${RUN_COLUMNS}
+      FROM numbers({lo:UInt64}, {cnt:UInt64}))`;
+
+// 5 sources per tenant syncing every 2 hours for a year: small beside the spans, but real for freshness.
+const SYNCS_SQL = `
+INSERT INTO source_syncs (tenant_id, source, span_id, start_time, end_time, status, watermark, records, invalid, origin)
+SELECT concat('bench-t', toString(number % 20)), concat('src-', toString(intDiv(number, 20) % 5)), lower(hex(cityHash64(number, 20))),
+  {now:DateTime64(3)} - toIntervalHour(2 * intDiv(number, 100)) AS s, s + toIntervalSecond(90), 'ok', s - toIntervalMinute(5),
+  1000, cityHash64(number) % 7, 'bench'
+FROM numbers(100 * 12 * 365)`;
+
+const one = z.object({}).loose();
+
+async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(REPEATS / 2)]! * 10) / 10;
+}
+
+async function generate(db: Db, now: Date): Promise<void> {
+  const t0 = performance.now();
+  for (let lo = 0; lo < RUNS; lo += CHUNK_RUNS) {
+    const cnt = Math.min(CHUNK_RUNS, RUNS - lo);
+    await db.command(RUNS_SQL, { now, lo, cnt });
+    await db.command(STEPS_SQL, { now, lo: lo * STEPS_PER_RUN, cnt: cnt * STEPS_PER_RUN });
+    log(`generated ${((lo + cnt) * (STEPS_PER_RUN + 1)).toLocaleString("en")} spans (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  await db.command(SYNCS_SQL, { now });
+  const parts = await db.query(
+    `SELECT table, count() AS parts FROM system.parts WHERE active AND database = currentDatabase() GROUP BY table ORDER BY table`,
+    {},
+    z.object({ table: z.string(), parts: z.coerce.number() }),
+  );
+  log(`active parts after generation: ${parts.map((p) => `${p.table} ${p.parts}`).join(", ")}`);
+  // A year of steady ingest leaves the small rollups merged by the background merges; a bulk load has not
+  // had that time yet, so merge them now (seconds) rather than time a state no deployment stays in.
+  for (const table of ["runs_daily", "steps_daily", "run_flags_daily", "ai_usage_daily"]) {
+    await db.command(`OPTIMIZE TABLE ${table} FINAL`);
+  }
+  log(`generation and rollup merge took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** Overview tiles: the rollup query the metric runs, and the raw query that computes the same number. */
+function tiles(): { name: string; kind: "count/sum" | "quantile" | "distinct"; tile: string; raw: string }[] {
+  const scope = "tenant_id = {tenant:String} AND phase = 'live' AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})";
+  const raw = "tenant_id = {tenant:String} AND phase = 'live' AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}";
+  const dur = "toFloat64(dateDiff('millisecond', start_time, end_time)) / 1000";
+  return [
+    { name: "runs", kind: "count/sum", tile: `SELECT sum(runs) FROM runs_daily WHERE ${scope}`, raw: `SELECT count() FROM runs WHERE ${raw}` },
+    {
+      name: "cycle-time p50/p90/mean",
+      kind: "quantile",
+      tile: `SELECT sum(runs), sum(cycle_seconds_sum), quantilesMerge(0.5, 0.9)(cycle_seconds_q) FROM runs_daily WHERE ${scope}`,
+      raw: `SELECT count(), sum(${dur}), quantiles(0.5, 0.9)(${dur}) FROM runs WHERE ${raw}`,
+    },
+    {
+      name: "exception runs (outcome or intervention)",
+      kind: "distinct",
+      tile: `SELECT uniqExactMerge(exception_runs) FROM run_flags_daily WHERE ${scope}`,
+      raw: `SELECT uniqExact(run_id) FROM (SELECT run_id FROM runs WHERE ${raw} AND outcome = 'exception'
+            UNION ALL SELECT run_id FROM steps WHERE ${raw} AND intervention = 1)`,
+    },
+    {
+      name: "human minutes and tokens",
+      kind: "count/sum",
+      tile: `SELECT sum(human_minutes_sum), sum(input_tokens), sum(output_tokens) FROM steps_daily WHERE ${scope}`,
+      raw: `SELECT sum(human_minutes), sum(input_tokens), sum(output_tokens) FROM steps WHERE ${raw}`,
+    },
+    {
+      name: "audit and review coverage",
+      kind: "count/sum",
+      tile: `SELECT sumIf(steps, actor = 'ai'), sum(ai_steps_documented), sum(reviews_required), sum(reviews_done) FROM steps_daily WHERE ${scope}`,
+      raw: `SELECT countIf(actor = 'ai'), countIf(actor = 'ai' AND request_model != '' AND model_version != '' AND prompt_version != ''),
+            countIf(review_required = 1), countIf(review_outcome != '') FROM steps WHERE ${raw}`,
+    },
+    {
+      name: "AI steps on guarded data by model",
+      kind: "count/sum",
+      tile: `SELECT model, sum(steps) FROM ai_usage_daily WHERE ${scope} AND data_classification IN ('phi', 'privileged') GROUP BY model`,
+      raw: `SELECT request_model, count() FROM steps WHERE ${raw} AND actor = 'ai' AND data_classification IN ('phi', 'privileged') GROUP BY request_model`,
+    },
+  ];
+}
+
+async function bytesPerSpan(db: Db, spans: number) {
+  const rows = await db.query(
+    `SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = currentDatabase()
+       AND table IN ('runs', 'steps', 'runs_daily', 'steps_daily', 'run_flags_daily', 'ai_usage_daily') GROUP BY table`,
+    {},
+    z.object({ table: z.string(), bytes: z.coerce.number() }),
+  );
+  const columns = await db.query(
+    `SELECT concat(table, '.', column) AS column, sum(column_data_compressed_bytes) AS bytes FROM system.parts_columns
+     WHERE active AND database = currentDatabase() AND table IN ('runs', 'steps') GROUP BY column HAVING bytes > 0
+     ORDER BY bytes DESC LIMIT 8`,
+    {},
+    z.object({ column: z.string(), bytes: z.coerce.number() }),
+  );
+  const listed = columns.map((c) => `${c.column} ${(c.bytes / spans).toFixed(1)}`).join(", ");
+  log(`largest columns (bytes per span): ${listed || "none listed (compact parts keep no per-column sizes)"}`);
+  const raw = rows.filter((r) => r.table === "runs" || r.table === "steps").reduce((a, r) => a + r.bytes, 0);
+  const rollups = rows.filter((r) => r.table !== "runs" && r.table !== "steps").reduce((a, r) => a + r.bytes, 0);
+  return { raw: Math.round((raw / spans) * 10) / 10, rollups: Math.round((rollups / spans) * 10) / 10 };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-metrics-"));
+  const db = await openEmbedded({ dataDir });
+  try {
+    await migrate(db);
+    const now = new Date();
+    log(`generating ${(RUNS * (STEPS_PER_RUN + 1)).toLocaleString("en")} spans (${RUNS.toLocaleString("en")} runs) in ${dataDir}`);
+    await generate(db, now);
+    const goLive = dayString(addDays(now, -300));
+    await db.insert("workflows", [{ tenant_id: TENANT, workflow: "wf-3", go_live_date: goLive, hourly_cost: 80, targets: '{"cycle_time_compression":0.3}' }]);
+    await db.insert("baseline_locks", [{ tenant_id: TENANT, workflow: "wf-3", version: 1, go_live_date: goLive, method: "measured", n: 1000, p50_hours: 20, mean_human_minutes: 30, exception_rate: 0.1 }]);
+    const [counts] = await db.query("SELECT (SELECT count() FROM runs) + (SELECT count() FROM steps) AS spans", {}, z.object({ spans: z.coerce.number() }));
+    const spans = counts?.spans ?? 0;
+
+    const from = startOfUtcDay(addDays(now, -364));
+    const params: Params = { tenant: TENANT, from, to: addDays(startOfUtcDay(now), 1) };
+    const scanMs = await timeIt(() => db.query("SELECT sum(human_minutes) AS s FROM steps", {}, one));
+    log(`one-column full scan of steps: ${scanMs} ms`);
+    const queries: { name: string; kind: string; ms: number; ratio: number; raw_ms?: number; speedup?: number }[] = [];
+    for (const t of tiles()) {
+      const ms = await timeIt(() => db.query(t.tile, params, one));
+      const rawMs = await timeIt(() => db.query(t.raw, params, one));
+      const q = { name: `tile: ${t.name}`, kind: t.kind, ms, ratio: round2(ms / scanMs), raw_ms: rawMs, speedup: round2(rawMs / ms) };
+      queries.push(q);
+      log(`${q.name}: ${ms} ms (${q.ratio}× scan), raw ${rawMs} ms → ${q.speedup}× faster`);
+    }
+    for (const key of metricKeys) {
+      const ms = await timeIt(() => runMetric(db, key, { tenantId: TENANT, workflows: null, from, asOf: now }));
+      queries.push({ name: `metric: ${key}`, kind: "metric", ms, ratio: round2(ms / scanMs) });
+      log(`metric ${key} (12 months, firm-wide): ${ms} ms (${round2(ms / scanMs)}× scan)`);
+    }
+    const bytes = await bytesPerSpan(db, spans);
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    log(`${spans.toLocaleString("en")} spans stored; ${bytes.raw} bytes per span raw (+${bytes.rollups} rollups); peak RSS ${peakRssMb} MB`);
+    console.log(JSON.stringify({ spans, runs: RUNS, queries, scan_ms: scanMs, bytes_per_span: bytes.raw, rollup_bytes_per_span: bytes.rollups, peak_rss_mb: peakRssMb }));
+  } finally {
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+
+await main();
