@@ -133,6 +133,6 @@ describe("the delivery dispatcher", () => {
     server.closeAllConnections();
     server.close();
     await stopping;
-    expect((await deliveryLog(db, tenantId)).map((a) => a.status)).toEqual(["failed"]);
+    expect((await deliveryLog(db, tenantId)).map((a) => [a.status, a.error])).toEqual([["dropped", "dispatcher stopped"]]);
   });
 });

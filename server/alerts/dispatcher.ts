@@ -28,6 +28,9 @@ export interface DispatcherOptions {
   log?: (line: string) => void;
 }
 
+/** The error recorded for work a stopping dispatcher did not finish; a restarted evaluator resumes it. */
+export const STOPPED = "dispatcher stopped";
+
 interface Pending {
   job: DeliveryJob;
   deliveryId: string;
@@ -41,7 +44,7 @@ interface Pending {
  */
 export class Dispatcher {
   private readonly queue: Pending[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<NodeJS.Timeout, Pending>();
   private inFlight = 0;
   private waiting = 0;
   private idle: (() => void)[] = [];
@@ -69,7 +72,7 @@ export class Dispatcher {
   enqueue(job: DeliveryJob): boolean {
     const deliveryId = randomUUID();
     if (this.stopped || this.pending >= this.o.maxPending) {
-      void this.record({ job, deliveryId, attempt: 0 }, "dropped", 0, this.stopped ? "dispatcher stopped" : "delivery queue full");
+      void this.record({ job, deliveryId, attempt: 0 }, "dropped", 0, this.stopped ? STOPPED : "delivery queue full");
       return false;
     }
     this.queue.push({ job, deliveryId, attempt: 1 });
@@ -92,10 +95,13 @@ export class Dispatcher {
   /** Stops accepting work, waits for in-flight attempts up to `timeoutMs`; pending retries are logged as dropped. */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
+    const waiting = [...this.timers].map(([t, p]) => {
+      clearTimeout(t);
+      return { ...p, attempt: p.attempt + 1 };
+    });
     this.timers.clear();
     this.waiting = 0;
-    for (const p of this.queue.splice(0)) await this.record(p, "dropped", 0, "dispatcher stopped");
+    for (const p of [...waiting, ...this.queue.splice(0)]) await this.record(p, "dropped", 0, STOPPED);
     await this.drain(timeoutMs);
   }
 
@@ -125,7 +131,13 @@ export class Dispatcher {
     } catch (err) {
       const de = err instanceof DeliveryError ? err : undefined;
       const message = err instanceof Error ? err.message : String(err);
-      const retry = (de ? de.retryable : true) && p.attempt < this.o.maxAttempts && !this.stopped;
+      const retryable = (de ? de.retryable : true) && p.attempt < this.o.maxAttempts;
+      if (retryable && this.stopped) {
+        // Logged so the next evaluator process resumes it (interrupted-deliveries.ts).
+        await this.record(p, "dropped", de?.httpStatus ?? 0, STOPPED);
+        return;
+      }
+      const retry = retryable;
       await this.record(p, retry ? "retrying" : "failed", de?.httpStatus ?? 0, message);
       if (retry) this.retryLater(p);
       else await this.auditOutcome(p, false, message);
@@ -145,7 +157,7 @@ export class Dispatcher {
       this.queue.push({ ...p, attempt: p.attempt + 1 });
       this.pump();
     }, delay);
-    this.timers.add(t);
+    this.timers.set(t, p);
   }
 
   private async record(p: Pending, status: "sent" | "retrying" | "failed" | "dropped", httpStatus: number, error: string): Promise<void> {

@@ -130,3 +130,10 @@ export async function writeEpisode(db: Db, e: Episode, at: Date, evaluator: stri
     },
   ]);
 }
+
+/** Episodes by id, across tenants (resuming interrupted deliveries). */
+export async function episodesByIds(db: Db, ids: readonly string[]): Promise<Episode[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query(`SELECT * FROM (${CURRENT}) WHERE episode_id IN {ids:Array(String)}`, { tenant: "", all: 1, ids: [...ids] }, episodeRow);
+  return rows.map(toEpisode);
+}

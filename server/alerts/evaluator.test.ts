@@ -20,11 +20,13 @@ let db: Db;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let hook: Awaited<ReturnType<typeof startWebhookSink>>;
 let mailer: Mailer;
+let receiverUp = false;
 
 beforeAll(async () => {
   db = await testDb();
   smtp = await startSmtpSink();
-  hook = await startWebhookSink();
+  // Paths under /down-until-restart/ answer 503 until `receiverUp` is set: a receiver that is down.
+  hook = await startWebhookSink((h) => (h.path.startsWith("/down-until-restart/") && !receiverUp ? 503 : 200));
   mailer = smtpMailer({ host: "127.0.0.1", port: smtp.port, secure: false, from: "alerts@plumbline.test" });
 });
 
@@ -225,5 +227,28 @@ describe("the alert evaluator", () => {
       ["alert.fire", "Live exception rate is 25.0% (alert when > 15.0%) for client-intake"],
       ["alert.resolve", "Live exception rate is 10.0% (alert when > 15.0%) for client-intake"],
     ]);
+  });
+
+  it("resumes a notification that a stopped evaluator left undelivered, exactly once", async () => {
+    const tenantId = freshTenant();
+    const t0 = new Date();
+    await db.insert("ingest_stats", [{ tenant_id: tenantId, day: t0.toISOString().slice(0, 10), channel: "otlp-traces", accepted: 100, rejected: 900 }]);
+    const path = `/down-until-restart/${tenantId}`;
+    await createRule(db, { tenantId, actorId: "u-admin" }, { kind: "ingest-rejects", name: "Rejects", share: 0.5, recipients: [{ kind: "webhook", url: `${hook.url}${path}`, secret: SECRET }] });
+    const slowRetries = new Dispatcher({ db, baseDelayMs: 60_000, log: () => undefined });
+    const stopping = new AlertEvaluator({ db, runMetric: noMetrics, dispatcher: slowRetries, publicUrl: "https://plumbline.example", log: () => undefined });
+    expect(await stopping.tick(t0)).toMatchObject({ opened: 1 });
+    while ((await deliveryLog(db, tenantId)).length === 0) await new Promise((r) => setTimeout(r, 10));
+    await slowRetries.stop();
+    expect((await deliveryLog(db, tenantId)).map((a) => [a.attempt, a.status])).toEqual([[2, "dropped"], [1, "retrying"]]);
+
+    receiverUp = true;
+    const second = evaluatorProcess();
+    expect(await second.evaluator.tick(new Date(t0.getTime() + 5 * MIN))).toMatchObject({ opened: 0, resumed: 1 });
+    await second.dispatcher.drain();
+    const third = evaluatorProcess();
+    expect(await third.evaluator.tick(new Date(t0.getTime() + 10 * MIN))).toMatchObject({ opened: 0, resumed: 0 });
+    await third.dispatcher.drain();
+    expect(hooksFor(path).map((h) => JSON.parse(h.body).type)).toEqual(["alert.fire"]);
   });
 });
