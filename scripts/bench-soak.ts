@@ -106,17 +106,28 @@ async function main(): Promise<void> {
     }
   };
 
+  // What the engine itself accounts for (ClickHouse's MemoryTracking, its mark/index caches), to tell its
+  // caches from a leak when RSS moves while the JS heap stays flat.
+  const engineMemory = async () => {
+    const v = z.object({ v: z.coerce.number() });
+    const [tracked] = await db.query("SELECT value AS v FROM system.metrics WHERE metric = 'MemoryTracking'", {}, v);
+    const [caches] = await db.query("SELECT sum(value) AS v FROM system.metrics WHERE metric LIKE '%CacheBytes'", {}, v);
+    return { tracked: tracked?.v ?? NaN, caches: caches?.v ?? NaN };
+  };
+
   const samples: { t: number; rss: number }[] = [];
   const started = Date.now();
   const sampler = async () => {
-    console.log("   t(s)  RSS(MB)  heap(MB)  runs/s  queued  dash p50/p95 (ms)  pages");
+    console.log("   t(s)  RSS(MB)  heap(MB)  engine(MB)  caches(MB)  runs/s  queued  dash p50/p95 (ms)  pages");
     while (Date.now() < endAt) {
       await sleep(sampleSeconds * 1000);
       const m = process.memoryUsage();
+      const engine = await engineMemory();
       const t = Math.round((Date.now() - started) / 1000);
       samples.push({ t, rss: m.rss });
       console.log(
         `${String(t).padStart(7)}  ${String(mb(m.rss)).padStart(7)}  ${String(mb(m.heapUsed)).padStart(8)}  ` +
+          `${String(mb(engine.tracked)).padStart(10)}  ${String(mb(engine.caches)).padStart(10)}  ` +
           `${String(Math.round(windowAcked / sampleSeconds)).padStart(6)}  ${String(service.writer.queuedRows()).padStart(6)}  ` +
           `${`${Math.round(median(windowLatencies))}/${Math.round(pct(windowLatencies, 0.95))}`.padStart(17)}  ${String(windowLatencies.length).padStart(5)}`,
       );
