@@ -65,6 +65,17 @@ describe("exception rate", () => {
     expect((await rate({ tenantId: t, workflow: "noisy", from })).trend?.direction).toBe("flat");
   });
 
+  it("reports an empty window as insufficient data and counts runs by the UTC day they started", async () => {
+    const t = freshTenant();
+    expect((await rate({ tenantId: t })).live).toEqual({ runs: 0, exception_runs: 0, exception_rate: null, straight_through_rate: null });
+    // One exception run starts the minute before the window and ends inside it: it belongs to the day before.
+    const edge = daysAgo(10, 0);
+    await commitBatch(await testDb(), {
+      runs: [run(t, { at: new Date(edge.getTime() - 60_000), outcome: "exception" }), run(t, { at: edge })],
+    });
+    expect((await rate({ tenantId: t, from: edge, to: daysAgo(1) })).live).toMatchObject({ runs: 1, exception_runs: 0 });
+  });
+
   it("never counts another tenant's runs or a workflow behind the barrier", async () => {
     const a = freshTenant();
     const b = freshTenant();
