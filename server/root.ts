@@ -9,6 +9,7 @@ import { workflowsRouter } from "./routers/workflows";
 import { complianceRouter } from "./routers/compliance";
 import { exceptionsRouter } from "./routers/exceptions";
 import { overviewRouter } from "./routers/overview";
+import { settingsWorkflowsRouter } from "./routers/settings-workflows";
 import { sourcesRouter } from "./routers/sources";
 import { workflowDetailRouter } from "./routers/workflow-detail";
 import { createCallerFactory, router } from "./trpc";
@@ -28,6 +29,7 @@ export const appRouter = router({
   exceptions: exceptionsRouter,
   sources: sourcesRouter,
   compliance: complianceRouter,
+  settingsWorkflows: settingsWorkflowsRouter,
 });
 
 export type AppRouter = typeof appRouter;

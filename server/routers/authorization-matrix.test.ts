@@ -40,6 +40,8 @@ const policy: Record<string, Role[] | "signed-in"> = {
   "exceptions.reopen": ["ops", "admin"],
   "sources.list": ALL,
   "compliance.summary": ["executive", "ops", "admin"],
+  "settingsWorkflows.list": ["admin"],
+  "settingsWorkflows.save": ["admin"],
 };
 
 /** A valid input per procedure, aimed at tenant `t`. */
@@ -73,6 +75,20 @@ const samples: Record<string, (t: TestTenant) => unknown> = {
   "exceptions.reopen": (t) => ({ tenant: t.slug, runId: randomUUID() }),
   "sources.list": (t) => ({ tenant: t.slug }),
   "compliance.summary": (t) => ({ tenant: t.slug }),
+  "settingsWorkflows.list": (t) => ({ tenant: t.slug }),
+  "settingsWorkflows.save": (t) => ({
+    tenant: t.slug,
+    workflow: "matrix",
+    go_live_date: null,
+    hourly_cost: 100,
+    currency: "USD",
+    review_sla_minutes: 60,
+    exception_sla_minutes: 240,
+    targets: "{}",
+    approved_models: "{}",
+    platform_cost_monthly: 0,
+    implementation_cost: 0,
+  }),
 };
 
 const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: Meta } }>);

@@ -1,15 +1,82 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { DataTable } from "@/app/components/data-table";
+import { FilterBar } from "@/app/components/filter-bar";
+import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
+import { Empty, NoTenant, Section } from "@/app/components/section";
+import { Tile } from "@/app/components/tile";
+import { viewContext, viewQuery, windowOf } from "@/app/components/view-context";
 
 export const metadata: Metadata = { title: "Compliance" };
 
-export default function CompliancePage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function CompliancePage({ searchParams }: Props) {
+  const { caller, tenant, params, locale } = await viewContext(searchParams);
+  if (!tenant) return <NoTenant />;
+  const scope = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
+  const [{ metric, violations, denials }, workflows] = await Promise.all([caller.compliance.summary(scope), caller.workflows.list({ tenant: tenant.slug })]);
+  const f = formatter(locale);
+  const gap = metric.status === "ok" ? undefined : metric.reason;
+  const evidence = `/api/evidence${viewQuery({ tenant: tenant.slug, from: metric.window.from, to: metric.window.to, workflow: params.workflow })}`;
   return (
     <>
-      <PageHeader title="Compliance" description="Audit and review coverage, policy violations, data-access denials." />
-      <section className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">
-        This view is being built; its data is already collected.
-      </section>
+      <PageHeader
+        title="Compliance"
+        description="Is every AI step documented and reviewed, were policies kept, and who was refused data."
+        actions={
+          <Link href={evidence} prefetch={false} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500" data-testid="evidence-link">
+            Evidence pack
+          </Link>
+        }
+      />
+      <FilterBar workflows={workflows.map((w) => w.workflow)} />
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+        <Tile testId="tile-audit-coverage" label="Audit coverage" value={f.percent(metric.audit_coverage)} insufficient={gap} detail={`${f.number(metric.ai_steps)} AI steps`} />
+        <Tile testId="tile-review-coverage" label="Review coverage" value={f.percent(metric.review_coverage)} insufficient={gap} detail={`${f.number(metric.reviews_done)} of ${f.number(metric.reviews_required)} required`} />
+        <Tile testId="tile-review-sla" label="Review-SLA adherence" value={f.percent(metric.review_sla_adherence)} insufficient={gap} detail={`${f.number(metric.reviews_with_sla)} reviews with an SLA`} />
+        <Tile testId="tile-violations" label="Policy violations" value={f.number(metric.policy_violations.total)} insufficient={gap} detail={`${f.number(metric.policy_violations.unapproved_model_steps)} unapproved-model steps · ${f.number(metric.policy_violations.denied_accesses)} denied accesses`} />
+        <Tile testId="tile-past-sla" label="Open exceptions past SLA" value={f.number(metric.open_exceptions.past_sla)} detail={`${f.number(metric.open_exceptions.open)} open · oldest ${f.hours(metric.open_exceptions.oldest_past_sla_hours)}`} />
+      </div>
+      <Section title="Unapproved models on protected data" description="AI steps on phi or privileged data with a model not approved for that class." csv={{ filename: `violations-${tenant.slug}.csv`, rows: violations }}>
+        {violations.length === 0 ? (
+          <Empty>No violations in this window.</Empty>
+        ) : (
+          <DataTable
+            caption="Policy violations"
+            testId="violations"
+            rows={violations}
+            rowKey={(v, i) => `${i}-${v.run_id}`}
+            columns={[
+              { header: "When (UTC)", cell: (v) => v.at.slice(0, 16) },
+              { header: "Workflow", cell: (v) => v.workflow },
+              { header: "Run", cell: (v) => <span className="font-mono text-xs">{v.run_id}</span> },
+              { header: "Step", cell: (v) => v.step },
+              { header: "Model", cell: (v) => v.model || "(not recorded)" },
+              { header: "Class", cell: (v) => v.classification },
+            ]}
+          />
+        )}
+      </Section>
+      <Section title="Data-access denials" csv={{ filename: `denials-${tenant.slug}.csv`, rows: denials }}>
+        {denials.length === 0 ? (
+          <Empty>No denied accesses in this window.</Empty>
+        ) : (
+          <DataTable
+            caption="Denied data accesses"
+            rows={denials}
+            rowKey={(d, i) => `${i}-${d.at}`}
+            columns={[
+              { header: "When (UTC)", cell: (d) => d.at.slice(0, 16) },
+              { header: "Source", cell: (d) => d.source },
+              { header: "Workflow", cell: (d) => d.workflow || "—" },
+              { header: "Role", cell: (d) => d.user_role || "—" },
+              { header: "Class", cell: (d) => d.classification || "—" },
+            ]}
+          />
+        )}
+      </Section>
     </>
   );
 }

@@ -1,15 +1,109 @@
 import type { Metadata } from "next";
+import { FilterBar } from "@/app/components/filter-bar";
+import { formatter } from "@/app/components/format";
+import { FreshnessBadge } from "@/app/components/freshness-badge";
 import { PageHeader } from "@/app/components/page-header";
+import { NoTenant, Section } from "@/app/components/section";
+import { Tile } from "@/app/components/tile";
+import { TrendChart } from "@/app/components/trend-chart";
+import { viewContext, windowOf } from "@/app/components/view-context";
+import { MilestoneScorecard } from "./milestone-scorecard";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default function OverviewPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function OverviewPage({ searchParams }: Props) {
+  const { caller, tenant, params, locale } = await viewContext(searchParams);
+  if (!tenant) return <NoTenant />;
+  const input = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
+  const [o, workflows] = await Promise.all([caller.overview.summary(input), caller.workflows.list({ tenant: tenant.slug })]);
+  const { labor, cycle, exceptions, milestones, freshness, completeness } = o;
+  const f = formatter(locale, labor.currency);
+  const badge = <FreshnessBadge freshness={freshness} />;
+  const laborGap = labor.status === "ok" ? undefined : (labor.reason ?? "Not enough data");
+  const window = `${f.date(labor.window.from)} – ${f.date(labor.window.to)}`;
+  const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
+  const cycleSeries = cycle.series.map((s) => ({ bucket: s.bucket, "p50 hours": s.p50_hours }));
   return (
     <>
-      <PageHeader title="Overview" description="Hours displaced and their value, ROI to date, and the 90-day, 6-month and 12-month checkpoints." />
-      <section className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">
-        This view is being built; its data is already collected.
-      </section>
+      <PageHeader title="Overview" description={`Is the automation paying off? ${tenant.name}, ${params.workflow ?? "all workflows"}, ${window}.`} />
+      <FilterBar workflows={workflows.map((w) => w.workflow)} />
+      <h2 className="sr-only">Return on investment</h2>
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5" data-testid="roi-tiles">
+        <Tile testId="tile-hours" label="Hours displaced" value={f.hours(labor.hours)} insufficient={laborGap} detail={f.interval(labor.hours_interval, f.hours) ?? "Baseline minutes per run × live runs − human minutes"} badge={badge} />
+        <Tile testId="tile-value" label="Value of hours" value={f.money(labor.value)} insufficient={laborGap} detail="Hours × loaded hourly cost" badge={badge} />
+        <Tile testId="tile-net" label="Net value" value={f.money(labor.net_value)} insufficient={laborGap} detail={`After AI ${f.money(labor.ai_cost)} and platform ${f.money(labor.platform_cost)}`} badge={badge} />
+        <Tile testId="tile-roi" label="ROI" value={labor.roi === null ? "—" : f.percent(labor.roi)} insufficient={laborGap} detail={labor.roi === null ? "No AI or platform cost recorded" : "Net value ÷ AI and platform cost"} badge={badge} />
+        <Tile
+          testId="tile-payback"
+          label="Payback date"
+          value={labor.payback.date ? f.date(labor.payback.date) : "Not yet"}
+          detail={labor.payback.date ? (labor.payback.projected ? "Projected at the last 30 days' pace" : "Reached") : `Implementation cost ${f.money(labor.payback.implementation_cost)}`}
+          badge={badge}
+        />
+      </div>
+      <h2 className="sr-only">Operations versus baseline</h2>
+      <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tiles">
+        <Tile
+          testId="tile-compression"
+          label="Cycle-time compression"
+          value={f.percent(cycle.compression)}
+          insufficient={cycle.status === "ok" ? undefined : cycle.reason}
+          detail={`${f.interval(cycle.interval, f.percent) ?? "No interval"} · p50 ${f.hours(cycle.baseline.p50_hours)} → ${f.hours(cycle.live.p50_hours)}`}
+          badge={badge}
+        />
+        <Tile
+          testId="tile-exception-rate"
+          label="Exception rate"
+          value={f.percent(exceptions.live.exception_rate)}
+          insufficient={exceptions.status === "ok" ? undefined : exceptions.reason}
+          detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}${exceptions.trend ? ` · trend ${exceptions.trend.direction}` : ""}`}
+          badge={badge}
+        />
+        <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge} />
+        <Tile
+          testId="tile-completeness"
+          label="Ingest completeness"
+          value={f.percent(completeness.acceptance_rate)}
+          insufficient={completeness.status === "ok" ? undefined : completeness.reason}
+          detail={`${f.number(completeness.rejected)} spans rejected · ${f.number(completeness.runs_never_closed)} runs never closed`}
+        />
+      </div>
+      <Section
+        title="Milestones"
+        description="Go-live + 90 days, 6 months and 12 months: trailing 30-day values against target (else the locked baseline); upcoming checkpoints projected from the weekly trend."
+        csv={{
+          filename: `milestones-${tenant.slug}.csv`,
+          rows: milestones.workflows.flatMap((w) =>
+            w.checkpoints.flatMap((c) => c.metrics.map((m) => ({ workflow: w.workflow, checkpoint_days: c.days, date: c.date, checkpoint_status: c.status, metric: m.metric, value: m.value, target: m.target, projected: m.projection?.value ?? null, status: m.status }))),
+          ),
+        }}
+        testId="milestones"
+      >
+        {milestones.status === "ok" ? <MilestoneScorecard result={milestones} f={f} /> : <p className="text-sm text-slate-500">{milestones.reason}</p>}
+      </Section>
+      <div className="grid grid-cols-1 gap-0 lg:grid-cols-2 lg:gap-4">
+        <Section title="Weekly exception rate (live)" csv={{ filename: `exception-rate-${tenant.slug}.csv`, rows: weekly }}>
+          <TrendChart data={weekly} index="week" categories={["Exception rate"]} percent locale={locale} />
+        </Section>
+        <Section title="Cycle time p50 (live)" csv={{ filename: `cycle-time-${tenant.slug}.csv`, rows: cycleSeries }}>
+          <TrendChart data={cycleSeries} index="bucket" categories={["p50 hours"]} unit=" h" kind="area" locale={locale} />
+        </Section>
+      </div>
+      <Section
+        title="Hours displaced by workflow"
+        csv={{ filename: `labor-${tenant.slug}.csv`, rows: labor.workflows.map((w) => ({ workflow: w.workflow, baseline_minutes: w.baseline_minutes, baseline_source: w.baseline_source, live_runs: w.live_runs, hours: w.hours })) }}
+      >
+        <ul className="grid grid-cols-1 gap-2 text-sm sm:grid-cols-2 lg:grid-cols-3" data-testid="labor-by-workflow">
+          {labor.workflows.map((w) => (
+            <li key={w.workflow} className="flex justify-between rounded border border-slate-100 px-3 py-2">
+              <span>{w.workflow}</span>
+              <span className="tabular-nums">{w.hours === null ? "no baseline" : f.hours(w.hours)}</span>
+            </li>
+          ))}
+        </ul>
+      </Section>
     </>
   );
 }

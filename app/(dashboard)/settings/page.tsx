@@ -1,15 +1,84 @@
 import type { Metadata } from "next";
+import { DataTable } from "@/app/components/data-table";
+import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
+import { Empty, NoTenant, Section } from "@/app/components/section";
+import { viewContext } from "@/app/components/view-context";
+import { BaselineUpload } from "./baseline-upload";
+import { WorkflowForm } from "./workflow-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
-export default function SettingsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SettingsPage({ searchParams }: Props) {
+  const { caller, tenant, locale } = await viewContext(searchParams);
+  if (!tenant) return <NoTenant />;
+  if (tenant.role !== "admin") {
+    return (
+      <>
+        <PageHeader title="Settings" />
+        <p data-testid="forbidden" role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+          Only admins of {tenant.name} can see and change settings.
+        </p>
+      </>
+    );
+  }
+  const t = { tenant: tenant.slug };
+  const [configs, users, groups, keys] = await Promise.all([caller.settingsWorkflows.list(t), caller.users.list(t), caller.groups.list(t), caller.ingestKeys.list(t)]);
+  const f = formatter(locale);
   return (
     <>
-      <PageHeader title="Settings" description="Workflows, sources, baselines, ingest keys, users and groups." />
-      <section className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">
-        This view is being built; its data is already collected.
-      </section>
+      <PageHeader title="Settings" description={`Configuration of ${tenant.name}. Every change is a new version and is written to the audit log.`} />
+      <Section title="Workflows" description="Go-live date, loaded hourly cost, SLAs, milestone targets and approved models." csv={{ filename: `workflows-config-${tenant.slug}.csv`, rows: configs }} testId="settings-workflows">
+        <div className="space-y-6">
+          {configs.map((c) => (
+            <details key={c.workflow} className="rounded border border-slate-200 p-3">
+              <summary className="cursor-pointer text-sm font-medium">
+                {c.workflow} <span className="font-normal text-slate-500">· go-live {f.date(c.go_live_date)} · updated {f.dateTime(c.updated_at.replace(" ", "T") + "Z")} by {c.updated_by || "—"}</span>
+              </summary>
+              <div className="mt-3">
+                <WorkflowForm tenant={tenant.slug} config={c} />
+              </div>
+            </details>
+          ))}
+          <details className="rounded border border-dashed border-slate-300 p-3">
+            <summary className="cursor-pointer text-sm font-medium">Add a workflow</summary>
+            <div className="mt-3">
+              <WorkflowForm tenant={tenant.slug} />
+            </div>
+          </details>
+        </div>
+      </Section>
+      <Section title="Baseline import" description="Upload a CSV or XES export of the workflow before go-live: preview what will be imported, then commit.">
+        <BaselineUpload tenant={tenant.slug} workflows={configs.map((c) => c.workflow)} />
+      </Section>
+      <Section title="Users" csv={{ filename: `users-${tenant.slug}.csv`, rows: users.map((u) => ({ email: u.email, name: u.name, role: u.role, disabled: u.disabled, groups: u.groups.join(" ") })) }}>
+        <DataTable caption="Users" rows={users} rowKey={(u) => u.userId} columns={[
+          { header: "E-mail", cell: (u) => u.email },
+          { header: "Name", cell: (u) => u.name || "—" },
+          { header: "Role", cell: (u) => u.role },
+          { header: "Groups", cell: (u) => u.groups.map((g) => groups.find((x) => x.group_id === g)?.name ?? g).join(", ") || "all workflows" },
+          { header: "Status", cell: (u) => (u.disabled ? "disabled" : "active") },
+        ]} />
+        <p className="mt-2 text-xs text-slate-500">Add users with <code>plumbline users create</code> or single sign-on.</p>
+      </Section>
+      <Section title="Workflow groups (information barriers)" csv={{ filename: `groups-${tenant.slug}.csv`, rows: groups.map((g) => ({ name: g.name, workflows: g.workflows.join(" ") })) }}>
+        {groups.length === 0 ? <Empty>No groups: every member sees every workflow.</Empty> : (
+          <DataTable caption="Groups" rows={groups} rowKey={(g) => g.group_id} columns={[{ header: "Group", cell: (g) => g.name }, { header: "Workflows", cell: (g) => g.workflows.join(", ") }]} />
+        )}
+      </Section>
+      <Section title="Ingest keys" csv={{ filename: `ingest-keys-${tenant.slug}.csv`, rows: keys.map((k) => ({ ...k })) }}>
+        {keys.length === 0 ? <Empty>No ingest keys yet: create one with <code>plumbline keys create</code>.</Empty> : (
+          <DataTable caption="Ingest keys" rows={keys} rowKey={(k) => k.keyId} columns={[
+            { header: "Name", cell: (k) => k.name },
+            { header: "Prefix", cell: (k) => <code>{k.prefix}</code> },
+            { header: "Created", cell: (k) => f.date(k.createdAt.slice(0, 10)) },
+            { header: "Last used", cell: (k) => (k.lastUsedAt ? f.date(k.lastUsedAt.slice(0, 10)) : "never") },
+            { header: "State", cell: (k) => (k.revokedAt ? "revoked" : "active") },
+          ]} />
+        )}
+      </Section>
     </>
   );
 }

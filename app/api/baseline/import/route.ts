@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { ImportFileError } from "@/ingest/baseline/baseline-event";
+import { workflowName } from "@/ingest/baseline/import-baseline";
+import { previewImport } from "@/ingest/baseline/preview-import";
+import { audit } from "@/server/audit";
+import { currentUser } from "@/server/auth/auth";
+import { resolveAccess } from "@/server/auth/access";
+import { auditedImport } from "@/server/baseline/audited-import";
+import { db } from "@/server/db";
+
+/** Bigger exports go through `plumbline import` on the server, which streams from disk. */
+const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
+const form = z.object({
+  tenant: z.string().min(1).max(100),
+  workflow: workflowName,
+  mode: z.enum(["preview", "commit"]),
+  timeZone: z.string().min(1).max(64).default("UTC"),
+});
+
+const text = (status: number, message: string) => new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+/**
+ * Settings → Baseline import: multipart upload (tenant, workflow, mode, file). `preview` answers JSON;
+ * `commit` streams NDJSON progress lines, then the summary. Admins only, checked like every tRPC
+ * procedure (resolveAccess), and imported through the same audited function as the CLI.
+ */
+export async function POST(req: Request): Promise<Response> {
+  const user = await currentUser();
+  if (!user) return text(401, "Sign in first.");
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > MAX_UPLOAD_BYTES) return text(413, "File too large for an upload: use `plumbline import` on the server.");
+  let data: FormData;
+  try {
+    data = await req.formData();
+  } catch {
+    return text(400, "Expected a multipart form.");
+  }
+  const fields = form.safeParse(Object.fromEntries([...data.entries()].filter(([, v]) => typeof v === "string")));
+  const file = data.get("file");
+  if (!fields.success || !(file instanceof File)) return text(400, "Expected tenant, workflow, mode and a file.");
+  const store = await db();
+  const access = await resolveAccess(store, user.id, fields.data.tenant);
+  const entry = { actorId: user.id, actorEmail: user.email, inputSummary: `workflow=${fields.data.workflow} file=${file.name.slice(0, 200)}` };
+  if (!access || access.role !== "admin") {
+    await audit(store, { ...entry, tenantId: access?.tenant.id ?? "", kind: "change", action: `baseline.${fields.data.mode}`, result: "denied" });
+    return text(403, "You do not have access to this.");
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const options = { timeZone: fields.data.timeZone };
+  const base = { tenantId: access.tenant.id, workflow: fields.data.workflow, source: bytes, options };
+  if (fields.data.mode === "preview") {
+    try {
+      const preview = await previewImport(store, base);
+      await audit(store, { ...entry, tenantId: access.tenant.id, kind: "read", action: "baseline.preview", result: "ok" });
+      return Response.json(preview);
+    } catch (err) {
+      if (err instanceof ImportFileError) return text(422, err.message);
+      throw err;
+    }
+  }
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (o: unknown) => controller.enqueue(encoder.encode(`${JSON.stringify(o)}\n`));
+      let last = 0;
+      try {
+        const summary = await auditedImport(store, {
+          ...base,
+          fileName: file.name,
+          actor: user.id,
+          onProgress: (p) => {
+            // A line per ~2% is enough for a progress bar and keeps the stream small.
+            if (p.bytes - last >= bytes.length / 50 || p.bytes === bytes.length) {
+              last = p.bytes;
+              send({ progress: { ...p, totalBytes: bytes.length } });
+            }
+          },
+        });
+        send({ summary });
+      } catch (err) {
+        send({ error: err instanceof ImportFileError ? err.message : "The import failed on the server. It has been logged." });
+        if (!(err instanceof ImportFileError)) console.error("[plumbline] baseline upload failed:", err);
+      }
+      controller.close();
+    },
+  });
+  return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+}

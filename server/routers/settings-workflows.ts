@@ -1,0 +1,67 @@
+import { z } from "zod";
+import type { Db } from "@/clickhouse/client";
+import { router, tenantProcedure } from "../trpc";
+
+const configRow = z.object({
+  workflow: z.string(),
+  display_name: z.string(),
+  go_live_date: z.string().nullable(),
+  hourly_cost: z.number(),
+  currency: z.string(),
+  review_sla_minutes: z.coerce.number(),
+  exception_sla_minutes: z.coerce.number(),
+  targets: z.string(),
+  approved_models: z.string(),
+  platform_cost_monthly: z.number(),
+  implementation_cost: z.number(),
+  updated_by: z.string(),
+  updated_at: z.string(),
+});
+export type WorkflowConfig = z.infer<typeof configRow>;
+
+const jsonText = (schema: z.ZodType) =>
+  z.string().max(10_000).refine((s) => {
+    try {
+      return schema.safeParse(JSON.parse(s)).success;
+    } catch {
+      return false;
+    }
+  }, "must be valid JSON of the documented shape");
+
+export const workflowConfigInput = z.object({
+  workflow: z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash, underscore"),
+  display_name: z.string().max(200).default(""),
+  go_live_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  hourly_cost: z.number().min(0).max(100_000),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  review_sla_minutes: z.number().int().min(0).max(525_600),
+  exception_sla_minutes: z.number().int().min(0).max(525_600),
+  targets: jsonText(z.object({ cycle_time_compression: z.number().optional(), exception_rate: z.number().optional(), labor_hours_30d: z.number().optional() }).strict()),
+  approved_models: jsonText(z.record(z.string(), z.array(z.string()))),
+  platform_cost_monthly: z.number().min(0).max(100_000_000),
+  implementation_cost: z.number().min(0).max(1_000_000_000),
+});
+
+/** The current version of every workflow's configuration (append-only table: newest updated_at wins). */
+export async function workflowConfigs(db: Db, tenantId: string): Promise<WorkflowConfig[]> {
+  const rows = await db.query(
+    `SELECT workflow, display_name, toString(go_live_date) AS go_live_date, hourly_cost, currency, review_sla_minutes,
+            exception_sla_minutes, targets, approved_models, platform_cost_monthly, implementation_cost, updated_by,
+            toString(updated_at) AS updated_at, removed
+     FROM workflows WHERE tenant_id = {tenant:String} ORDER BY updated_at DESC LIMIT 1 BY workflow`,
+    { tenant: tenantId },
+    configRow.extend({ removed: z.coerce.number() }),
+  );
+  return rows.filter((r) => r.removed === 0).map(({ removed: _removed, ...r }) => r).sort((a, b) => a.workflow.localeCompare(b.workflow));
+}
+
+export const settingsWorkflowsRouter = router({
+  list: tenantProcedure("admin").query(({ ctx }) => workflowConfigs(ctx.db, ctx.tenant.id)),
+  /** Appends a new configuration version; the old one stays for the record (and the audit log has who). */
+  save: tenantProcedure("admin")
+    .input(workflowConfigInput)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.db.insert("workflows", [{ tenant_id: ctx.tenant.id, ...input, removed: 0, updated_by: ctx.user.email, updated_at: new Date() }]);
+      return { workflow: input.workflow };
+    }),
+});
