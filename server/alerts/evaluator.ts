@@ -57,7 +57,12 @@ export class AlertEvaluator {
 
   async tick(now: Date): Promise<TickReport> {
     const report: TickReport = { evaluated: 0, opened: 0, resolved: 0, errors: 0, resumed: 0 };
-    const [rules, episodes] = await Promise.all([listAllRules(this.o.db), latestEpisodes(this.o.db)]);
+    const unreadable = new Set<string>();
+    const invalid = (tenantId: string, ruleId: string, error: string) => {
+      unreadable.add(key(tenantId, ruleId));
+      this.log(`rule ${ruleId} of tenant ${tenantId} is not valid and is skipped: ${error}`);
+    };
+    const [rules, episodes] = await Promise.all([listAllRules(this.o.db, invalid), latestEpisodes(this.o.db)]);
     if (!this.resumed) {
       this.resumed = true;
       const since = new Date(now.getTime() - RESUME_WINDOW_MS);
@@ -70,7 +75,8 @@ export class AlertEvaluator {
       m.set(e.subject, e);
       bySubject.set(k, m);
     }
-    const enabled = new Set<string>();
+    // Episodes of a rule that cannot be read stay as they are until it can.
+    const enabled = new Set<string>(unreadable);
     const due: Rule[] = [];
     for (const rule of rules) {
       if (!rule.spec.enabled) continue;

@@ -5,7 +5,7 @@ import { freshTenant, testDb } from "@/clickhouse/testing";
 import { Dispatcher } from "./dispatcher";
 import { alertHistory } from "./episodes";
 import { AlertEvaluator } from "./evaluator";
-import { AlertRuleError, createRule, listRules, redactRule, removeRule, ruleById, setRuleEnabled, updateRule } from "./rules";
+import { AlertRuleError, createRule, listAllRules, listRules, redactRule, removeRule, ruleById, setRuleEnabled, updateRule } from "./rules";
 
 let db: Db;
 beforeAll(async () => {
@@ -66,5 +66,15 @@ describe("alert rules", () => {
     await removeRule(db, actor, rule.ruleId);
     expect(await evaluator.tick(new Date())).toMatchObject({ resolved: 1 });
     expect((await alertHistory(db, tenantId))[0]).toMatchObject({ state: "resolved", resolveReason: "rule removed" });
+  });
+
+  it("that no longer parse are skipped and reported, not fatal to the others", async () => {
+    const tenantId = freshTenant();
+    await db.insert("alert_rules", [{ tenant_id: tenantId, rule_id: "broken", name: "old", kind: "threshold", spec: '{"kind":"threshold"}' }]);
+    await createRule(db, { tenantId, actorId: "u-admin" }, { kind: "stale-source", name: "fine" });
+    const reported: string[] = [];
+    const rules = (await listAllRules(db, (_t, ruleId) => reported.push(ruleId))).filter((r) => r.tenantId === tenantId);
+    expect(rules.map((r) => r.spec.name)).toEqual(["fine"]);
+    expect(reported).toContain("broken");
   });
 });

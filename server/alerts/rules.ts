@@ -52,10 +52,20 @@ export async function listRules(db: Db, tenantId: string): Promise<Rule[]> {
   return rows.map(toRule);
 }
 
-/** Every tenant's live rules: what the evaluator reads each tick. */
-export async function listAllRules(db: Db): Promise<Rule[]> {
+/**
+ * Every tenant's live rules: what the evaluator reads each tick. A stored rule that no longer parses
+ * (written by another version) is reported through `onInvalid` and skipped, so it cannot stop the others.
+ */
+export async function listAllRules(db: Db, onInvalid: (tenantId: string, ruleId: string, error: string) => void = () => undefined): Promise<Rule[]> {
   const rows = await db.query(`${LATEST} ORDER BY tenant_id, rule_id`, { all: 1, tenant: "" }, storedRow);
-  return rows.map(toRule);
+  return rows.flatMap((r) => {
+    try {
+      return [toRule(r)];
+    } catch (err) {
+      onInvalid(r.tenant_id, r.rule_id, err instanceof Error ? err.message : String(err));
+      return [];
+    }
+  });
 }
 
 export async function ruleById(db: Db, tenantId: string, ruleId: string): Promise<Rule> {
