@@ -1,4 +1,4 @@
-import type { Db } from "@/clickhouse/client";
+import { type Db, StoreError } from "@/clickhouse/client";
 import { verifyIngestKey } from "../keys";
 import { type BatchWriter, WriterFailed, WriterSaturated, requestKey } from "../writer";
 import { type Encoding, OtlpDecodeError, decodeLogs, decodeSpans } from "./decode";
@@ -79,7 +79,18 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
   const policies = tenantPolicies(o.db, o.secret);
   let active = 0;
 
+  // A store that cannot answer (key lookup, tenant settings) is a retryable outage, not a 500.
   const handle = (signal: Signal): OtlpHandler => async (req) => {
+    try {
+      return await receive(signal, req);
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      console.error(`[ingest] ${err.message}`);
+      return failure(503, encodingOf(req.headers.get("content-type")) ?? "json", "Storage is unavailable; retry later", 5);
+    }
+  };
+
+  const receive = async (signal: Signal, req: Request): Promise<Response> => {
     const encoding = encodingOf(req.headers.get("content-type"));
     const answer = encoding ?? "json";
     if (req.method !== "POST") return failure(405, answer, "Use POST");
