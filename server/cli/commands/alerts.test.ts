@@ -29,6 +29,9 @@ describe("plumbline alerts", () => {
     const [rule] = listed.result as Rule[];
     expect(rule?.spec.recipients[0]).toMatchObject({ secret: expect.stringMatching(/^whsec_.{3}…$/) });
     expect((await cli(["alerts", "history", "--tenant", slug])).text).toBe("No alerts.");
+    await new Promise((r) => setTimeout(r, 5));
+    const updated = await cli(["alerts", "update", rule?.ruleId ?? "", "--tenant", slug, "--spec", JSON.stringify({ ...spec, value: 0.2 })]);
+    expect(updated.text).toBe(`Updated alert rule ${rule?.ruleId}: Spike (exception-rate > 0.2 for the firm over 1440 min)`);
     expect((await cli(["alerts", "remove", rule?.ruleId ?? "", "--tenant", slug])).text).toBe(`Removed alert rule ${rule?.ruleId}`);
     expect((await cli(["alerts", "list", "--tenant", slug])).text).toBe("No alert rules.");
   });

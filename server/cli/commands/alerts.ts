@@ -4,7 +4,7 @@ import { type DeliveryAttempt, deliveryLog } from "@/server/alerts/delivery-log"
 import { setDigestSubscription } from "@/server/alerts/digest-subscriptions";
 import { type Episode, alertHistory } from "@/server/alerts/episodes";
 import { type Rule, describeRule } from "@/server/alerts/rule";
-import { AlertRuleError, type Actor, createRule, listRules, redactRule, removeRule, setRuleEnabled } from "@/server/alerts/rules";
+import { AlertRuleError, type Actor, createRule, listRules, redactRule, removeRule, setRuleEnabled, updateRule } from "@/server/alerts/rules";
 import { sendTestAlert } from "@/server/alerts/send-test-alert";
 import { mailerFromEnv, publicUrlFromEnv } from "@/server/alerts/start-alerts";
 import { env } from "@/server/env";
@@ -49,6 +49,17 @@ export const alertsList = defineCommand({
   format: (rules: Rule[]) => (rules.length === 0 ? "No alert rules." : ["ID\tSTATE\tSEVERITY\tRULE", ...rules.map(ruleLine)].join("\n")),
 });
 
+function ruleJson(ctx: CommandContext, args: ParsedArgs): unknown {
+  const file = stringOpt(args, "file");
+  const text = file ? readFileSync(path.resolve(ctx.cwd, file), "utf8") : stringOpt(args, "spec");
+  if (!text) throw new CliError("Give the rule with --spec '<json>' or --file <rule.json>", 2);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`The rule is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 2);
+  }
+}
+
 export const alertsCreate = defineCommand({
   name: "alerts create",
   summary: "Create an alert rule from JSON (--spec '<json>' or --file rule.json)",
@@ -59,15 +70,7 @@ export const alertsCreate = defineCommand({
   options: { ...tenantOption, spec: { type: "string" }, file: { type: "string" } },
   async run(ctx, args) {
     const actor = await actorFor(ctx, args);
-    const file = stringOpt(args, "file");
-    const text = file ? readFileSync(path.resolve(ctx.cwd, file), "utf8") : stringOpt(args, "spec");
-    if (!text) throw new CliError("Give the rule with --spec '<json>' or --file <rule.json>", 2);
-    let input: unknown;
-    try {
-      input = JSON.parse(text);
-    } catch (err) {
-      throw new CliError(`The rule is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 2);
-    }
+    const input = ruleJson(ctx, args);
     return userErrors(() => createRule(ctx.db, actor, input));
   },
   format: (r: Rule) => {
@@ -89,6 +92,20 @@ function ruleIdArg(args: ParsedArgs): string {
   if (!id) throw new CliError("A rule id is required (see plumbline alerts list)", 2);
   return id;
 }
+
+export const alertsUpdate = defineCommand({
+  name: "alerts update",
+  summary: "Replace an alert rule with a new version (webhook secrets given without one are kept)",
+  options: { ...tenantOption, spec: { type: "string" }, file: { type: "string" } },
+  usage: "plumbline alerts update <rule-id> --tenant <slug> (--spec '<json>' | --file <rule.json>) [--json]",
+  async run(ctx, args) {
+    const actor = await actorFor(ctx, args);
+    const id = ruleIdArg(args);
+    const input = ruleJson(ctx, args);
+    return redactRule(await userErrors(() => updateRule(ctx.db, actor, id, input)));
+  },
+  format: (r: Rule) => `Updated alert rule ${r.ruleId}: ${r.spec.name} (${describeRule(r.spec)})`,
+});
 
 export const alertsRemove = defineCommand({
   name: "alerts remove",
@@ -194,4 +211,4 @@ export const alertsDigest = defineCommand({
     `${s.email} (${s.userId}) ${s.enabled ? "will receive" : "will no longer receive"} the weekly digest`,
 });
 
-export const alertsCommands = [alertsList, alertsCreate, alertsRemove, alertsEnable, alertsTest, alertsHistory, alertsDeliveries, alertsDigest];
+export const alertsCommands = [alertsList, alertsCreate, alertsUpdate, alertsRemove, alertsEnable, alertsTest, alertsHistory, alertsDeliveries, alertsDigest];
