@@ -56,6 +56,8 @@ export const staleSourceRule = z.object({
 export const exceptionsPastSlaRule = z.object({
   ...common,
   kind: z.literal("exceptions-past-sla"),
+  /** How far back open exceptions are looked for: an exception stays open past SLA for days. */
+  windowMinutes: minutes.default(30 * 24 * 60),
   workflow: workflowName.optional(),
   /** Fires when at least this many open exceptions are past their workflow's SLA. */
   minCount: z.number().int().positive().default(1),
