@@ -66,6 +66,12 @@ describe("importBaseline with the reference XES logs", () => {
     const summary = await importBaseline(db, request);
     expect(summary).toMatchObject({ status: "imported", runs: 6, events: 42, skipped: 0 });
     expect(await counts(tenantId, "textbook")).toEqual({ runs: 6, steps: 42 });
+    const ids = await db.query(
+      "SELECT uniqExact(span_id) AS n FROM steps WHERE tenant_id = {t:String} AND span_id != ''",
+      { t: tenantId },
+      z.object({ n: z.coerce.number() }),
+    );
+    expect(ids[0]?.n).toBe(42);
   });
 
   it("adds nothing when the same file is imported again, from a path or as a stream", async () => {

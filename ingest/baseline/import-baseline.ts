@@ -161,7 +161,7 @@ export async function importBaseline(db: Db, req: ImportRequest): Promise<Import
       const why = tally.total ? `: all ${tally.total} rows were skipped (${tally.list().map((r) => `${r.reason} ×${r.count}, first at line ${r.lines[0]}`).join("; ")})` : ": the file has no data rows";
       throw new ImportFileError(`Nothing to import${why}`);
     }
-    await publishStaged(db, keys);
+    await publishStaged(db, keys, stats.starts > 0);
     const summary: ImportSummary = {
       status: "imported",
       importId: keys.importId,

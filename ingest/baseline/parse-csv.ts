@@ -93,7 +93,7 @@ export async function* parseCsv(chunks: AsyncIterable<Buffer>, o: CsvParseOption
       continue;
     }
     if (!index) {
-      const headers = item.fields;
+      const headers = item.fields.map((h) => h.trim());
       const mapping = detectMapping(headers, o.mapping);
       if (!o.format && !mapping.activity && mapping.start && mapping.end) format = "csv-cases";
       const missing = required(format).filter((f) => !mapping[f]);
@@ -118,7 +118,7 @@ export async function* parseCsv(chunks: AsyncIterable<Buffer>, o: CsvParseOption
     const cols = index;
     const get: Row = (f) => {
       const i = cols.get(f);
-      return i === undefined ? "" : (item.fields[i] ?? "");
+      return i === undefined ? "" : (item.fields[i] ?? "").trim();
     };
     const out = toEvent(get, item.line, rowOptions, actorOf);
     if (Array.isArray(out)) for (const event of out) yield { kind: "event", event };

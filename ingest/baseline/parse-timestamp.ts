@@ -37,8 +37,25 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-/** Milliseconds the zone is ahead of UTC at the instant `utcMs`. */
+const offsetCache = new Map<string, number>();
+const QUARTER_HOUR = 15 * 60_000;
+
+/**
+ * Milliseconds the zone is ahead of UTC at the instant `utcMs`. Intl is slow (~50 µs a call), and zone
+ * offsets only change on quarter-hour boundaries, so offsets are cached per zone and quarter hour.
+ */
 function zoneOffset(utcMs: number, zone: string): number {
+  if (zone === "UTC") return 0;
+  const key = `${zone}|${Math.floor(utcMs / QUARTER_HOUR)}`;
+  const hit = offsetCache.get(key);
+  if (hit !== undefined) return hit;
+  if (offsetCache.size > 200_000) offsetCache.clear();
+  const offset = intlOffset(utcMs, zone);
+  offsetCache.set(key, offset);
+  return offset;
+}
+
+function intlOffset(utcMs: number, zone: string): number {
   let f = offsetFormatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {

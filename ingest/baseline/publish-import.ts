@@ -18,8 +18,12 @@ const DEDUPED = `
   GROUP BY case_id, activity, time, end_time, lifecycle, resource, role, actor, human_minutes, outcome`;
 
 // Old exports can span years of monthly partitions; the default cap of 100 per INSERT would reject them.
+// Grouping and sorting a large import spill to disk past ~100 MB, so memory stays bounded in the
+// embedded engine too (it shares the Node process's memory).
 const INSERT_SETTINGS = `SETTINGS insert_deduplication_token = {token:String}, max_partitions_per_insert_block = 0,
-  deduplicate_blocks_in_dependent_materialized_views = 1`;
+  deduplicate_blocks_in_dependent_materialized_views = 1,
+  max_bytes_before_external_group_by = 100000000, max_bytes_before_external_sort = 100000000,
+  max_bytes_in_join = 100000000, join_overflow_mode = 'throw', join_algorithm = 'auto'`;
 
 const RUNS = `
   INSERT INTO runs (tenant_id, workflow, run_id, phase, start_time, end_time, outcome, human_minutes, origin, import_id, attributes)
@@ -66,9 +70,26 @@ const STEPS = `
   ORDER BY cid, start_, name, k_
   ${INSERT_SETTINGS}`;
 
+/**
+ * The common case, a log with completions only (receipt.xes, most exports): every event is an instant
+ * step, no pairing, so no window function or join holds the whole import in memory.
+ */
+const INSTANT_STEPS = `
+  INSERT INTO steps (tenant_id, workflow, run_id, span_id, step, actor, phase, start_time, end_time, human_minutes,
+                     resource, origin, import_id, attributes)
+  SELECT {tenant:String}, {workflow:String}, ${RUN_ID},
+         lower(hex(cityHash64({workflow:String}, case_id, activity, time, resource, ifNull(toString(human_minutes), '')))),
+         activity, actor, 'baseline', time, time, ifNull(human_minutes, 0), resource, 'import', {importId:String},
+         if(role = '', map(), map('org.role', role))
+  FROM (${DEDUPED})
+  WHERE lifecycle = 'complete'
+  ORDER BY case_id, time, activity
+  ${INSERT_SETTINGS}`;
+
 const statsRow = z.object({
   runs: z.coerce.number(),
   events: z.coerce.number(),
+  starts: z.coerce.number(),
   period_from: z.string().nullable(),
   period_to: z.string().nullable(),
 });
@@ -102,19 +123,22 @@ export async function stagedDuplicates(db: Db, k: StagedKeys): Promise<{ extra: 
 /** Cases, distinct events and the period the staged file covers. */
 export async function stagedStats(db: Db, k: StagedKeys): Promise<z.infer<typeof statsRow>> {
   const rows = await db.query(
-    `SELECT uniqExact(case_id) AS runs, count() AS events,
+    `SELECT uniqExact(case_id) AS runs, count() AS events, countIf(lifecycle = 'start') AS starts,
             if(count() = 0, NULL, toString(min(time))) AS period_from,
             if(count() = 0, NULL, toString(max(greatest(time, ifNull(end_time, time))))) AS period_to
      FROM (${DEDUPED})`,
     { tenant: k.tenant, staging: k.staging },
     statsRow,
   );
-  return rows[0] ?? { runs: 0, events: 0, period_from: null, period_to: null };
+  return rows[0] ?? { runs: 0, events: 0, starts: 0, period_from: null, period_to: null };
 }
 
-/** Copies the staged import into steps, then runs (runs last: a run's presence means its steps are in). */
-export async function publishStaged(db: Db, k: StagedKeys): Promise<void> {
+/**
+ * Copies the staged import into steps, then runs (runs last: a run's presence means its steps are in).
+ * `pairs` says whether the file has `start` events to pair with completions.
+ */
+export async function publishStaged(db: Db, k: StagedKeys, pairs: boolean): Promise<void> {
   const params = { tenant: k.tenant, workflow: k.workflow, staging: k.staging, importId: k.importId };
-  await db.command(STEPS, { ...params, token: `${k.importId}:steps` });
+  await db.command(pairs ? STEPS : INSTANT_STEPS, { ...params, token: `${k.importId}:steps` });
   await db.command(RUNS, { ...params, token: `${k.importId}:runs` });
 }
