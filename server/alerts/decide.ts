@@ -18,7 +18,9 @@ export interface Transition {
 /**
  * Pure: turns observations into episode transitions. A subject already open stays quiet (one alert per
  * episode); a firing subject opens a new episode unless its last one resolved within the cool-down; a
- * subject observed healthy resolves its open episode. Subjects not observed (no data) change nothing.
+ * subject observed healthy resolves its open episode. Subjects not observed (no data) change nothing,
+ * unless the rule's kind lists every subject it monitors (sources, workflows with an SLA): then an open
+ * subject that is no longer listed (its SLA or source was removed) resolves as no longer monitored.
  */
 export function decide(rule: Rule, observations: readonly Observation[], latest: ReadonlyMap<string, Episode>, now: Date): Transition[] {
   const out: Transition[] = [];
@@ -51,8 +53,17 @@ export function decide(rule: Rule, observations: readonly Observation[], latest:
       out.push({ kind: "resolve", episode: resolved(cur, now, o.value, o.summary, "recovered") });
     }
   }
+  if (ENUMERATES.has(rule.spec.kind)) {
+    const seen = new Set(observations.map((o) => o.subject));
+    for (const e of latest.values()) {
+      if (e.state === "open" && !seen.has(e.subject)) out.push({ kind: "resolve", episode: resolved(e, now, e.lastValue, e.summary, "no longer monitored") });
+    }
+  }
   return out;
 }
+
+/** Kinds whose observations list every monitored subject, so an absent subject is known to be gone. */
+const ENUMERATES = new Set<Rule["spec"]["kind"]>(["stale-source", "exceptions-past-sla"]);
 
 export function resolved(e: Episode, now: Date, value: number | null, summary: string, reason: string): Episode {
   return { ...e, state: "resolved", resolvedAt: now, lastValue: value, summary, resolveReason: reason };
