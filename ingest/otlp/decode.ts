@@ -46,7 +46,18 @@ interface LongLike {
 }
 const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "object" && v !== null ? (v as LongLike).toNumber() : 0);
 const hex = (b: unknown): string => (b instanceof Uint8Array && b.length > 0 ? Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex") : "");
-const nanosToMs = (v: unknown): number => Math.floor(num(v) / 1e6);
+/**
+ * Epoch nanoseconds (fixed64) to whole milliseconds, exactly: a double cannot hold today's nanosecond
+ * timestamps (~1.7e18 > 2^53), so rounding could move an end before its start. With
+ * ns = high·2^32 + low and 2^32 = 4294·10^6 + 967296, every intermediate stays below 2^53.
+ */
+function nanosToMs(v: unknown): number {
+  if (typeof v === "number") return Math.floor(v / 1e6);
+  if (typeof v !== "object" || v === null) return 0;
+  const { high, low } = v as { high: number; low: number };
+  const h = high >>> 0;
+  return h * 4294 + Math.floor((h * 967296 + (low >>> 0)) / 1e6);
+}
 
 interface PbAnyValue {
   value?: string;
@@ -168,9 +179,8 @@ function decodeLogsPb(body: Uint8Array): OtlpLog[] {
     const service = serviceOf(pbAttributes(rl.resource?.attributes));
     for (const sl of rl.scopeLogs) {
       for (const r of sl.logRecords) {
-        const time = num(r.timeUnixNano) || num(r.observedTimeUnixNano);
         out.push({
-          timeMs: Math.floor(time / 1e6),
+          timeMs: nanosToMs(r.timeUnixNano) || nanosToMs(r.observedTimeUnixNano),
           traceId: hex(r.traceId),
           spanId: hex(r.spanId),
           eventName: r.eventName,
@@ -187,6 +197,10 @@ function decodeLogsPb(body: Uint8Array): OtlpLog[] {
 // enums as integers (OTLP spec, "JSON Protobuf Encoding") ----
 
 const int64 = z.union([z.number(), z.string().regex(/^-?\d{1,20}$/)]).transform(Number);
+// Nanosecond times to milliseconds without passing through an imprecise double (see nanosToMs).
+const nanosMs = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d{1,20}$/)])
+  .transform((v) => (typeof v === "number" ? Math.floor(v / 1e6) : v.length > 6 ? Number(v.slice(0, -6)) : 0));
 const hexId = z
   .string()
   .regex(/^[0-9a-fA-F]*$/, "ids are hex strings in OTLP/JSON")
@@ -219,8 +233,8 @@ const jsonSpan = z.object({
   spanId: hexId.default(""),
   parentSpanId: hexId.default(""),
   name: z.string().default(""),
-  startTimeUnixNano: int64.default(0),
-  endTimeUnixNano: int64.default(0),
+  startTimeUnixNano: nanosMs.default(0),
+  endTimeUnixNano: nanosMs.default(0),
   attributes: jsonKeyValues,
   status: z.object({ code: z.number().int().optional() }).nullish(),
 });
@@ -230,8 +244,8 @@ const jsonTraces = z.object({
     .default([]),
 });
 const jsonLog = z.object({
-  timeUnixNano: int64.default(0),
-  observedTimeUnixNano: int64.default(0),
+  timeUnixNano: nanosMs.default(0),
+  observedTimeUnixNano: nanosMs.default(0),
   attributes: jsonKeyValues,
   traceId: hexId.default(""),
   spanId: hexId.default(""),
@@ -291,8 +305,8 @@ function decodeSpansJson(body: Uint8Array): OtlpSpan[] {
           spanId: s.spanId,
           parentSpanId: s.parentSpanId,
           name: s.name,
-          startMs: Math.floor(s.startTimeUnixNano / 1e6),
-          endMs: Math.floor(s.endTimeUnixNano / 1e6),
+          startMs: s.startTimeUnixNano,
+          endMs: s.endTimeUnixNano,
           statusCode: s.status?.code ?? 0,
           attributes: jsonAttributes(s.attributes),
           service,
@@ -311,7 +325,7 @@ function decodeLogsJson(body: Uint8Array): OtlpLog[] {
     for (const sl of rl.scopeLogs) {
       for (const r of sl.logRecords) {
         out.push({
-          timeMs: Math.floor((r.timeUnixNano || r.observedTimeUnixNano) / 1e6),
+          timeMs: r.timeUnixNano || r.observedTimeUnixNano,
           traceId: r.traceId,
           spanId: r.spanId,
           eventName: r.eventName,
