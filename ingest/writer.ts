@@ -98,7 +98,8 @@ function merge(batches: readonly RowBatch[]): RowBatch {
   for (const b of batches) {
     for (const k of Object.keys(TABLE_OF) as (keyof RowBatch)[]) {
       const rows = b[k];
-      if (rows?.length) (out[k] as object[]).push(...rows);
+      // A loop, not push(...rows): one large request can exceed the engine's argument limit.
+      if (rows) for (const row of rows) (out[k] as object[]).push(row);
     }
   }
   return out;
