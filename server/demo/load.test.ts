@@ -21,6 +21,14 @@ describe("demo loader", () => {
     const [rolled] = await db.query("SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}", { t: demo!.tenantId }, count);
     expect(rolled?.n).toBe(demo?.runs);
 
+    const locks = await db.query(
+      "SELECT workflow, method FROM baseline_locks WHERE tenant_id = {t:String} ORDER BY workflow",
+      { t: demo!.tenantId },
+      z.object({ workflow: z.string(), method: z.string() }),
+    );
+    expect(locks.map((l) => l.workflow)).toEqual(["billing-narrative", "client-intake", "conflict-check"]);
+    expect(locks.every((l) => l.method === "measured")).toBe(true);
+
     const second = await ensureDemo(db, { firms });
     expect(second.tenants.every((t) => t.skipped)).toBe(true);
     const [again] = await db.query("SELECT count() AS n FROM runs WHERE tenant_id = {t:String}", { t: demo!.tenantId }, count);

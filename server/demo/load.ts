@@ -4,6 +4,7 @@ import { commitBatch } from "@/ingest/commit";
 import { DEMO_FIRMS, type DemoFirm } from "@/ingest/demo/firms";
 import { dayStart, generateFirm } from "@/ingest/demo/generate";
 import { audit } from "@/server/audit";
+import { lockBaseline } from "@/server/baseline/lock";
 import { createTenant, tenantBySlug } from "@/server/tenants";
 
 export const DEMO_SEED = 20_240_601;
@@ -80,6 +81,10 @@ async function loadFirm(db: Db, firm: DemoFirm, anchor: Date, log: (l: string) =
     runs += chunk.batch.runs?.length ?? 0;
     steps += chunk.batch.steps?.length ?? 0;
     sourceSyncs += chunk.batch.sourceSyncs?.length ?? 0;
+  }
+  // Freeze each baseline at its go-live, as an admin setting the go-live date would.
+  for (const w of firm.workflows) {
+    await lockBaseline(db, { tenantId: tenant.tenant_id, workflow: w.workflow, goLiveDate: toDate(dayStart(anchor, w.goLiveDaysAgo)), actor: "demo" });
   }
   await audit(db, { tenantId: tenant.tenant_id, actorId: "system", kind: "system", action: "demo.load", result: "ok", detail: `${runs} runs, ${steps} steps, ${sourceSyncs} source syncs` });
   log(`demo tenant ${firm.slug}: ${runs} runs, ${steps} steps, ${sourceSyncs} source syncs`);
