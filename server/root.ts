@@ -1,3 +1,4 @@
+import { alertsRouter } from "./routers/alerts";
 import { auditRouter } from "./routers/audit";
 import { groupsRouter } from "./routers/groups";
 import { ingestKeysRouter } from "./routers/ingest-keys";
@@ -24,6 +25,7 @@ export const appRouter = router({
   ingestKeys: ingestKeysRouter,
   tenantSettings: tenantSettingsRouter,
   audit: auditRouter,
+  alerts: alertsRouter,
   overview: overviewRouter,
   workflowDetail: workflowDetailRouter,
   exceptions: exceptionsRouter,
