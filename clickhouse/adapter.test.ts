@@ -45,6 +45,20 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
       expect(rows).toEqual([{ a: 5, r: 2 }]);
     });
 
+    it("stores Date values to the millisecond, in UTC", async () => {
+      const db = await open();
+      const tenant = freshTenant();
+      const start = new Date(Date.now() - 3_600_000 + 123);
+      const end = new Date(start.getTime() + 90_061);
+      await db.insert("runs", [{ tenant_id: tenant, workflow: "w", run_id: "r1", phase: "live", start_time: start, end_time: end, outcome: "completed" }]);
+      const [r] = await db.query(
+        "SELECT toUnixTimestamp64Milli(start_time) AS s, toUnixTimestamp64Milli(end_time) AS e FROM runs WHERE tenant_id = {t:String}",
+        { t: tenant },
+        z.object({ s: z.coerce.number(), e: z.coerce.number() }),
+      );
+      expect(r).toEqual({ s: start.getTime(), e: end.getTime() });
+    });
+
     it("drops a retried insert carrying the same deduplication token", async () => {
       const db = await open();
       const tenant = freshTenant();

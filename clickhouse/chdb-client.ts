@@ -6,10 +6,10 @@ import {
   type InsertOptions,
   type Params,
   StoreError,
+  INSERT_SETTINGS,
   assertIdentifier,
   normalizeParams,
   parseRows,
-  prepareRow,
   toJsonEachRow,
 } from "./client";
 
@@ -100,9 +100,8 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     },
     async insert(table: string, rows: readonly object[], options: InsertOptions = {}) {
       if (rows.length === 0) return;
-      const payload = Buffer.from(toJsonEachRow(rows.map(prepareRow)));
-      // Retried blocks must not reach the rollups twice either (DESIGN.md §5).
-      const settings: Record<string, string | number> = { deduplicate_blocks_in_dependent_materialized_views: 1 };
+      const payload = Buffer.from(toJsonEachRow(rows));
+      const settings: Record<string, string | number> = { ...INSERT_SETTINGS };
       if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
       await wrap(`Insert into ${table} failed`, () =>
         session.insert({ table: assertIdentifier(table), values: payload, format: "JSONEachRow", settings }),

@@ -64,25 +64,28 @@ export function normalizeParams(params: Params): Record<string, unknown> {
   return out;
 }
 
-/** Serializes rows to JSONEachRow, converting Dates; bigint stays exact. */
+/**
+ * Serializes rows to JSONEachRow in one pass. Dates serialize as ISO 8601 (Date#toJSON) and are
+ * read by ClickHouse with `date_time_input_format = best_effort` (INSERT_SETTINGS); bigint stays exact.
+ */
 export function toJsonEachRow(rows: readonly object[]): string {
-  let out = "";
-  for (const row of rows) {
-    out += JSON.stringify(row, (_k, v: unknown) => {
-      if (typeof v === "bigint") return v.toString();
-      return v;
-    });
-    out += "\n";
-  }
-  return out;
+  const parts: string[] = new Array<string>(rows.length + 1);
+  for (let i = 0; i < rows.length; i++) parts[i] = JSON.stringify(rows[i], bigintReplacer);
+  parts[rows.length] = "";
+  return parts.join("\n");
 }
 
-/** Dates inside rows must be converted before JSON.stringify calls Date#toJSON. */
-export function prepareRow(row: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = v instanceof Date ? toClickHouseTime(v) : v;
-  return out;
+function bigintReplacer(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? v.toString() : v;
 }
+
+/** Settings every insert carries, on both adapters. */
+export const INSERT_SETTINGS = {
+  // Rows carry Dates as ISO 8601 strings (with `T` and `Z`).
+  date_time_input_format: "best_effort",
+  // Retried blocks must not reach the rollups twice either (DESIGN.md §5).
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+} as const;
 
 /** Identifiers (table names) cannot be bound; they must come from code, never from users. */
 export function assertIdentifier(name: string): string {

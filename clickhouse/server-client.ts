@@ -5,10 +5,10 @@ import {
   type InsertOptions,
   type Params,
   StoreError,
+  INSERT_SETTINGS,
   assertIdentifier,
   normalizeParams,
   parseRows,
-  prepareRow,
 } from "./client";
 
 export interface ServerOptions {
@@ -62,10 +62,10 @@ export function openServer(options: ServerOptions): Db {
       await wrap(`Insert into ${table} failed`, () =>
         client.insert({
           table: assertIdentifier(table),
-          values: rows.map(prepareRow),
+          values: rows,
           format: "JSONEachRow",
           clickhouse_settings: {
-            deduplicate_blocks_in_dependent_materialized_views: 1,
+            ...INSERT_SETTINGS,
             ...(opts.dedupToken ? { insert_deduplication_token: opts.dedupToken } : {}),
           },
         }),
