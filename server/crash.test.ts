@@ -148,7 +148,7 @@ describe("kill -9 of the ingest process during sustained ingest", () => {
 });
 
 describe("ingest while the ClickHouse server is unreachable", () => {
-  it("answers 503 with Retry-After during the outage and stores the retried request once after it", async () => {
+  it("answers 503 with Retry-After during the outage, for known and unverified keys, and stores the retried request once after it", async () => {
     const compat = await startCompatServer();
     const direct = openServer({ url: compat.url });
     await migrate(direct);
@@ -171,6 +171,8 @@ describe("ingest while the ClickHouse server is unreachable", () => {
     const db = openServer({ url: `http://127.0.0.1:${proxyPort}`, requestTimeoutMs: 3000 });
     const tenant = freshTenant();
     const receiver = await startTestReceiver(db, tenant);
+    // A second key never used before the outage: its lookup has to reach the store and cannot.
+    const cold = await startTestReceiver(db, freshTenant());
     try {
       expect((await postTraces(receiver.url, receiver.key, runSpansRequest(["before"]))).status).toBe(200);
 
@@ -180,6 +182,9 @@ describe("ingest while the ClickHouse server is unreachable", () => {
       const refused = await postTraces(receiver.url, receiver.key, during);
       expect(refused.status).toBe(503);
       expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+      const unverified = await postTraces(cold.url, cold.key, runSpansRequest(["cold"]));
+      expect(unverified.status).toBe(503);
+      expect(Number(unverified.retryAfter)).toBeGreaterThan(0);
 
       cut = false;
       expect((await postTraces(receiver.url, receiver.key, during)).status).toBe(200);
@@ -194,6 +199,7 @@ describe("ingest while the ClickHouse server is unreachable", () => {
         { run_id: "during-2", n: 1 },
       ]);
     } finally {
+      await cold.close();
       await receiver.close();
       await db.close();
       await direct.close();
