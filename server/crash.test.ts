@@ -10,6 +10,7 @@ import { startCompatServer } from "@/clickhouse/http-compat-server";
 import { migrate } from "@/clickhouse/migrate";
 import { openServer } from "@/clickhouse/server-client";
 import { freshTenant } from "@/clickhouse/testing";
+import { createIngestKey } from "@/ingest/keys";
 import { startTestReceiver } from "@/ingest/otlp/test-receiver";
 import { postTraces, runSpansRequest } from "@/scripts/otlp-load";
 
@@ -204,6 +205,43 @@ describe("ingest while the ClickHouse server is unreachable", () => {
       await db.close();
       await direct.close();
       await new Promise((r) => proxy.close(r));
+      await compat.stop();
+    }
+  });
+});
+
+describe("several ingest processes on one ClickHouse server", () => {
+  it("stores a request retried through another process once: deduplication lives in the store, not in memory", async () => {
+    const compat = await startCompatServer();
+    const db = openServer({ url: compat.url });
+    try {
+      await migrate(db);
+      const tenant = freshTenant();
+      const key = await createIngestKey(db, { tenantId: tenant, name: "scale-out", createdBy: "test" });
+      const base = { ...childEnv("unused", 0), CLICKHOUSE_URL: compat.url };
+      const ports = [await freePort(), await freePort()];
+      const [a, b] = await Promise.all(ports.map((p) => startIngest({ ...base, PLUMBLINE_OTLP_PORT: String(p) })));
+      const urls = ports.map((p) => `http://127.0.0.1:${p}`);
+
+      const retried = runSpansRequest(["retried-1", "retried-2"]);
+      expect((await postTraces(urls[0] ?? "", key.secret, retried)).status).toBe(200);
+      expect((await postTraces(urls[1] ?? "", key.secret, retried)).status).toBe(200);
+      for (let i = 0; i < 6; i++) {
+        expect((await postTraces(urls[i % 2] ?? "", key.secret, runSpansRequest([`spread-${i}`]))).status).toBe(200);
+      }
+      for (const c of [a, b]) c?.kill("SIGTERM");
+      await Promise.all([a, b].map((c) => (c ? exited(c) : undefined)));
+
+      const [row] = await db.query(
+        "SELECT count() AS n, uniqExact(run_id) AS u FROM runs WHERE tenant_id = {t:String}",
+        { t: tenant },
+        z.object({ n: z.coerce.number(), u: z.coerce.number() }),
+      );
+      const [daily] = await db.query("SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}", { t: tenant }, z.object({ n: z.coerce.number() }));
+      expect(row).toEqual({ n: 8, u: 8 });
+      expect(daily?.n).toBe(8);
+    } finally {
+      await db.close();
       await compat.stop();
     }
   });
