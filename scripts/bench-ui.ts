@@ -18,6 +18,7 @@ const round = (v: number) => Math.round(v * 10) / 10;
 const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const dataDir = tempDataDir();
+cli(dataDir, ["migrate"]);
 cli(dataDir, ["demo"]);
 const passwordFile = path.join(dataDir, "password.txt");
 writeFileSync(passwordFile, "bench ui password 123");

@@ -15,8 +15,10 @@ export const viewParams = z.object({
 });
 export type ViewParams = z.infer<typeof viewParams>;
 
+export type ServerCaller = Awaited<ReturnType<typeof serverCaller>>;
+
 export interface ViewContext {
-  caller: Awaited<ReturnType<typeof serverCaller>>;
+  caller: ServerCaller;
   tenant: ActiveTenant | undefined;
   params: ViewParams;
   locale: string;

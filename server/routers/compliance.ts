@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { runMetric, type ComplianceResult } from "@/metrics/registry";
+import { type ComplianceResult } from "@/metrics/registry";
 import { scopeOf, SCOPE_SQL, type Scope } from "@/metrics/scope";
 import { router, tenantProcedure } from "../trpc";
+import { cachedMetric } from "./cached-metric";
 import { metricInput, windowInput } from "./metric-window";
 
 const violationRow = z.object({
@@ -47,7 +48,7 @@ export const complianceRouter = router({
     .input(windowInput)
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const metric = (await runMetric(ctx.db, "compliance", m)) as ComplianceResult;
+      const metric = (await cachedMetric(ctx.db, "compliance", m)) as ComplianceResult;
       return { metric, ...(await complianceDetail(ctx.db, scopeOf(m), metric, 500)) };
     }),
 });

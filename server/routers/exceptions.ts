@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { runMetric, type ExceptionRateResult, type ComplianceResult } from "@/metrics/registry";
+import { type ExceptionRateResult, type ComplianceResult } from "@/metrics/registry";
 import { router, tenantProcedure } from "../trpc";
+import { cachedMetric } from "./cached-metric";
 import { actionHistory, appendAction, exceptionQueue, exceptionWorkflow, queueState, type QueueAction } from "./exception-queue";
 import { metricInput, windowInput } from "./metric-window";
 
@@ -44,8 +45,8 @@ export const exceptionsRouter = router({
     .input(windowInput)
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const rate = (await runMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
-      const compliance = (await runMetric(ctx.db, "compliance", m)) as ComplianceResult;
+      const rate = (await cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
+      const compliance = (await cachedMetric(ctx.db, "compliance", m)) as ComplianceResult;
       return { rate, compliance };
     }),
   acknowledge: tenantProcedure(["ops", "admin"])

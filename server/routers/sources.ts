@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { runMetric, type FreshnessResult, type IngestCompletenessResult } from "@/metrics/registry";
+import { type FreshnessResult, type IngestCompletenessResult } from "@/metrics/registry";
 import { scopeOf } from "@/metrics/scope";
 import { router, tenantProcedure } from "../trpc";
+import { cachedMetric } from "./cached-metric";
 import { metricInput, windowInput } from "./metric-window";
 
 const historyRow = z.object({ source: z.string(), day: z.string(), syncs: z.coerce.number(), errors: z.coerce.number(), records: z.coerce.number(), invalid: z.coerce.number() });
@@ -12,8 +13,8 @@ export const sourcesRouter = router({
     .input(windowInput.omit({ workflow: true }))
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const freshness = (await runMetric(ctx.db, "freshness", m)) as FreshnessResult;
-      const completeness = (await runMetric(ctx.db, "ingest-completeness", m)) as IngestCompletenessResult;
+      const freshness = (await cachedMetric(ctx.db, "freshness", m)) as FreshnessResult;
+      const completeness = (await cachedMetric(ctx.db, "ingest-completeness", m)) as IngestCompletenessResult;
       const scope = scopeOf(m);
       // Only the sources the metric let this caller see.
       const history = await ctx.db.query(

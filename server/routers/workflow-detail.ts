@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { runMetric, type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
+import { type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
 import { scopeOf } from "@/metrics/scope";
 import { router, tenantProcedure } from "../trpc";
+import { cachedMetric } from "./cached-metric";
 import { metricInput, windowInput } from "./metric-window";
 
 const bandRow = z.object({ week: z.string(), phase: z.enum(["baseline", "live"]), runs: z.coerce.number(), p50_hours: z.number(), p90_hours: z.number() });
@@ -80,10 +81,10 @@ export const workflowDetailRouter = router({
     .input(windowInput.extend({ workflow: z.string().min(1).max(200) }))
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const cycle = (await runMetric(ctx.db, "cycle-time", { ...m, grain: "week" })) as CycleTimeResult;
-      const exceptions = (await runMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
-      const labor = (await runMetric(ctx.db, "labor-hours", m)) as LaborHoursResult;
-      const rework = (await runMetric(ctx.db, "rework", m)) as ReworkResult;
+      const cycle = (await cachedMetric(ctx.db, "cycle-time", { ...m, grain: "week" })) as CycleTimeResult;
+      const exceptions = (await cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
+      const labor = (await cachedMetric(ctx.db, "labor-hours", m)) as LaborHoursResult;
+      const rework = (await cachedMetric(ctx.db, "rework", m)) as ReworkResult;
       const scope = scopeOf(m);
       return { cycle, exceptions, labor, rework, ...(await breakdown(ctx.db, ctx.tenant.id, input.workflow, scope.from, scope.to)) };
     }),
@@ -92,13 +93,13 @@ export const workflowDetailRouter = router({
     .input(windowInput.omit({ workflow: true }))
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const labor = (await runMetric(ctx.db, "labor-hours", m)) as LaborHoursResult;
+      const labor = (await cachedMetric(ctx.db, "labor-hours", m)) as LaborHoursResult;
       const names = labor.workflows.map((w) => w.workflow);
       const rows = [];
       for (const workflow of names) {
         const one = { ...m, workflow };
-        const cycle = (await runMetric(ctx.db, "cycle-time", { ...one, grain: "week" })) as CycleTimeResult;
-        const exceptions = (await runMetric(ctx.db, "exception-rate", { ...one, grain: "week" })) as ExceptionRateResult;
+        const cycle = (await cachedMetric(ctx.db, "cycle-time", { ...one, grain: "week" })) as CycleTimeResult;
+        const exceptions = (await cachedMetric(ctx.db, "exception-rate", { ...one, grain: "week" })) as ExceptionRateResult;
         rows.push({ workflow, labor: labor.workflows.find((w) => w.workflow === workflow) ?? null, cycle, exceptions });
       }
       return { currency: labor.currency, rows };

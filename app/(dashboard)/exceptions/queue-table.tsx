@@ -61,7 +61,7 @@ export function QueueTable({ tenant, items, canAct }: { tenant: string; items: Q
         <tbody>
           {items.map((item) => (
             <tr key={item.run_id} className="border-b border-slate-100 align-top last:border-0" data-run={item.run_id} data-state={item.state}>
-              <td className="px-2 py-2 font-mono text-xs">{item.run_id.slice(0, 12)}</td>
+              <td className="max-w-40 break-all px-2 py-2 font-mono text-xs">{item.run_id}</td>
               <td className="px-2 py-2">{item.workflow}</td>
               <td className="px-2 py-2">{item.reason || "—"}</td>
               <td className="px-2 py-2 text-right tabular-nums">{ageText(item.age_minutes)}</td>

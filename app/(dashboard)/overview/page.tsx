@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { FreshnessBadge } from "@/app/components/freshness-badge";
@@ -7,7 +8,7 @@ import { NoTenant, Section } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
-import { MilestoneScorecard } from "./milestone-scorecard";
+import { MilestonesSection, MilestonesSkeleton } from "./milestones-section";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -18,7 +19,7 @@ export default async function OverviewPage({ searchParams }: Props) {
   if (!tenant) return <NoTenant />;
   const input = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
   const [o, workflows] = await Promise.all([caller.overview.summary(input), caller.workflows.list({ tenant: tenant.slug })]);
-  const { labor, cycle, exceptions, milestones, freshness, completeness } = o;
+  const { labor, cycle, exceptions, freshness, completeness } = o;
   const f = formatter(locale, labor.currency);
   const badge = <FreshnessBadge freshness={freshness} />;
   const laborGap = labor.status === "ok" ? undefined : (labor.reason ?? "Not enough data");
@@ -70,19 +71,9 @@ export default async function OverviewPage({ searchParams }: Props) {
           detail={`${f.number(completeness.rejected)} spans rejected · ${f.number(completeness.runs_never_closed)} runs never closed`}
         />
       </div>
-      <Section
-        title="Milestones"
-        description="Go-live + 90 days, 6 months and 12 months: trailing 30-day values against target (else the locked baseline); upcoming checkpoints projected from the weekly trend."
-        csv={{
-          filename: `milestones-${tenant.slug}.csv`,
-          rows: milestones.workflows.flatMap((w) =>
-            w.checkpoints.flatMap((c) => c.metrics.map((m) => ({ workflow: w.workflow, checkpoint_days: c.days, date: c.date, checkpoint_status: c.status, metric: m.metric, value: m.value, target: m.target, projected: m.projection?.value ?? null, status: m.status }))),
-          ),
-        }}
-        testId="milestones"
-      >
-        {milestones.status === "ok" ? <MilestoneScorecard result={milestones} f={f} /> : <p className="text-sm text-slate-500">{milestones.reason}</p>}
-      </Section>
+      <Suspense fallback={<MilestonesSkeleton />}>
+        <MilestonesSection caller={caller} input={input} locale={locale} slug={tenant.slug} />
+      </Suspense>
       <div className="grid grid-cols-1 gap-0 lg:grid-cols-2 lg:gap-4">
         <Section title="Weekly exception rate (live)" csv={{ filename: `exception-rate-${tenant.slug}.csv`, rows: weekly }}>
           <TrendChart data={weekly} index="week" categories={["Exception rate"]} percent locale={locale} />

@@ -1,0 +1,33 @@
+import type { ServerCaller } from "@/app/components/view-context";
+import { formatter } from "@/app/components/format";
+import { Section } from "@/app/components/section";
+import { MilestoneScorecard } from "./milestone-scorecard";
+
+const DESCRIPTION =
+  "Go-live + 90 days, 6 months and 12 months: trailing 30-day values against target (else the locked baseline); upcoming checkpoints projected from the weekly trend.";
+
+/** Streams in after the tiles: evaluating every checkpoint takes longer than the tiles do. */
+export async function MilestonesSection({ caller, input, locale, slug }: { caller: ServerCaller; input: { tenant: string; from?: string; to?: string; workflow?: string }; locale: string; slug: string }) {
+  const milestones = await caller.overview.milestones(input);
+  const f = formatter(locale);
+  const rows = milestones.workflows.flatMap((w) =>
+    w.checkpoints.flatMap((c) =>
+      c.metrics.map((m) => ({ workflow: w.workflow, checkpoint_days: c.days, date: c.date, checkpoint_status: c.status, metric: m.metric, value: m.value, target: m.target, projected: m.projection?.value ?? null, status: m.status })),
+    ),
+  );
+  return (
+    <Section title="Milestones" description={DESCRIPTION} csv={{ filename: `milestones-${slug}.csv`, rows }} testId="milestones">
+      {milestones.status === "ok" ? <MilestoneScorecard result={milestones} f={f} /> : <p className="text-sm text-slate-500">{milestones.reason}</p>}
+    </Section>
+  );
+}
+
+export function MilestonesSkeleton() {
+  return (
+    <Section title="Milestones" description={DESCRIPTION}>
+      <div className="h-48 animate-pulse rounded bg-slate-100" aria-busy="true">
+        <span className="sr-only">Evaluating checkpoints…</span>
+      </div>
+    </Section>
+  );
+}

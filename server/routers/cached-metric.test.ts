@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { testDb, freshTenant } from "@/clickhouse/testing";
+import { commitBatch } from "@/ingest/commit";
+import { run } from "@/metrics/testing";
+import { cachedMetric } from "./cached-metric";
+
+describe("cachedMetric", () => {
+  it("answers the same question from one computation until the time to live has passed", async () => {
+    const db = await testDb();
+    const tenant = freshTenant();
+    const input = { tenantId: tenant, workflows: null };
+    const first = await cachedMetric(db, "exception-rate", input, 60_000, 1_000);
+    await commitBatch(db, { runs: [run(tenant, { outcome: "exception" })] });
+    expect(await cachedMetric(db, "exception-rate", input, 60_000, 2_000)).toBe(first);
+    const later = await cachedMetric(db, "exception-rate", input, 60_000, 62_000);
+    expect(later).not.toBe(first);
+    expect(later.key === "exception-rate" && later.live.runs).toBe(1);
+  });
+
+  it("keeps different windows and barriers apart", async () => {
+    const db = await testDb();
+    const tenant = freshTenant();
+    const all = await cachedMetric(db, "rework", { tenantId: tenant, workflows: null }, 60_000, 1_000);
+    const barred = await cachedMetric(db, "rework", { tenantId: tenant, workflows: ["intake"] }, 60_000, 1_000);
+    expect(barred).not.toBe(all);
+  });
+});
