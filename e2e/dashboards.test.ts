@@ -1,0 +1,194 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatter } from "@/app/components/format";
+import type { MilestonesResult } from "@/metrics/registry";
+import type { Overview } from "@/server/routers/overview";
+import { cli, freePort, launchBrowser, startServer, tempDataDir, type RunningServer } from "./harness";
+
+const TENANT = "demo";
+const PASSWORD = "dashboards e2e password";
+const ROLES = ["admin", "executive", "ops", "engineer"] as const;
+type Role = (typeof ROLES)[number];
+const emailOf = (role: Role) => `${role}@dashboards.test`;
+const SHOTS = path.resolve(import.meta.dirname, "..", "artifacts", "screenshots");
+
+let server: RunningServer;
+let browser: Browser;
+const sessions = new Map<Role, BrowserContext>();
+
+// The build script takes its own lock (.next-build.lock); harness.buildIfNeeded takes the same lock
+// around it and then waits on itself while a build is stale, so the script is called directly.
+function buildIfNeeded(): void {
+  const r = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "..", "scripts", "build-if-needed.mjs")], { encoding: "utf8", env: { ...process.env, PLUMBLINE_DATA_DIR: "" } });
+  if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+beforeAll(async () => {
+  buildIfNeeded();
+  const dataDir = tempDataDir();
+  cli(dataDir, ["migrate"]);
+  cli(dataDir, ["demo"]);
+  const passwordFile = path.join(dataDir, "password.txt");
+  writeFileSync(passwordFile, PASSWORD);
+  for (const role of ROLES) cli(dataDir, ["users", "create", "--email", emailOf(role), "--role", role, "--tenant", TENANT, "--password-file", passwordFile]);
+  server = await startServer(dataDir, await freePort(), { PLUMBLINE_DEMO: "0", PLUMBLINE_ALERTS: "0" });
+  browser = await launchBrowser();
+  mkdirSync(SHOTS, { recursive: true });
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** One signed-in browser context per role, reused across tests (sign-in is rate limited). */
+async function session(role: Role): Promise<BrowserContext> {
+  const existing = sessions.get(role);
+  if (existing) return existing;
+  const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sign-in`);
+  await page.fill('input[name="email"]', emailOf(role));
+  await page.fill('input[name="password"]', PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/sign-in")), page.click('button:has-text("Sign in")')]);
+  await page.close();
+  sessions.set(role, context);
+  return context;
+}
+
+/** The same query through the HTTP tRPC API, as the browser's session. */
+async function trpc<T>(context: BrowserContext, procedure: string, input: unknown): Promise<T> {
+  const res = await context.request.get(`${server.url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`);
+  expect(res.status(), `${procedure} answered ${res.status()}`).toBe(200);
+  return ((await res.json()) as { result: { data: T } }).result.data;
+}
+
+async function open(role: Role, route: string, shot: string): Promise<Page> {
+  const page = await (await session(role)).newPage();
+  // The milestone evaluation takes seconds on the demo year, more while other work shares the CPU.
+  page.setDefaultTimeout(120_000);
+  await page.goto(`${server.url}${route}`);
+  await page.waitForLoadState("networkidle");
+  await page.screenshot({ path: path.join(SHOTS, `${shot}-${role}.png`), fullPage: true });
+  return page;
+}
+
+const tileValue = (page: Page, id: string) => page.getAttribute(`[data-testid="${id}"] [data-value]`, "data-value");
+
+describe("the dashboards on the demo tenant", { timeout: 240_000 }, () => {
+  it("shows the executive the metrics engine's own overview numbers and milestone statuses", async () => {
+    const context = await session("executive");
+    const page = await open("executive", `/overview?tenant=${TENANT}`, "overview");
+    const o = await trpc<Overview>(context, "overview.summary", { tenant: TENANT });
+    const f = formatter("en-US", o.labor.currency);
+    const insufficient = (ok: boolean, v: string) => (ok ? v : "insufficient");
+    expect(await tileValue(page, "tile-hours")).toBe(insufficient(o.labor.status === "ok", f.hours(o.labor.hours)));
+    expect(await tileValue(page, "tile-net")).toBe(insufficient(o.labor.status === "ok", f.money(o.labor.net_value)));
+    expect(await tileValue(page, "tile-compression")).toBe(insufficient(o.cycle.status === "ok", f.percent(o.cycle.compression)));
+    expect(await tileValue(page, "tile-exception-rate")).toBe(insufficient(o.exceptions.status === "ok", f.percent(o.exceptions.live.exception_rate)));
+    const milestones = await trpc<MilestonesResult>(context, "overview.milestones", { tenant: TENANT });
+    expect(milestones.workflows.length).toBeGreaterThan(0);
+    for (const w of milestones.workflows) {
+      for (const c of w.checkpoints) {
+        await expect(page.getAttribute(`[data-testid="checkpoint-${w.workflow}-${c.days}"]`, "data-status")).resolves.toBe(c.status);
+      }
+    }
+    await page.close();
+  });
+
+  it("keeps the executive out of Settings and off the exception queue's actions", async () => {
+    const context = await session("executive");
+    const settings = await open("executive", `/settings?tenant=${TENANT}`, "settings");
+    expect(await settings.locator('[data-testid="forbidden"]').count()).toBe(1);
+    await settings.close();
+    const queue = await open("executive", `/exceptions?tenant=${TENANT}`, "exceptions");
+    expect(await queue.locator('[data-testid="exception-queue"] tbody tr').count()).toBeGreaterThan(0);
+    expect(await queue.locator('button:has-text("Acknowledge")').count()).toBe(0);
+    await queue.close();
+    const [item] = await trpc<{ run_id: string }[]>(context, "exceptions.list", { tenant: TENANT });
+    const res = await context.request.post(`${server.url}/api/trpc/exceptions.acknowledge`, { data: { tenant: TENANT, runId: item!.run_id } });
+    expect(res.status()).toBe(403);
+  });
+
+  it("lets ops acknowledge and resolve an exception, which leaves the queue and is written to the audit log", async () => {
+    const page = await open("ops", `/exceptions?tenant=${TENANT}&state=new`, "exceptions");
+    const row = page.locator('[data-testid="exception-queue"] tbody tr').first();
+    const runId = (await row.getAttribute("data-run"))!;
+    const byRun = page.locator(`tr[data-run="${runId}"]`);
+    await Promise.all([page.waitForResponse((r) => r.url().includes("exceptions.acknowledge") && r.ok()), byRun.locator('button:has-text("Acknowledge")').click()]);
+    // The "new" view re-reads after the action: the acknowledged exception leaves it.
+    await page.waitForSelector(`tr[data-run="${runId}"]`, { state: "detached" });
+    await page.goto(`${server.url}/exceptions?tenant=${TENANT}`);
+    expect(await page.getAttribute(`tr[data-run="${runId}"]`, "data-state")).toBe("acknowledged");
+    await page.locator(`tr[data-run="${runId}"] button:has-text("Resolve")`).click();
+    await page.fill(`#input-${runId}`, "Document received from client");
+    await page.locator(`tr[data-run="${runId}"] button[type="submit"]`).click();
+    await page.waitForSelector(`tr[data-run="${runId}"]`, { state: "detached" });
+    await page.screenshot({ path: path.join(SHOTS, "exceptions-after-resolve-ops.png"), fullPage: true });
+    await page.close();
+
+    const ops = await session("ops");
+    const resolved = await trpc<{ run_id: string; state: string; last_note: string }[]>(ops, "exceptions.list", { tenant: TENANT, states: ["resolved"] });
+    expect(resolved.find((r) => r.run_id === runId)).toMatchObject({ state: "resolved", last_note: "Document received from client" });
+    const history = await trpc<{ action: string; actor_email: string }[]>(ops, "exceptions.history", { tenant: TENANT, runId });
+    expect(history.map((h) => h.action)).toEqual(["acknowledge", "resolve"]);
+    const audit = await trpc<{ action: string; actor_email: string; input_summary: string; result: string }[]>(await session("admin"), "audit.list", { tenant: TENANT, limit: 200 });
+    for (const action of ["exceptions.acknowledge", "exceptions.resolve"]) {
+      expect(audit.some((a) => a.action === action && a.actor_email === emailOf("ops") && a.input_summary.includes(runId) && a.result === "ok"), action).toBe(true);
+    }
+  });
+
+  it("shows the workflows, sources and compliance pages with the numbers their procedures return", async () => {
+    const context = await session("ops");
+    const list = await open("ops", `/workflows?tenant=${TENANT}`, "workflows");
+    const wf = await trpc<{ rows: { workflow: string; cycle: { live: { n: number } } }[] }>(context, "workflowDetail.list", { tenant: TENANT });
+    const f = formatter("en-US");
+    for (const r of wf.rows) {
+      await expect(list.textContent(`tr[data-workflow="${r.workflow}"] [data-field="live-runs"]`)).resolves.toBe(f.number(r.cycle.live.n));
+    }
+    await list.close();
+    const first = wf.rows[0]!.workflow;
+    const detail = await open("ops", `/workflows/${encodeURIComponent(first)}?tenant=${TENANT}`, "workflow-detail");
+    const d = await trpc<{ exceptions: { status: string; live: { exception_rate: number | null } } }>(context, "workflowDetail.byName", { tenant: TENANT, workflow: first });
+    expect(await tileValue(detail, "tile-exception-rate")).toBe(d.exceptions.status === "ok" ? f.percent(d.exceptions.live.exception_rate) : "insufficient");
+    await detail.close();
+
+    const sources = await open("engineer", `/sources?tenant=${TENANT}`, "sources");
+    const s = await trpc<{ freshness: { sources: unknown[] } }>(await session("engineer"), "sources.list", { tenant: TENANT });
+    expect(await sources.locator('[data-testid="source-table"] tbody tr').count()).toBe(s.freshness.sources.length);
+    await sources.close();
+
+    const compliance = await open("executive", `/compliance?tenant=${TENANT}`, "compliance");
+    const c = await trpc<{ metric: { status: string; audit_coverage: number | null } }>(await session("executive"), "compliance.summary", { tenant: TENANT });
+    expect(await tileValue(compliance, "tile-audit-coverage")).toBe(c.metric.status === "ok" ? f.percent(c.metric.audit_coverage) : "insufficient");
+    await compliance.close();
+  });
+
+  it("exports an evidence pack an auditor can read without Plumbline", async () => {
+    const context = await session("executive");
+    const summary = await context.request.get(`${server.url}/api/evidence?tenant=${TENANT}`);
+    expect(summary.headers()["content-type"]).toContain("text/html");
+    const html = await summary.text();
+    expect(html).toContain("Evidence pack");
+    expect(html).not.toContain("<script");
+    const csv = await context.request.get(`${server.url}/api/evidence?tenant=${TENANT}&file=exceptions.csv`);
+    expect((await csv.text()).split("\r\n")[0]).toBe("workflow,run_id,reason,opened_at,sla_minutes,state,assignee,last_note,actions");
+    const page = await context.newPage();
+    await page.setContent(html);
+    await page.screenshot({ path: path.join(SHOTS, "evidence-pack-executive.png"), fullPage: true });
+    await page.close();
+  });
+
+  for (const role of ROLES) {
+    it(`renders every page for the ${role} role and takes a screenshot of each`, async () => {
+      for (const route of ["overview", "workflows", "exceptions", "sources", "compliance", "settings"]) {
+        const page = await open(role, `/${route}?tenant=${TENANT}`, `all-${route}`);
+        expect(await page.locator("h1").count(), `${route} as ${role}`).toBeGreaterThan(0);
+        await page.close();
+      }
+    });
+  }
+});
