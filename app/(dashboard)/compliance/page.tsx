@@ -19,6 +19,8 @@ export default async function CompliancePage({ searchParams }: Props) {
   const [{ metric, violations, denials }, workflows] = await Promise.all([caller.compliance.summary(scope), caller.workflows.list({ tenant: tenant.slug })]);
   const f = formatter(locale);
   const gap = metric.status === "ok" ? undefined : metric.reason;
+  // The page shows the newest rows; the CSV and the evidence pack carry every row.
+  const SHOWN = 25;
   const evidence = `/api/evidence${viewQuery({ tenant: tenant.slug, from: metric.window.from, to: metric.window.to, workflow: params.workflow })}`;
   return (
     <>
@@ -39,14 +41,14 @@ export default async function CompliancePage({ searchParams }: Props) {
         <Tile testId="tile-violations" label="Policy violations" value={f.number(metric.policy_violations.total)} insufficient={gap} detail={`${f.number(metric.policy_violations.unapproved_model_steps)} unapproved-model steps · ${f.number(metric.policy_violations.denied_accesses)} denied accesses`} />
         <Tile testId="tile-past-sla" label="Open exceptions past SLA" value={f.number(metric.open_exceptions.past_sla)} detail={`${f.number(metric.open_exceptions.open)} open · oldest ${f.hours(metric.open_exceptions.oldest_past_sla_hours)}`} />
       </div>
-      <Section title="Unapproved models on protected data" description="AI steps on phi or privileged data with a model not approved for that class." csv={{ filename: `violations-${tenant.slug}.csv`, rows: violations }}>
+      <Section title="Unapproved models on protected data" description={`AI steps on phi or privileged data with a model not approved for that class; the newest ${Math.min(SHOWN, violations.length)} of ${violations.length} shown.`} csv={{ filename: `violations-${tenant.slug}.csv`, rows: violations }}>
         {violations.length === 0 ? (
           <Empty>No violations in this window.</Empty>
         ) : (
           <DataTable
             caption="Policy violations"
             testId="violations"
-            rows={violations}
+            rows={violations.slice(0, SHOWN)}
             rowKey={(v, i) => `${i}-${v.run_id}`}
             columns={[
               { header: "When (UTC)", cell: (v) => v.at.slice(0, 16) },
@@ -59,13 +61,13 @@ export default async function CompliancePage({ searchParams }: Props) {
           />
         )}
       </Section>
-      <Section title="Data-access denials" csv={{ filename: `denials-${tenant.slug}.csv`, rows: denials }}>
+      <Section title="Data-access denials" description={`The newest ${Math.min(SHOWN, denials.length)} of ${denials.length} shown.`} csv={{ filename: `denials-${tenant.slug}.csv`, rows: denials }}>
         {denials.length === 0 ? (
           <Empty>No denied accesses in this window.</Empty>
         ) : (
           <DataTable
             caption="Denied data accesses"
-            rows={denials}
+            rows={denials.slice(0, SHOWN)}
             rowKey={(d, i) => `${i}-${d.at}`}
             columns={[
               { header: "When (UTC)", cell: (d) => d.at.slice(0, 16) },
