@@ -10,29 +10,39 @@ import type { Db } from "@/clickhouse/client";
 
 const RUN_ID = "concat('imp-', lower(hex(cityHash64({workflow:String}, case_id))))";
 
-/** Identical rows count once: an export that repeats a row describes one event. */
+/**
+ * Identical rows count once: an export that repeats a row describes one event. Grouping starts with the
+ * staging table's sort key, so the engine aggregates in key order and holds one case at a time.
+ */
 const DEDUPED = `
   SELECT case_id, activity, time, end_time, lifecycle, resource, role, actor, human_minutes, outcome, min(line) AS line
   FROM baseline_staging
   WHERE tenant_id = {tenant:String} AND import_id = {staging:String}
-  GROUP BY case_id, activity, time, end_time, lifecycle, resource, role, actor, human_minutes, outcome`;
+  GROUP BY tenant_id, import_id, case_id, time, activity, end_time, lifecycle, resource, role, actor, human_minutes, outcome`;
+
+/** The same identity as DEDUPED, for counting each distinct event's minutes once within a case. */
+const EVENT_KEY = "(time, activity, end_time, lifecycle, resource, role, actor, human_minutes, outcome)";
 
 // Old exports can span years of monthly partitions; the default cap of 100 per INSERT would reject them.
-// Grouping and sorting a large import spill to disk past ~100 MB, so memory stays bounded in the
-// embedded engine too (it shares the Node process's memory).
+// Grouping and sorting a large import spill to disk past ~100 MB, and inserted blocks (which the rollup
+// views aggregate one at a time) stay at 64k rows instead of the default million, so memory stays
+// bounded in the embedded engine too (it shares the Node process's memory).
 const INSERT_SETTINGS = `SETTINGS insert_deduplication_token = {token:String}, max_partitions_per_insert_block = 0,
   deduplicate_blocks_in_dependent_materialized_views = 1,
   max_bytes_before_external_group_by = 100000000, max_bytes_before_external_sort = 100000000,
-  max_bytes_in_join = 100000000, join_overflow_mode = 'throw', join_algorithm = 'auto'`;
+  max_bytes_in_join = 100000000, join_overflow_mode = 'throw', join_algorithm = 'auto',
+  optimize_aggregation_in_order = 1,
+  min_insert_block_size_rows = 65536, min_insert_block_size_bytes = 16777216, max_block_size = 65536`;
 
 const RUNS = `
   INSERT INTO runs (tenant_id, workflow, run_id, phase, start_time, end_time, outcome, human_minutes, origin, import_id, attributes)
   SELECT {tenant:String}, {workflow:String}, ${RUN_ID}, 'baseline', min(time), max(greatest(time, ifNull(end_time, time))),
          if(countIf(outcome != '') = 0, 'completed', anyIf(outcome, outcome != '')),
-         if(countIf(human_minutes IS NOT NULL) = 0, NULL, sum(human_minutes)),
+         if(countIf(human_minutes IS NOT NULL) = 0, NULL, arraySum(e -> ifNull(e.8, 0), groupUniqArray(${EVENT_KEY}))),
          'import', {importId:String}, map('case.id', case_id)
-  FROM (${DEDUPED})
-  GROUP BY case_id
+  FROM baseline_staging
+  WHERE tenant_id = {tenant:String} AND import_id = {staging:String}
+  GROUP BY tenant_id, import_id, case_id
   ORDER BY case_id
   ${INSERT_SETTINGS}`;
 
