@@ -4,7 +4,7 @@ import type { Db } from "@/clickhouse/client";
 import { audit } from "./audit";
 import { resolveAccess } from "./auth/access";
 import type { Role } from "./auth/roles";
-import { tenantSlug } from "./tenants";
+import { tenantBySlug, tenantSlug } from "./tenants";
 
 /**
  * tRPC foundation. The active tenant is named by every tenant procedure's input (`{ tenant: slug }`),
@@ -103,7 +103,9 @@ export function tenantProcedure(allowed: Role | readonly Role[]) {
       const named = namesWorkflow.safeParse(raw);
       const barred = access?.workflows && named.success && !access.workflows.includes(named.data.workflow);
       if (!access || !roles.includes(access.role) || barred) {
-        await audit(ctx.db, { ...entry, tenantId: access?.tenant.id ?? "", result: "denied" });
+        // Outsiders' probes are logged in the tenant they aimed at, so its admins see them.
+        const tenantId = access?.tenant.id ?? (await tenantBySlug(ctx.db, input.tenant))?.tenant_id ?? "";
+        await audit(ctx.db, { ...entry, tenantId, result: "denied" });
         throw denied();
       }
       const result = await next({ ctx: { user, tenant: access.tenant, role: access.role, workflows: access.workflows } });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { testDb } from "@/clickhouse/testing";
 import type { Role } from "../auth/roles";
 import { appRouter } from "../root";
@@ -172,6 +173,28 @@ describe("the authorization matrix", () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it("writes every tenant-procedure call of the matrix to the audit log with the caller and the tenant asked", async () => {
+    const rows = await world.db.query(
+      `SELECT action, actor_id, actor_email, toString(result) AS result, tenant_id FROM audit_log
+       WHERE tenant_id IN ({a:String}, {b:String}) AND actor_id IN {actors:Array(String)}`,
+      { a: world.a.id, b: world.b.id, actors: Object.values(world.a.users).map((u) => u.id) },
+      z.object({ action: z.string(), actor_id: z.string(), actor_email: z.string(), result: z.string(), tenant_id: z.string() }),
+    );
+    const missing: string[] = [];
+    for (const [path] of procedures) {
+      const rule = policy[path];
+      if (rule === "signed-in" || !rule) continue;
+      for (const role of rule.length ? (["admin", "executive", "ops", "engineer"] as const) : []) {
+        const user = world.a.users[role];
+        for (const [tenant, result] of [[world.a.id, rule.includes(role) ? "ok" : "denied"], [world.b.id, "denied"]]) {
+          const found = rows.some((r) => r.action === path && r.actor_id === user.id && r.actor_email === user.email && r.tenant_id === tenant && (r.result === result || (result === "ok" && r.result === "error")));
+          if (!found) missing.push(`${path} by ${role} in ${tenant === world.a.id ? "own" : "other"} tenant as ${result}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it("refuses a workflow outside the member's workflow groups and allows one inside", async () => {
