@@ -31,3 +31,34 @@ export function Empty({ children }: { children: ReactNode }) {
 export function NoTenant() {
   return <Empty>You are not a member of any tenant yet: ask an admin to add you.</Empty>;
 }
+
+/** What a member sees on a view their role does not include; the procedures refuse it regardless. */
+export function Forbidden({ title, role, tenantName }: { title: string; role: string; tenantName: string }) {
+  return (
+    <>
+      <header className="mb-6">
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+      </header>
+      <p data-testid="forbidden" role="alert" className="rounded border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+        This view is not part of the {role} role in {tenantName}.{" "}
+        {role === "engineer" ? (
+          <a href="/sources" className="underline">
+            Sources and ingest health
+          </a>
+        ) : null}
+      </p>
+    </>
+  );
+}
+
+/** Which roles each view serves (DESIGN.md §4); the same roles its procedures declare. */
+export const VIEW_ROLES = {
+  overview: ["executive", "ops", "admin"],
+  workflows: ["executive", "ops", "admin"],
+  exceptions: ["executive", "ops", "admin"],
+  sources: ["executive", "ops", "engineer", "admin"],
+  compliance: ["executive", "ops", "admin"],
+  settings: ["admin"],
+} as const satisfies Record<string, readonly string[]>;
+
+export const mayView = (view: keyof typeof VIEW_ROLES, role: string): boolean => (VIEW_ROLES[view] as readonly string[]).includes(role);

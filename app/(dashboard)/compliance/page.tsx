@@ -4,7 +4,7 @@ import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
-import { Empty, NoTenant, Section } from "@/app/components/section";
+import { Empty, Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { viewContext, viewQuery, windowOf } from "@/app/components/view-context";
 
@@ -15,6 +15,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function CompliancePage({ searchParams }: Props) {
   const { caller, tenant, params, locale } = await viewContext(searchParams);
   if (!tenant) return <NoTenant />;
+  if (!mayView("compliance", tenant.role)) return <Forbidden title="Compliance" role={tenant.role} tenantName={tenant.name} />;
   const scope = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
   const [{ metric, violations, denials }, workflows] = await Promise.all([caller.compliance.summary(scope), caller.workflows.list({ tenant: tenant.slug })]);
   const f = formatter(locale);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
-import { NoTenant, Section } from "@/app/components/section";
+import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
@@ -30,6 +30,7 @@ export default async function ExceptionsPage({ searchParams }: Props) {
   const raw = await searchParams;
   const { caller, tenant, params, locale } = await viewContext(Promise.resolve(raw));
   if (!tenant) return <NoTenant />;
+  if (!mayView("exceptions", tenant.role)) return <Forbidden title="Exceptions" role={tenant.role} tenantName={tenant.name} />;
   const q = queueParams.parse({ state: raw.state, sort: raw.sort });
   const scope = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
   const [items, team, workflows] = await Promise.all([

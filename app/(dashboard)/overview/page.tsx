@@ -4,7 +4,7 @@ import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { FreshnessBadge } from "@/app/components/freshness-badge";
 import { PageHeader } from "@/app/components/page-header";
-import { NoTenant, Section } from "@/app/components/section";
+import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
@@ -17,6 +17,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function OverviewPage({ searchParams }: Props) {
   const { caller, tenant, params, locale } = await viewContext(searchParams);
   if (!tenant) return <NoTenant />;
+  if (!mayView("overview", tenant.role)) return <Forbidden title="Overview" role={tenant.role} tenantName={tenant.name} />;
   const input = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
   const [o, workflows] = await Promise.all([caller.overview.summary(input), caller.workflows.list({ tenant: tenant.slug })]);
   const { labor, cycle, exceptions, freshness, completeness } = o;

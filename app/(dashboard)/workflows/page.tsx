@@ -3,7 +3,7 @@ import Link from "next/link";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
-import { Empty, NoTenant, Section } from "@/app/components/section";
+import { Empty, Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Sparkline } from "@/app/components/trend-chart";
 import { viewContext, viewQuery, windowOf } from "@/app/components/view-context";
 
@@ -14,6 +14,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function WorkflowsPage({ searchParams }: Props) {
   const { caller, tenant, params, locale } = await viewContext(searchParams);
   if (!tenant) return <NoTenant />;
+  if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflows" role={tenant.role} tenantName={tenant.name} />;
   const { currency, rows } = await caller.workflowDetail.list({ tenant: tenant.slug, ...windowOf(params) });
   const f = formatter(locale, currency);
   const link = (workflow: string) => `/workflows/${encodeURIComponent(workflow)}${viewQuery({ tenant: params.tenant, from: params.from, to: params.to })}`;

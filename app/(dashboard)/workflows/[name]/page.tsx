@@ -3,7 +3,7 @@ import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
-import { NoTenant, Section } from "@/app/components/section";
+import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
@@ -18,6 +18,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const workflow = decodeURIComponent((await params).name);
   const { caller, tenant, params: view, locale } = await viewContext(searchParams);
   if (!tenant) return <NoTenant />;
+  if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflow" role={tenant.role} tenantName={tenant.name} />;
   const d = await caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) });
   const { cycle, exceptions, labor, rework } = d;
   const f = formatter(locale, labor.currency);
