@@ -121,9 +121,10 @@ export async function stagedDuplicates(db: Db, k: StagedKeys): Promise<{ extra: 
        SELECT count() AS n, arraySlice(arraySort(groupArray(line)), 2, 10) AS dups
        FROM baseline_staging
        WHERE tenant_id = {tenant:String} AND import_id = {staging:String}
-       GROUP BY case_id, activity, time, end_time, lifecycle, resource, role, actor, human_minutes, outcome
+       GROUP BY tenant_id, import_id, case_id, time, activity, end_time, lifecycle, resource, role, actor, human_minutes, outcome
        HAVING n > 1
-     )`,
+     )
+     SETTINGS optimize_aggregation_in_order = 1`,
     { tenant: k.tenant, staging: k.staging },
     duplicatesRow,
   );
@@ -136,7 +137,8 @@ export async function stagedStats(db: Db, k: StagedKeys): Promise<z.infer<typeof
     `SELECT uniqExact(case_id) AS runs, count() AS events, countIf(lifecycle = 'start') AS starts,
             if(count() = 0, NULL, toString(min(time))) AS period_from,
             if(count() = 0, NULL, toString(max(greatest(time, ifNull(end_time, time))))) AS period_to
-     FROM (${DEDUPED})`,
+     FROM (${DEDUPED})
+     SETTINGS optimize_aggregation_in_order = 1`,
     { tenant: k.tenant, staging: k.staging },
     statsRow,
   );
