@@ -16,7 +16,7 @@ interface Proc {
   child: ChildProcess;
   output: () => string;
   waitFor: (re: RegExp, ms?: number) => Promise<void>;
-  exited: Promise<number | null>;
+  exited: Promise<number | string | null>;
 }
 
 function start(dataDir: string, port: number, extra: Record<string, string> = {}): Proc {
@@ -33,7 +33,8 @@ function start(dataDir: string, port: number, extra: Record<string, string> = {}
   };
   child.stdout?.on("data", onData);
   child.stderr?.on("data", onData);
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  // A death by signal shows as the signal's name, so a crash on shutdown is told apart from a code.
+  const exited = new Promise<number | string | null>((r) => child.on("exit", (code, signal) => r(code ?? signal)));
   return {
     child,
     output: () => out,
@@ -82,7 +83,7 @@ describe("the embedded server", () => {
     expect((JSON.parse(listed.stdout) as { slug: string }[]).map((t) => t.slug).sort()).toEqual(["demo", "demo-clinic"]);
 
     first.child.kill("SIGINT");
-    expect(await first.exited).toBe(0);
+    expect(await first.exited, first.output()).toBe(0);
     expect(first.output()).toContain("stopped cleanly");
 
     const second = start(dir, p);
@@ -90,7 +91,7 @@ describe("the embedded server", () => {
     expect(second.output()).not.toMatch(/loading demo tenant/);
     expect(second.output()).toMatch(/schema: 0 applied/);
     second.child.kill("SIGTERM");
-    expect(await second.exited).toBe(0);
+    expect(await second.exited, second.output()).toBe(0);
     rmSync(dir, { recursive: true, force: true });
   }, 300_000);
 

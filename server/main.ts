@@ -15,15 +15,41 @@ import { applyRetention, retentionConfig } from "./retention";
 import { serveWeb } from "./node-adapter";
 import { matchRoute, type NodeRoutes } from "./node-routes";
 
+const log = (line: string) => console.log(`[plumbline] ${line}`);
+
+/** What has been started so far; a signal during start-up closes just that. */
+const running: { server?: http.Server; withdraw?: () => void } = {};
+let stoppingSince = 0;
+
+async function stop(signal: string): Promise<void> {
+  if (stoppingSince) {
+    // Ctrl-C reaches both `npm start`'s launcher (which forwards it) and this process: ignore echoes.
+    if (Date.now() - stoppingSince < 3000) return;
+    log(`${signal} again: exiting without waiting`);
+    process.exit(1);
+  }
+  stoppingSince = Date.now();
+  log(`${signal}: draining and closing the store`);
+  running.server?.close();
+  running.server?.closeIdleConnections();
+  await runShutdownHooks();
+  running.withdraw?.();
+  await closeStore();
+  log("stopped cleanly");
+  process.exit(0);
+}
+
 /**
  * The embedded-mode process (`npm start`): opens the store, migrates, loads the demo tenant into an
  * empty store, then serves the dashboard and the machine endpoints on one port. Any failure before
  * listening exits non-zero with the reason, so the server never runs half-migrated.
  */
 async function main(): Promise<void> {
+  // Registered first, so a signal at any point of start-up drains and closes the store too.
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
   const e = env();
   const config = storeConfig(e);
-  const log = (line: string) => console.log(`[plumbline] ${line}`);
   const db = await getStore(config);
   log(`store: ${config.kind === "embedded" ? `embedded ClickHouse at ${config.dataDir}` : `ClickHouse server ${config.url}`}`);
   const m = await migrate(db, { cluster: e.CLICKHOUSE_CLUSTER, log });
@@ -50,42 +76,27 @@ async function main(): Promise<void> {
     if (own) return void own(req, res);
     void nextHandler(req, res);
   });
+  running.server = server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(e.PORT, e.HOST, () => resolve());
   });
-  if (config.kind === "embedded") advert = advertiseServer(config.dataDir, e.PORT);
+  if (config.kind === "embedded") {
+    const ad = advertiseServer(config.dataDir, e.PORT);
+    advert = ad;
+    running.withdraw = () => withdrawServer(config.dataDir, ad);
+  }
   if (e.PLUMBLINE_OTLP_PORT) {
     const otlp = otlpHttpServer(ingest.routes);
     if (await listenOrLog(otlp, e.PLUMBLINE_OTLP_PORT, e.HOST, log)) log(`OTLP/HTTP also on port ${e.PLUMBLINE_OTLP_PORT}`);
     onShutdown("OTLP port", async () => void otlp.close());
   }
   log(`ready on ${origin}`);
-  if (e.PLUMBLINE_ALERTS) onShutdown("alerts", startAlerts(db, e).stop);
-
-  let stoppingSince = 0;
-  const stop = async (signal: string) => {
-    if (stoppingSince) {
-      // Ctrl-C reaches both `npm start`'s launcher (which forwards it) and this process: ignore echoes.
-      if (Date.now() - stoppingSince < 3000) return;
-      log(`${signal} again: exiting without waiting`);
-      process.exit(1);
-    }
-    stoppingSince = Date.now();
-    log(`${signal}: draining and closing the store`);
-    server.close();
-    server.closeIdleConnections();
-    await runShutdownHooks();
-    if (config.kind === "embedded" && advert) withdrawServer(config.dataDir, advert);
-    await closeStore();
-    log("stopped cleanly");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  if (e.PLUMBLINE_ALERTS && !stoppingSince) onShutdown("alerts", startAlerts(db, e).stop);
 }
 
 main().catch(async (err: unknown) => {
+  if (stoppingSince) return; // a signal interrupted start-up; stop() finishes the job
   console.error(`[plumbline] could not start: ${err instanceof Error ? err.message : String(err)}`);
   await closeStore().catch(() => undefined);
   process.exit(1);

@@ -9,6 +9,7 @@ export const NAV = [
   { href: "/exceptions", label: "Exceptions" },
   { href: "/sources", label: "Sources" },
   { href: "/compliance", label: "Compliance" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/settings", label: "Settings" },
 ] as const;
 

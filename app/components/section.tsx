@@ -59,6 +59,7 @@ export const VIEW_ROLES = {
   sources: ["executive", "ops", "engineer", "admin"],
   compliance: ["executive", "ops", "admin"],
   settings: ["admin"],
+  alerts: ["executive", "ops", "admin"],
 } as const satisfies Record<string, readonly string[]>;
 
 export const mayView = (view: keyof typeof VIEW_ROLES, role: string): boolean => (VIEW_ROLES[view] as readonly string[]).includes(role);
