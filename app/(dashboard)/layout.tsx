@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { UserMenu } from "@/app/(auth)/components/user-menu";
 import { NavLinks } from "@/app/components/nav-links";
+import { StoreBanner } from "@/app/components/store-banner";
 import { currentUser } from "@/server/auth/auth";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
@@ -18,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <UserMenu />
       </aside>
       <main id="main" className="flex-1 p-4 md:p-8">
+        <StoreBanner />
         {children}
       </main>
     </div>
