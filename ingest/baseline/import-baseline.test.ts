@@ -128,13 +128,18 @@ describe("importBaseline with hand-written CSVs", () => {
     expect(summary.period).toEqual({ from: "2024-02-01T09:00:00.000Z", to: "2024-02-02T10:00:00.000Z" });
   });
 
-  it("counts the minutes of a repeated row once in the run's human minutes", async () => {
+  it("counts the minutes of a repeated row once, on the steps rather than also on the run", async () => {
     const db = await testDb();
     const tenantId = freshTenant();
     const csv = "case,activity,timestamp,minutes\nC1,a,2024-01-01T09:00:00Z,10\nC1,a,2024-01-01T09:00:00Z,10\nC1,b,2024-01-01T10:00:00Z,5\n";
     await importBaseline(db, { ...request(tenantId, "repeat.csv"), source: Buffer.from(csv) });
-    const rows = await db.query("SELECT human_minutes FROM runs WHERE tenant_id = {t:String}", { t: tenantId }, z.object({ human_minutes: z.number().nullable() }));
-    expect(rows).toEqual([{ human_minutes: 15 }]);
+    const rows = await db.query(
+      `SELECT (SELECT any(human_minutes) FROM runs WHERE tenant_id = {t:String}) AS run_minutes,
+              (SELECT sum(human_minutes) FROM steps WHERE tenant_id = {t:String}) AS step_minutes`,
+      { t: tenantId },
+      z.object({ run_minutes: z.number().nullable(), step_minutes: z.number() }),
+    );
+    expect(rows).toEqual([{ run_minutes: null, step_minutes: 15 }]);
   });
 
   it("turns start/complete pairs into steps with durations and marks system resources", async () => {

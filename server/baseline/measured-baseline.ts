@@ -3,10 +3,10 @@ import type { Db } from "@/clickhouse/client";
 
 /**
  * The measured baseline of a workflow: its baseline-phase runs that started before go-live
- * (DESIGN.md §3). Cycle time = end − start; human minutes per run = the run's own figure if set,
- * else the sum of its steps', averaged over the runs that record any (a case list with a blank
- * minutes cell says nothing about effort, it does not say zero); a run is an exception when its outcome is `exception` or any step was
- * an intervention. Percentiles interpolate linearly (type 7, as spreadsheets and numpy do).
+ * (DESIGN.md §3). Cycle time = end − start; human minutes per run = the run's own figure plus its
+ * steps' (they add up, as live labor hours count them: docs/conventions.md), averaged over the runs
+ * that record any (a case list with a blank minutes cell says nothing about effort, it does not say
+ * zero); a run is an exception when its outcome is `exception` or any step was an intervention. Percentiles interpolate linearly (type 7, as spreadsheets and numpy do).
  */
 const SQL = `
   SELECT count() AS n,
@@ -23,7 +23,7 @@ const SQL = `
   FROM (
     SELECT r.start_time AS start_time, r.end_time AS end_time, r.import_id AS import_id,
            dateDiff('millisecond', r.start_time, r.end_time) / 3600000 AS hours,
-           ifNull(r.human_minutes, s.minutes) AS minutes,
+           ifNull(r.human_minutes, 0) + ifNull(s.minutes, 0) AS minutes,
            r.human_minutes IS NOT NULL OR s.minutes > 0 AS has_minutes,
            r.outcome = 'exception' OR s.interventions > 0 AS exception
     FROM (
