@@ -84,7 +84,6 @@ function buildRun(rng: Random, o: DemoOptions, plan: RunPlan, anchorMs: number):
   const template: DemoStep[] = live ? w.liveSteps : w.baselineSteps;
   const steps: StepRow[] = [];
   const access: DataAccessRow[] = [];
-  let humanMinutes = 0;
   const slot = cycleMs / (template.length + (isException ? 1 : 0) + 1);
   let cursor = start.getTime();
   const push = (s: DemoStep, extra: Partial<StepRow>) => {
@@ -92,7 +91,6 @@ function buildRun(rng: Random, o: DemoOptions, plan: RunPlan, anchorMs: number):
     const end = Math.min(begin + Math.max(s.minutes, 0.2) * MINUTE * rng.between(0.6, 1.6), start.getTime() + cycleMs);
     cursor = Math.max(cursor + slot, end);
     const effort = s.actor === "human" ? Math.round(rng.logNormal(s.minutes, 0.3) * 10) / 10 : 0;
-    humanMinutes += effort;
     const row: StepRow = {
       tenant_id: o.tenantId,
       workflow: w.workflow,
@@ -173,7 +171,8 @@ function buildRun(rng: Random, o: DemoOptions, plan: RunPlan, anchorMs: number):
     outcome: isException && rng.chance(0.6) ? "exception" : failed ? "failed" : "completed",
     exception_reason: reason,
     subject_hash: rng.hex(32),
-    human_minutes: Math.round(humanMinutes * 10) / 10,
+    // The effort is on the steps; a run-level figure would add to it (docs/conventions.md).
+    human_minutes: null,
     origin: "demo",
   };
   return { batch: { runs: [run], steps, dataAccess: access }, actions: live && isException ? queueActions(rng, o, w, runId, end, anchorMs) : [] };
