@@ -53,6 +53,28 @@ describe("labor hours and ROI", () => {
     expect(r.payback).toEqual({ date: dayString(daysAgo(3)), projected: false, implementation_cost: 1000 });
   });
 
+  it("takes the baseline's spread from each run's own minutes plus its steps'", async () => {
+    const t = freshTenant();
+    await setUp(t);
+    // The same 30 baseline runs' spread, but recorded as a 10-minute run figure plus steps of 10 or
+    // 30 minutes: totals 20 and 40 again, so the interval must equal the first test's ± 2.4265.
+    const db = await testDb();
+    const t2 = freshTenant();
+    await db.insert("tenants", [{ tenant_id: t2, slug: t2, name: t2 }]);
+    await db.insert("workflows", [{ tenant_id: t2, workflow: "intake", go_live_date: dayString(daysAgo(20)), hourly_cost: 90 }]);
+    await db.insert("baseline_locks", [{ tenant_id: t2, workflow: "intake", version: 1, go_live_date: dayString(daysAgo(20)), method: "measured", n: 30, mean_human_minutes: 30 }]);
+    const baseline = Array.from({ length: 30 }, () => run(t2, { phase: "baseline", at: daysAgo(100), human_minutes: 10 }));
+    const baselineSteps = baseline.map((r, i) => step(t2, r, { phase: "baseline", actor: "human", step: "enter", human_minutes: i % 2 ? 30 : 10 }));
+    const live = Array.from({ length: 40 }, () => run(t2, { at: daysAgo(3) }));
+    const liveSteps = live.map((r) => step(t2, r, { actor: "human", step: "review", human_minutes: 6 }));
+    await commitBatch(db, { runs: [...baseline, ...live], steps: [...baselineSteps, ...liveSteps] });
+    const r = await labor({ tenantId: t2, workflow: "intake" });
+    expect(r.hours).toBe(16);
+    expect(r.hours_interval![0]).toBeCloseTo(13.5735, 2);
+    expect(r.hours_interval![1]).toBeCloseTo(18.4265, 2);
+    expect((await labor({ tenantId: t, workflow: "intake" })).hours_interval![0]).toBeCloseTo(13.5735, 2);
+  });
+
   it("reports a workflow without any baseline as insufficient data, not zero hours", async () => {
     const t = freshTenant();
     await commitBatch(await testDb(), { runs: Array.from({ length: 40 }, () => run(t, { human_minutes: 5 })) });

@@ -76,10 +76,18 @@ export const laborHours = defineMetric<"labor-hours", Data, LaborHoursResult>({
       params,
       tokenRow,
     );
-    // The baseline's sampling error: spread of measured baseline runs' human minutes.
+    // The baseline's sampling error: spread of measured baseline runs' human minutes, each run's own
+    // plus its steps' (as the lock counts them). The baseline sample is small and bounded, so it is
+    // read raw; the live side above never groups raw spans by run.
     const spread = await db.query(
-      `SELECT workflow, count() AS n, stddevSampOrNull(human_minutes) AS sd FROM runs
-       WHERE ${SCOPE_SQL} AND phase = 'baseline' AND human_minutes IS NOT NULL GROUP BY workflow`,
+      `SELECT workflow, count() AS n, stddevSampOrNull(minutes) AS sd FROM (
+         SELECT r.workflow AS workflow, ifNull(r.human_minutes, 0) + s.m AS minutes, r.human_minutes IS NOT NULL OR s.m > 0 AS measured
+         FROM (SELECT workflow, run_id, human_minutes FROM runs FINAL WHERE ${SCOPE_SQL} AND phase = 'baseline') AS r
+         LEFT JOIN (
+           SELECT run_id, sum(human_minutes) AS m FROM steps FINAL
+           WHERE tenant_id = {tenant:String} AND phase = 'baseline' GROUP BY run_id
+         ) AS s ON s.run_id = r.run_id
+       ) WHERE measured GROUP BY workflow`,
       params,
       spreadRow,
     );
