@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
@@ -88,7 +89,7 @@ describe("the OTLP/HTTP receiver", () => {
 
   it("answers the official OTLP/JSON example with a partial success naming what was not stored", async () => {
     const r = await receiver();
-    const res = await post(r, readFileSync("/work/shared/data/otlp_trace.json"));
+    const res = await post(r, readFileSync(path.resolve(import.meta.dirname, "../../../shared/data/otlp_trace.json")));
     expect(res.status).toBe(200);
     const body = z.object({ partialSuccess: z.object({ rejectedSpans: z.string(), errorMessage: z.string() }) }).parse(await res.json());
     expect(body.partialSuccess.rejectedSpans).toBe("1");
