@@ -34,7 +34,9 @@ try {
   await Promise.all([signIn.waitForURL((u) => !u.pathname.startsWith("/sign-in")), signIn.click('button:has-text("Sign in")')]);
   await signIn.close();
 
-  const results: Record<string, { server_ms: number; fcp_ms: number; client_js_kb: number }> = {};
+  // cold = the first request (metric results not yet shared, see server/routers/cached-metric.ts);
+  // the medians include it but mostly measure the warm path a second viewer gets.
+  const results: Record<string, { server_ms_cold: number; server_ms: number; fcp_ms: number; client_js_kb: number }> = {};
   for (const name of PAGES) {
     const url = `${server.url}/${name}?tenant=demo`;
     const serverMs: number[] = [];
@@ -55,11 +57,11 @@ try {
       jsBytes = bytes;
       await page.close();
     }
-    results[name] = { server_ms: round(median(serverMs)), fcp_ms: round(median(fcp)), client_js_kb: round(jsBytes / 1024) };
-    console.log(`${name}: server ${results[name].server_ms} ms, FCP ${results[name].fcp_ms} ms, client JS ${results[name].client_js_kb} KiB (uncompressed)`);
+    results[name] = { server_ms_cold: round(serverMs[0] ?? NaN), server_ms: round(median(serverMs)), fcp_ms: round(median(fcp)), client_js_kb: round(jsBytes / 1024) };
+    console.log(`${name}: server ${results[name].server_ms_cold} ms cold, ${results[name].server_ms} ms median, FCP ${results[name].fcp_ms} ms, client JS ${results[name].client_js_kb} KiB (uncompressed)`);
   }
   const overview = results.overview!;
-  console.log(JSON.stringify({ bench: "ui", runs: RUNS, overview_server_ms: overview.server_ms, overview_fcp_ms: overview.fcp_ms, pages: results }));
+  console.log(JSON.stringify({ bench: "ui", runs: RUNS, overview_server_ms_cold: overview.server_ms_cold, overview_server_ms: overview.server_ms, overview_fcp_ms: overview.fcp_ms, pages: results }));
 } finally {
   await browser.close();
   await server.stop();
