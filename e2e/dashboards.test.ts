@@ -183,6 +183,22 @@ describe("the dashboards on the demo tenant", { timeout: 240_000 }, () => {
     await page.close();
   });
 
+  it("lets an admin preview and commit a baseline upload from Settings", async () => {
+    const page = await open("admin", `/settings?tenant=${TENANT}`, "settings");
+    await page.fill('form[aria-label="Baseline import"] input[name="workflow"]', "legacy-tickets");
+    await page.setInputFiles('form[aria-label="Baseline import"] input[name="file"]', path.resolve(import.meta.dirname, "..", "ingest", "baseline", "fixtures", "cases.csv"));
+    await page.click('form[aria-label="Baseline import"] button:has-text("Preview")');
+    await page.waitForSelector('[data-testid="baseline-preview"]');
+    expect(await page.textContent('[data-testid="baseline-preview"]')).toContain("csv-cases");
+    await page.click('button:has-text("Commit import")');
+    await page.waitForSelector('[data-testid="baseline-summary"]');
+    expect(await page.textContent('[data-testid="baseline-summary"]')).toMatch(/Imported \d+ runs/);
+    await page.screenshot({ path: path.join(SHOTS, "settings-baseline-import-admin.png"), fullPage: true });
+    await page.close();
+    const audit = await trpc<{ action: string; result: string }[]>(await session("admin"), "audit.list", { tenant: TENANT, limit: 50 });
+    expect(audit.some((a) => a.action === "baseline.import" && a.result === "ok")).toBe(true);
+  });
+
   for (const role of ROLES) {
     it(`renders every page for the ${role} role and takes a screenshot of each`, async () => {
       for (const route of Object.keys(VIEW_ROLES) as (keyof typeof VIEW_ROLES)[]) {
