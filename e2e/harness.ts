@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,11 +7,12 @@ import { type Browser, chromium } from "playwright-core";
 
 /**
  * Browser-test harness: builds `.next` only when missing or stale (it is shared with the other
- * engineers, so a lock keeps two test files from building at once), starts the real server
+ * engineers; the build script's lock keeps two test files from building at once), starts the real server
  * (`node --import tsx server/main.ts`) on its own port and data dir, and launches Chromium.
  */
 const root = path.resolve(import.meta.dirname, "..");
-const LOCK = path.join(root, ".next-build.lock");
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,39 +25,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function withBuildLock<T>(fn: () => T): Promise<T> {
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      // A lock older than 15 minutes belongs to a build that died.
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > 15 * 60_000) rmdirSync(LOCK);
-      } catch {
-        // Removed by its owner meanwhile.
-      }
-      await sleep(1000);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmdirSync(LOCK);
-  }
-}
-
 /**
- * Runs scripts/build-if-needed.mjs (the same check `npm start` makes) under the lock.
+ * Runs scripts/build-if-needed.mjs (the same check `npm start` makes; it holds the build lock itself).
  * PLUMBLINE_E2E_REUSE_BUILD=1 uses an existing `.next` as is, for quick reruns while sources change.
  */
 export async function buildIfNeeded(): Promise<void> {
   if (process.env.PLUMBLINE_E2E_REUSE_BUILD === "1" && existsSync(path.join(root, ".next", "BUILD_ID"))) return;
-  const r = await withBuildLock(() =>
-    spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { cwd: root, encoding: "utf8", env: { ...process.env, PLUMBLINE_DATA_DIR: "" } }),
-  );
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { cwd: root, encoding: "utf8", env: { ...process.env, PLUMBLINE_DATA_DIR: "" } });
   if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
 }
 

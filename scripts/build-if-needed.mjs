@@ -2,7 +2,7 @@
 // Builds the dashboard when `.next` is missing or older than the sources. Used by `npm start`,
 // by `npm install` (postinstall, so the first start is quick) and by the browser tests.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -57,6 +57,7 @@ export function buildIfNeeded({ quiet = false } = {}) {
 }
 
 function build(quiet) {
+  const started = Date.now();
   if (!quiet) console.log("[plumbline] building the dashboard (first start or sources changed)…");
   const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: root,
@@ -64,6 +65,8 @@ function build(quiet) {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
   if (r.status !== 0 && quiet) process.stderr.write(`${r.stdout}${r.stderr}`);
+  // Date the build by when it started: a source edited while it ran must make it stale.
+  if (r.status === 0) utimesSync(path.join(root, ".next", "BUILD_ID"), started / 1000, started / 1000);
   return r.status ?? 1;
 }
 
