@@ -100,6 +100,29 @@ describe("the dashboards on the demo tenant", { timeout: 240_000 }, () => {
     await page.close();
   });
 
+  it("lets an admin create an ingest key in Settings that OTLP accepts, shown once, and revoke it", async () => {
+    const page = await open("admin", `/settings?tenant=${TENANT}`, "settings-keys");
+    await page.fill('input[name="ingest-key-name"]', "e2e collector");
+    await page.click('button:has-text("Create key")');
+    const secret = (await page.locator('[data-testid="new-ingest-key"]').textContent()) ?? "";
+    expect(secret).toMatch(/^plk_/);
+    const send = async () =>
+      (await fetch(`${server.url}/v1/traces`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${secret}` }, body: JSON.stringify({ resourceSpans: [] }) })).status;
+    expect(await send()).toBe(200);
+    await page.reload();
+    expect(await page.content()).not.toContain(secret);
+    await page.click('button[aria-label="Revoke e2e collector"]');
+    await page.waitForSelector('[data-testid="ingest-keys"] tr:has-text("e2e collector"):has-text("revoked")');
+    // Revocation is effective within seconds (key checks are cached briefly).
+    let status = await send();
+    for (let i = 0; i < 20 && status !== 401; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = await send();
+    }
+    expect(status).toBe(401);
+    await page.close();
+  });
+
   it("keeps the executive out of Settings and off the exception queue's actions", async () => {
     const context = await session("executive");
     const settings = await open("executive", `/settings?tenant=${TENANT}`, "settings");

@@ -5,6 +5,7 @@ import { PageHeader } from "@/app/components/page-header";
 import { Empty, NoTenant, Section } from "@/app/components/section";
 import { viewContext } from "@/app/components/view-context";
 import { BaselineUpload } from "./baseline-upload";
+import { IngestKeys } from "./ingest-keys";
 import { WorkflowForm } from "./workflow-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -68,16 +69,8 @@ export default async function SettingsPage({ searchParams }: Props) {
           <DataTable caption="Groups" rows={groups} rowKey={(g) => g.group_id} columns={[{ header: "Group", cell: (g) => g.name }, { header: "Workflows", cell: (g) => g.workflows.join(", ") }]} />
         )}
       </Section>
-      <Section title="Ingest keys" csv={{ filename: `ingest-keys-${tenant.slug}.csv`, rows: keys.map((k) => ({ ...k })) }}>
-        {keys.length === 0 ? <Empty>No ingest keys yet: create one with <code>plumbline keys create</code>.</Empty> : (
-          <DataTable caption="Ingest keys" rows={keys} rowKey={(k) => k.keyId} columns={[
-            { header: "Name", cell: (k) => k.name },
-            { header: "Prefix", cell: (k) => <code>{k.prefix}</code> },
-            { header: "Created", cell: (k) => f.date(k.createdAt.slice(0, 10)) },
-            { header: "Last used", cell: (k) => (k.lastUsedAt ? f.date(k.lastUsedAt.slice(0, 10)) : "never") },
-            { header: "State", cell: (k) => (k.revokedAt ? "revoked" : "active") },
-          ]} />
-        )}
+      <Section title="Ingest keys" description="Keys that OpenTelemetry exporters send; each decides the tenant of what it sends." csv={{ filename: `ingest-keys-${tenant.slug}.csv`, rows: keys.map((k) => ({ ...k })) }}>
+        <IngestKeys tenant={tenant.slug} keys={keys} />
       </Section>
     </>
   );
