@@ -123,6 +123,38 @@ describe("the dashboards on the demo tenant", { timeout: 240_000 }, () => {
     await page.close();
   });
 
+  it("lets an admin add a member and bar them to one workflow group, which then limits what they see", async () => {
+    const admin = await session("admin");
+    const page = await open("admin", `/settings?tenant=${TENANT}`, "settings-people");
+    await page.fill('input[name="group-name"]', "Intake desk");
+    await page.check('fieldset label:has-text("client-intake") input');
+    await page.click('button:has-text("Create group")');
+    await page.waitForSelector('[data-testid="groups"] li:has-text("Intake desk")');
+    const email = "barred.ops@dashboards.test";
+    await page.fill('input[name="member-email"]', email);
+    await page.selectOption('select[name="member-role"]', "ops");
+    await page.fill('input[name="member-password"]', PASSWORD);
+    await page.click('button:has-text("Add member")');
+    const row = page.locator(`[data-testid="member-${email}"]`);
+    await row.waitFor();
+    await row.locator('label:has-text("Intake desk") input').check();
+    await row.locator('button:has-text("Save")').click();
+    const member = async () => (await trpc<{ email: string; role: string; groups: string[] }[]>(admin, "users.list", { tenant: TENANT })).find((m) => m.email === email);
+    await expect.poll(async () => (await member())?.groups.length, { timeout: 30_000 }).toBe(1);
+    expect(await member()).toMatchObject({ role: "ops" });
+    await page.close();
+
+    const barred = await browser.newContext();
+    const signIn = await barred.newPage();
+    await signIn.goto(`${server.url}/sign-in`);
+    await signIn.fill('input[name="email"]', email);
+    await signIn.fill('input[name="password"]', PASSWORD);
+    await Promise.all([signIn.waitForURL((u) => !u.pathname.startsWith("/sign-in")), signIn.click('button:has-text("Sign in")')]);
+    const visible = await trpc<{ workflow: string }[]>(barred, "workflows.list", { tenant: TENANT });
+    expect(visible.map((w) => w.workflow)).toEqual(["client-intake"]);
+    await barred.close();
+  });
+
   it("keeps the executive out of Settings and off the exception queue's actions", async () => {
     const context = await session("executive");
     const settings = await open("executive", `/settings?tenant=${TENANT}`, "settings");

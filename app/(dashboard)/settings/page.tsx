@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { DataTable } from "@/app/components/data-table";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
-import { Empty, NoTenant, Section } from "@/app/components/section";
+import { NoTenant, Section } from "@/app/components/section";
 import { viewContext } from "@/app/components/view-context";
 import { BaselineUpload } from "./baseline-upload";
 import { IngestKeys } from "./ingest-keys";
+import { Groups, People } from "./people";
 import { WorkflowForm } from "./workflow-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -54,20 +54,11 @@ export default async function SettingsPage({ searchParams }: Props) {
       <Section title="Baseline import" description="Upload a CSV or XES export of the workflow before go-live: preview what will be imported, then commit.">
         <BaselineUpload tenant={tenant.slug} workflows={configs.map((c) => c.workflow)} />
       </Section>
-      <Section title="Users" csv={{ filename: `users-${tenant.slug}.csv`, rows: users.map((u) => ({ email: u.email, name: u.name, role: u.role, disabled: u.disabled, groups: u.groups.join(" ") })) }}>
-        <DataTable caption="Users" rows={users} rowKey={(u) => u.userId} columns={[
-          { header: "E-mail", cell: (u) => u.email },
-          { header: "Name", cell: (u) => u.name || "—" },
-          { header: "Role", cell: (u) => u.role },
-          { header: "Groups", cell: (u) => u.groups.map((g) => groups.find((x) => x.group_id === g)?.name ?? g).join(", ") || "all workflows" },
-          { header: "Status", cell: (u) => (u.disabled ? "disabled" : "active") },
-        ]} />
-        <p className="mt-2 text-xs text-slate-500">Add users with <code>plumbline users create</code> or single sign-on.</p>
+      <Section title="Members" description="People in this tenant, their role and workflow groups; changes are audited." csv={{ filename: `users-${tenant.slug}.csv`, rows: users.map((u) => ({ email: u.email, name: u.name, role: u.role, disabled: u.disabled, groups: u.groups.map((g) => groups.find((x) => x.group_id === g)?.name ?? g).join(" ") })) }}>
+        <People tenant={tenant.slug} members={users.map((u) => ({ userId: u.userId, email: u.email, name: u.name, role: u.role, groups: u.groups, disabled: Boolean(u.disabled) }))} groups={groups} />
       </Section>
       <Section title="Workflow groups (information barriers)" csv={{ filename: `groups-${tenant.slug}.csv`, rows: groups.map((g) => ({ name: g.name, workflows: g.workflows.join(" ") })) }}>
-        {groups.length === 0 ? <Empty>No groups: every member sees every workflow.</Empty> : (
-          <DataTable caption="Groups" rows={groups} rowKey={(g) => g.group_id} columns={[{ header: "Group", cell: (g) => g.name }, { header: "Workflows", cell: (g) => g.workflows.join(", ") }]} />
-        )}
+        <Groups tenant={tenant.slug} groups={groups} workflows={configs.map((c) => c.workflow)} />
       </Section>
       <Section title="Ingest keys" description="Keys that OpenTelemetry exporters send; each decides the tenant of what it sends." csv={{ filename: `ingest-keys-${tenant.slug}.csv`, rows: keys.map((k) => ({ ...k })) }}>
         <IngestKeys tenant={tenant.slug} keys={keys} />
