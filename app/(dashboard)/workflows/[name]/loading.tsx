@@ -1,18 +1,5 @@
-import { TileSkeleton } from "@/app/components/tile";
+import { PageSkeleton } from "@/app/components/page-skeleton";
 
-/** Same grid as the page, so the data replaces placeholders without moving anything. */
 export default function Loading() {
-  return (
-    <div aria-busy="true" aria-live="polite">
-      <p className="sr-only">Loading the workflow…</p>
-      <div className="mb-6 h-14" />
-      <div className="mb-4 h-12" />
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        {Array.from({ length: 5 }, (_, i) => <TileSkeleton key={i} />)}
-      </div>
-      <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        {Array.from({ length: 4 }, (_, i) => <TileSkeleton key={i} />)}
-      </div>
-    </div>
-  );
+  return <PageSkeleton what="the workflow" />;
 }
