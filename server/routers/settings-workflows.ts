@@ -1,22 +1,10 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { workflowSettingsRow } from "@/server/baseline/workflow-settings";
 import { router, tenantProcedure } from "../trpc";
 
-const configRow = z.object({
-  workflow: z.string(),
-  display_name: z.string(),
-  go_live_date: z.string().nullable(),
-  hourly_cost: z.number(),
-  currency: z.string(),
-  review_sla_minutes: z.coerce.number(),
-  exception_sla_minutes: z.coerce.number(),
-  targets: z.string(),
-  approved_models: z.string(),
-  platform_cost_monthly: z.number(),
-  implementation_cost: z.number(),
-  updated_by: z.string(),
-  updated_at: z.string(),
-});
+// The same columns as a settings version, without the ones this page does not edit.
+const configRow = workflowSettingsRow.omit({ description: true, removed: true });
 export type WorkflowConfig = z.infer<typeof configRow>;
 
 const jsonText = (schema: z.ZodType) =>
