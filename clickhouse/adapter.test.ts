@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { StoreError } from "./client";
+import { StoreError, toJsonEachRow } from "./client";
 import { startCompatServer, type CompatServer } from "./http-compat-server";
 import { migrate } from "./migrate";
 import { openServer } from "./server-client";
@@ -74,6 +74,37 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
       expect(r?.a).toBe(14);
     });
 
+
+    it("inserts pre-serialized JSON lines as one block, dates and deduplication included", async () => {
+      const db = await open();
+      const tenant = freshTenant();
+      const start = new Date(Date.now() - 7_200_000 + 7);
+      const rows = [
+        { tenant_id: tenant, workflow: "w", run_id: "a", phase: "live", start_time: start, end_time: new Date(start.getTime() + 1_500), outcome: "completed" },
+        { tenant_id: tenant, workflow: "w", run_id: "b", phase: "live", start_time: start, end_time: new Date(start.getTime() + 2_500), outcome: "exception" },
+      ];
+      const payload = Buffer.from(toJsonEachRow(rows));
+      await db.insertJsonLines("runs", payload, { dedupToken: `${tenant}-lines` });
+      await db.insertJsonLines("runs", payload, { dedupToken: `${tenant}-lines` });
+      await db.insertJsonLines("runs", Buffer.alloc(0));
+      const got = await db.query(
+        `SELECT run_id, toString(outcome) AS outcome, toUnixTimestamp64Milli(end_time) AS e FROM runs
+         WHERE tenant_id = {t:String} ORDER BY run_id`,
+        { t: tenant },
+        z.object({ run_id: z.string(), outcome: z.string(), e: z.coerce.number() }),
+      );
+      expect(got).toEqual([
+        { run_id: "a", outcome: "completed", e: start.getTime() + 1_500 },
+        { run_id: "b", outcome: "exception", e: start.getTime() + 2_500 },
+      ]);
+      // The rollup saw the block once, not twice.
+      const [daily] = await db.query(
+        "SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}",
+        { t: tenant },
+        z.object({ n: z.coerce.number() }),
+      );
+      expect(daily?.n).toBe(2);
+    });
     it("rejects rows that do not match the row schema with a StoreError", async () => {
       const db = await open();
       await expect(db.query("SELECT 'abc' AS n", {}, z.object({ n: z.number() }))).rejects.toBeInstanceOf(StoreError);

@@ -80,6 +80,15 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     }
   };
 
+  const insertJsonLines = async (table: string, payload: Buffer, options: InsertOptions = {}): Promise<void> => {
+    if (payload.length === 0) return;
+    const settings: Record<string, string | number> = { ...INSERT_SETTINGS };
+    if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
+    await wrap(`Insert into ${table} failed`, () =>
+      session.insert({ table: assertIdentifier(table), values: payload, format: "JSONEachRow", settings }),
+    );
+  };
+
   return {
     store: "embedded",
     async query<S extends z.ZodType>(sql: string, params: Params, row: S) {
@@ -100,13 +109,9 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     },
     async insert(table: string, rows: readonly object[], options: InsertOptions = {}) {
       if (rows.length === 0) return;
-      const payload = Buffer.from(toJsonEachRow(rows));
-      const settings: Record<string, string | number> = { ...INSERT_SETTINGS };
-      if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
-      await wrap(`Insert into ${table} failed`, () =>
-        session.insert({ table: assertIdentifier(table), values: payload, format: "JSONEachRow", settings }),
-      );
+      await insertJsonLines(table, Buffer.from(toJsonEachRow(rows)), options);
     },
+    insertJsonLines,
     async close() {
       if (closed) return;
       closed = true;

@@ -22,6 +22,11 @@ export interface Db {
   command(sql: string, params?: Params): Promise<void>;
   /** Inserts rows (objects keyed by column name) as one block. */
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
+  /**
+   * Inserts rows already serialized by `toJsonEachRow` (one JSON object per line) as one block. The
+   * ingest writer encodes each request when it arrives, so a flush only concatenates bytes.
+   */
+  insertJsonLines(table: string, payload: Buffer, options?: InsertOptions): Promise<void>;
   /** Waits for pending work, then releases the connection. Idempotent. */
   close(): Promise<void>;
 }

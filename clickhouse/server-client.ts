@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { createClient } from "@clickhouse/client";
 import type { z } from "zod";
 import {
@@ -70,6 +71,22 @@ export function openServer(options: ServerOptions): Db {
           },
         }),
       );
+    },
+    async insertJsonLines(table: string, payload: Buffer, opts: InsertOptions = {}) {
+      if (payload.length === 0) return;
+      await wrap(`Insert into ${table} failed`, async () => {
+        // exec sends the bytes as they are; insert() would insist on objects for a JSON format.
+        const result = await client.exec({
+          query: `INSERT INTO ${assertIdentifier(table)} FORMAT JSONEachRow`,
+          values: Readable.from([payload]),
+          clickhouse_settings: {
+            ...INSERT_SETTINGS,
+            ...(opts.dedupToken ? { insert_deduplication_token: opts.dedupToken } : {}),
+          },
+        });
+        // Drain the (empty) answer so the connection goes back to the pool.
+        for await (const _ of result.stream) void _;
+      });
     },
     async close() {
       if (closed) return;

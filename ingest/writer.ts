@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "@/clickhouse/client";
-import { commitBatch } from "./commit";
+import { type Db, toJsonEachRow } from "@/clickhouse/client";
 import { type RowBatch, TABLE_OF, batchSize } from "./rows";
 
 /**
@@ -28,6 +27,12 @@ export interface WriterOptions {
   maxBatchRows: number;
   flushIntervalMs: number;
   maxQueuedRows: number;
+  /**
+   * After a flush, wait this long for more requests before starting a flush that is not full. The
+   * senders whose requests the last flush answered send their next ones right away; without the pause
+   * the next flush would often carry one straggler and pay an INSERT's fixed cost for a few rows.
+   */
+  lingerMs: number;
   /** Seconds a rejected client should wait, sent as Retry-After. */
   retryAfterSeconds: number;
 }
@@ -38,6 +43,7 @@ export const defaultWriterOptions: WriterOptions = {
   maxBatchRows: 10_000,
   flushIntervalMs: 100,
   maxQueuedRows: 200_000,
+  lingerMs: 25,
   retryAfterSeconds: 2,
 };
 
@@ -80,6 +86,8 @@ export interface BatchWriter {
 interface Entry {
   request: WriteRequest;
   rows: number;
+  /** The request's rows per table, serialized when it arrived so a flush only concatenates bytes. */
+  encoded: Partial<Record<keyof RowBatch, Buffer>>;
   promise: Promise<WriteOutcome>;
   resolve: (o: WriteOutcome) => void;
   reject: (e: Error) => void;
@@ -93,16 +101,32 @@ export function requestKey(tenantId: string, channel: string, body: Uint8Array):
   return createHash("sha256").update(tenantId).update("\u0000").update(channel).update("\u0000").update(body).digest("hex");
 }
 
-function merge(batches: readonly RowBatch[]): RowBatch {
-  const out: Required<RowBatch> = { runs: [], steps: [], sourceSyncs: [], dataAccess: [], ingestStats: [] };
-  for (const b of batches) {
-    for (const k of Object.keys(TABLE_OF) as (keyof RowBatch)[]) {
-      const rows = b[k];
-      // A loop, not push(...rows): one large request can exceed the engine's argument limit.
-      if (rows) for (const row of rows) (out[k] as object[]).push(row);
-    }
+const TABLE_KEYS = Object.keys(TABLE_OF) as (keyof RowBatch)[];
+
+function encode(batch: RowBatch): Partial<Record<keyof RowBatch, Buffer>> {
+  const out: Partial<Record<keyof RowBatch, Buffer>> = {};
+  for (const k of TABLE_KEYS) {
+    const rows = batch[k];
+    if (rows && rows.length > 0) out[k] = Buffer.from(toJsonEachRow(rows));
   }
   return out;
+}
+
+/**
+ * One INSERT per table, in TABLE_OF order, each block carrying `<token>:<table>` (the same tokens
+ * commitBatch uses), so a retried flush is dropped by ClickHouse's insert deduplication.
+ */
+async function commitEncoded(db: Db, entries: readonly Entry[], token: string): Promise<void> {
+  for (const k of TABLE_KEYS) {
+    const parts: Buffer[] = [];
+    for (const e of entries) {
+      const b = e.encoded[k];
+      if (b) parts.push(b);
+    }
+    if (parts.length === 0) continue;
+    const table = TABLE_OF[k];
+    await db.insertJsonLines(table, parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), { dedupToken: `${token}:${table}` });
+  }
 }
 
 async function withRetries(run: () => Promise<void>): Promise<void> {
@@ -123,6 +147,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
   let pendingRows = 0;
   let flushingRows = 0;
   let oldestPendingAt = 0;
+  let lastFlushEndedAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
@@ -145,8 +170,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         const token = createHash("sha256")
           .update(fresh.map((e) => e.request.key).sort().join(","))
           .digest("hex");
-        const merged = merge(fresh.map((e) => e.request.batch));
-        await withRetries(() => commitBatch(db, merged, { dedupToken: token }));
+        await withRetries(() => commitEncoded(db, fresh, token));
         const ledger = fresh.map((e) => ({ tenant_id: e.request.tenantId, request_key: e.request.key, channel: e.request.channel, rows: e.rows }));
         await withRetries(() => db.insert("ingest_requests", ledger, { dedupToken: `${token}:ledger` }));
       }
@@ -163,8 +187,13 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
     }
   }
 
+  /** When the waiting rows may go without being a full batch. */
+  function dueAt(): number {
+    return Math.max(oldestPendingAt + o.flushIntervalMs, lastFlushEndedAt + o.lingerMs);
+  }
+
   function due(): boolean {
-    return pending.length > 0 && (closed || pendingRows >= o.maxBatchRows || Date.now() - oldestPendingAt >= o.flushIntervalMs);
+    return pending.length > 0 && (closed || pendingRows >= o.maxBatchRows || Date.now() >= dueAt());
   }
 
   function schedule(): void {
@@ -180,7 +209,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         timer = undefined;
         schedule();
       },
-      Math.max(0, oldestPendingAt + o.flushIntervalMs - Date.now()),
+      Math.max(0, dueAt() - Date.now()),
     );
   }
 
@@ -192,6 +221,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
       pendingRows = 0;
       await flushOnce(entries);
       flushingRows = 0;
+      lastFlushEndedAt = Date.now();
     }
     running = undefined;
     schedule();
@@ -213,7 +243,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         resolve = res;
         reject = rej;
       });
-      const entry: Entry = { request, rows, promise, resolve, reject };
+      const entry: Entry = { request, rows, encoded: encode(request.batch), promise, resolve, reject };
       byKey.set(request.key, entry);
       if (pending.length === 0) oldestPendingAt = Date.now();
       pending.push(entry);

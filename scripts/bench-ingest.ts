@@ -106,7 +106,7 @@ async function main() {
 
   const bodies = Array.from({ length: REQUESTS }, (_, n) => requestBody(n));
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "ingest/server.ts")], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=" + process.env.BENCH_PROF] : []), "--import", "tsx", path.join(root, "ingest/server.ts")], {
     env: { ...env, PLUMBLINE_OTLP_PORT: String(port), HOST: "127.0.0.1" },
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],

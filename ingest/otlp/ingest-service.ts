@@ -22,6 +22,7 @@ export interface IngestEnv {
   PLUMBLINE_SECRET?: string;
   PLUMBLINE_INGEST_BATCH_ROWS: number;
   PLUMBLINE_INGEST_FLUSH_MS: number;
+  PLUMBLINE_INGEST_LINGER_MS: number;
   PLUMBLINE_INGEST_MAX_QUEUED_ROWS: number;
   PLUMBLINE_INGEST_MAX_BODY_BYTES: number;
 }
@@ -34,6 +35,7 @@ export function ingestOptions(e: IngestEnv, dataDir: string | undefined): Ingest
     writer: {
       maxBatchRows: e.PLUMBLINE_INGEST_BATCH_ROWS,
       flushIntervalMs: e.PLUMBLINE_INGEST_FLUSH_MS,
+      lingerMs: e.PLUMBLINE_INGEST_LINGER_MS,
       maxQueuedRows: e.PLUMBLINE_INGEST_MAX_QUEUED_ROWS,
     },
   };
