@@ -96,6 +96,15 @@ describe("cluster rendering", () => {
     }
   });
 
+  it("sends storage codecs to the local tables only, column changes to both", () => {
+    const codecs = rendered.filter(({ file }) => file.startsWith("0070_"));
+    expect(codecs.map(({ sql }) => /^ALTER TABLE (\w+)/.exec(sql)?.[1])).toEqual(["steps_local", "runs_local"]);
+    const s = newClusterState();
+    s.sharded.add("runs");
+    const added = renderMigration("ALTER TABLE runs ADD COLUMN note String DEFAULT '';", cluster, s);
+    expect(added.map((sql) => /^ALTER TABLE (\w+)/.exec(sql)?.[1])).toEqual(["runs_local", "runs"]);
+  });
+
   it("leaves single-node SQL untouched", () => {
     const [m] = loadMigrations();
     const single = renderMigration(m?.text ?? "", undefined, newClusterState());

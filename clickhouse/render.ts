@@ -103,8 +103,10 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
     const rest = sql.slice(alter[0].length);
     if (state.sharded.has(name)) {
       const out = [`ALTER TABLE ${name}_local ${on} ${rest}`];
-      // Column changes must reach the Distributed table too; TTL and settings live on the local one.
-      if (/^\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN/i.test(rest)) out.push(`ALTER TABLE ${name} ${on} ${rest}`);
+      // Column changes must reach the Distributed table too; TTL, settings and storage codecs
+      // (`MODIFY COLUMN c CODEC(...)`, comma-separated for several) live on the local one.
+      const codecOnly = /^\s*MODIFY\s+COLUMN\s+\w+\s+CODEC\(/i.test(rest);
+      if (!codecOnly && /^\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN/i.test(rest)) out.push(`ALTER TABLE ${name} ${on} ${rest}`);
       return out;
     }
     return [`ALTER TABLE ${name} ${on} ${rest}`];

@@ -8,6 +8,8 @@
  *    every metric end to end (`runMetric`), and a one-column full scan of the raw steps table as the
  *    floor any raw query pays. Median of 5 runs each.
  * 3. Bytes per stored span (raw tables on disk) and peak RSS (chDB runs in this process).
+ * `--dir <path>` keeps the store there and reuses what an earlier run generated in it (same day), to
+ * compare query changes without generating again.
  * The last line printed is one JSON object with every figure.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,7 +23,7 @@ import { migrate } from "@/clickhouse/migrate";
 import { metricKeys, runMetric } from "@/metrics/registry";
 import { addDays, dayString, startOfUtcDay } from "@/metrics/scope";
 
-const { values } = parseArgs({ options: { spans: { type: "string" } } });
+const { values } = parseArgs({ options: { spans: { type: "string" }, dir: { type: "string" } } });
 const SPANS = Number(values.spans ?? 50_000_000);
 if (!Number.isInteger(SPANS) || SPANS < 8_000) throw new Error("--spans must be an integer ≥ 8000");
 const STEPS_PER_RUN = 7;
@@ -172,7 +174,7 @@ async function bytesPerSpan(db: Db, spans: number) {
   const columns = await db.query(
     `SELECT concat(table, '.', column) AS column, sum(column_data_compressed_bytes) AS bytes FROM system.parts_columns
      WHERE active AND database = currentDatabase() AND table IN ('runs', 'steps') GROUP BY column HAVING bytes > 0
-     ORDER BY bytes DESC LIMIT 8`,
+     ORDER BY bytes DESC LIMIT 16`,
     {},
     z.object({ column: z.string(), bytes: z.coerce.number() }),
   );
@@ -184,13 +186,18 @@ async function bytesPerSpan(db: Db, spans: number) {
 }
 
 async function main() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-metrics-"));
+  const dataDir = values.dir ? path.resolve(values.dir) : mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-metrics-"));
   const db = await openEmbedded({ dataDir });
   try {
     await migrate(db);
     const now = new Date();
-    log(`generating ${(RUNS * (STEPS_PER_RUN + 1)).toLocaleString("en")} spans (${RUNS.toLocaleString("en")} runs) in ${dataDir}`);
-    await generate(db, now);
+    const [existing] = await db.query("SELECT count() AS n FROM runs", {}, z.object({ n: z.coerce.number() }));
+    if (values.dir && (existing?.n ?? 0) > 0) {
+      log(`reusing ${existing?.n.toLocaleString("en")} runs in ${dataDir}`);
+    } else {
+      log(`generating ${(RUNS * (STEPS_PER_RUN + 1)).toLocaleString("en")} spans (${RUNS.toLocaleString("en")} runs) in ${dataDir}`);
+      await generate(db, now);
+    }
     const goLive = dayString(addDays(now, -300));
     await db.insert("workflows", [{ tenant_id: TENANT, workflow: "wf-3", go_live_date: goLive, hourly_cost: 80, targets: '{"cycle_time_compression":0.3}' }]);
     await db.insert("baseline_locks", [{ tenant_id: TENANT, workflow: "wf-3", version: 1, go_live_date: goLive, method: "measured", n: 1000, p50_hours: 20, mean_human_minutes: 30, exception_rate: 0.1 }]);
@@ -220,7 +227,7 @@ async function main() {
     console.log(JSON.stringify({ spans, runs: RUNS, queries, scan_ms: scanMs, bytes_per_span: bytes.raw, rollup_bytes_per_span: bytes.rollups, peak_rss_mb: peakRssMb }));
   } finally {
     await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!values.dir) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
