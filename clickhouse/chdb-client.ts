@@ -43,6 +43,14 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
         "--session_timezone=UTC",
         // chDB keeps no query log by default; make sure it stays that way (DESIGN.md §5: bounded system logs).
         "--log_queries=0",
+        // The engine shares this process's memory, and its server defaults size caches for a dedicated
+        // host (a 5 GB mark cache, 5 GB index caches). Bounded caches keep a long-running process flat:
+        // they fill while the working set is read, then evict (DESIGN.md §5).
+        "--mark_cache_size=134217728",
+        "--index_mark_cache_size=33554432",
+        "--primary_index_cache_size=67108864",
+        "--compiled_expression_cache_size=33554432",
+        "--query_condition_cache_size=16777216",
         ...(options.extraArgs ?? []),
       ],
     });
