@@ -88,13 +88,14 @@ export const laborHours = defineMetric<"labor-hours", Data, LaborHoursResult>({
            WHERE tenant_id = {tenant:String} AND phase = 'baseline' GROUP BY run_id
          ) AS s ON s.run_id = r.run_id
        ) WHERE measured GROUP BY workflow`,
-      params,
+      // Scope only, no window: the same read for every window, which composite metrics reuse.
+      scope.params,
       spreadRow,
     );
     const declared = await db.query(
       `SELECT workflow, minutes_per_run AS minutes FROM declared_baselines WHERE ${SCOPE_SQL}
        ORDER BY created_at DESC LIMIT 1 BY workflow`,
-      params,
+      scope.params,
       declaredRow,
     );
     return { days, tokens, spread, declared, settings, locks, prices: await modelPrices(db, scope.params.tenant), since };

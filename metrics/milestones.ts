@@ -3,6 +3,7 @@ import { defineMetric, round, runDefinition, type MetricResultBase } from "./def
 import { cycleTime, type CycleTimeResult } from "./cycle-time";
 import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
 import { laborHours, type LaborHoursResult } from "./labor-hours";
+import { memoizedReads } from "./memo-db";
 import { overall, passedStatus, project, upcomingStatus, type Goal, type MilestoneStatus, type Projection } from "./milestone-status";
 import { addDays, dayString } from "./scope";
 import { baselineLocks, workflowSettings, type BaselineLock, type WorkflowSettings } from "./workflow-settings";
@@ -54,8 +55,8 @@ interface WorkflowData {
   lock: BaselineLock | null;
   /** Per checkpoint: the trailing window at the checkpoint if passed, else the trailing window now. */
   evaluations: Evaluation[];
-  /** Weekly series since go-live, for projecting upcoming checkpoints. */
-  trend: { cycle: CycleTimeResult; exceptions: ExceptionRateResult };
+  /** Weekly series since go-live, for projecting upcoming checkpoints; null when all have passed. */
+  trend: { cycle: CycleTimeResult; exceptions: ExceptionRateResult } | null;
 }
 
 async function evaluate(db: Db, tenantId: string, workflow: string, workflows: string[] | null, end: Date): Promise<Evaluation> {
@@ -74,7 +75,9 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
   title: "Milestones",
   unit: "checkpoints",
   direction: "down",
-  async load(db, { input, scope }) {
+  async load(store, { input, scope }) {
+    // Every evaluation below re-reads the same settings and locks: read them once per computation.
+    const db = memoizedReads(store);
     const settings = await workflowSettings(db, scope.params);
     const locks = await baselineLocks(db, scope.params);
     const workflows = input.workflows ?? null;
@@ -82,15 +85,16 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
     for (const s of [...settings.values()].sort((a, b) => a.workflow.localeCompare(b.workflow))) {
       if (!s.go_live_date) continue;
       const goLive = s.go_live_date;
-      const current = await evaluate(db, input.tenantId, s.workflow, workflows, scope.asOf);
-      const evaluations = await Promise.all(
-        CHECKPOINT_DAYS.map((d) => {
-          const at = checkpointDate(goLive, d);
-          return at <= scope.asOf ? evaluate(db, input.tenantId, s.workflow, workflows, at) : current;
-        }),
-      );
+      const dates = CHECKPOINT_DAYS.map((d) => checkpointDate(goLive, d));
+      // Today's trailing window and the weekly trend only serve checkpoints still ahead (projections).
+      const upcoming = dates.some((at) => at > scope.asOf);
+      const current = upcoming ? await evaluate(db, input.tenantId, s.workflow, workflows, scope.asOf) : null;
+      const evaluations: Evaluation[] = [];
+      for (const at of dates) {
+        evaluations.push(at <= scope.asOf || !current ? await evaluate(db, input.tenantId, s.workflow, workflows, at) : current);
+      }
       const since = { tenantId: input.tenantId, workflow: s.workflow, workflows, from: new Date(`${goLive}T00:00:00Z`), asOf: scope.asOf, grain: "week" as const };
-      const trend = { cycle: await runDefinition(db, cycleTime, since), exceptions: await runDefinition(db, exceptionRate, since) };
+      const trend = upcoming ? { cycle: await runDefinition(db, cycleTime, since), exceptions: await runDefinition(db, exceptionRate, since) } : null;
       out.push({ settings: { ...s, go_live_date: goLive }, lock: locks.get(s.workflow) ?? null, evaluations, trend });
     }
     return out;
@@ -131,7 +135,7 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
       target: t.cycle_time_compression,
       baseline: cycleBase,
       goal: goal(t.cycle_time_compression, 0, "up"),
-      weekly: cycleBase ? w.trend.cycle.series.flatMap((s) => (s.p50_hours === null ? [] : [{ week: s.bucket, value: 1 - s.p50_hours / cycleBase }])) : [],
+      weekly: cycleBase && w.trend ? w.trend.cycle.series.flatMap((s) => (s.p50_hours === null ? [] : [{ week: s.bucket, value: 1 - s.p50_hours / cycleBase }])) : [],
     },
     {
       metric: "exception_rate",
@@ -139,7 +143,7 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
       target: t.exception_rate,
       baseline: baselineRate,
       goal: goal(t.exception_rate, baselineRate, "down"),
-      weekly: w.trend.exceptions.weekly.map((x) => ({ week: x.week, value: x.exception_rate })),
+      weekly: (w.trend?.exceptions.weekly ?? []).map((x) => ({ week: x.week, value: x.exception_rate })),
     },
     {
       metric: "labor_hours_30d",
