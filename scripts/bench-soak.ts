@@ -157,6 +157,15 @@ async function main(): Promise<void> {
       `p95 ${Math.round(pct(latencies, 0.95))} ms, p99 ${Math.round(pct(latencies, 0.99))} ms, max ${Math.round(Math.max(...latencies))} ms`,
   );
   console.log(`  RSS: first-quarter median ${mb(early)} MB, last-quarter median ${mb(late)} MB (${mb(late - early) >= 0 ? "+" : ""}${mb(late - early)} MB)`);
+  // RSS jumps by tens of MB from sample to sample (merges, query buffers), so two medians can differ by
+  // chance; the least-squares slope after the first quarter (warm-up: caches filling) is the trend.
+  const settled = samples.slice(quarter);
+  const slope = slopePerMinute(settled);
+  const range = settled.map((x) => x.rss);
+  console.log(
+    `  RSS after warm-up: ${mb(Math.min(...range))}–${mb(Math.max(...range))} MB, trend ${slope >= 0 ? "+" : ""}${(slope / 1048576).toFixed(1)} MB/min ` +
+      `(least squares over ${settled.length} samples)`,
+  );
   console.log(`  stored: ${stored?.n} runs (raw rows ${raw?.n}, rollup runs ${daily?.n}); acknowledged ${acked}`);
   const ok = stored?.n === acked && daily?.n === acked;
   console.log(`  stored = acknowledged: ${ok ? "yes" : "NO"}`);
@@ -164,6 +173,17 @@ async function main(): Promise<void> {
   await closeStore();
   if (config.kind === "embedded") rmSync(embeddedDir, { recursive: true, force: true });
   process.exit(ok ? 0 : 1);
+}
+
+/** Least-squares slope of RSS (bytes) per minute. */
+function slopePerMinute(points: { t: number; rss: number }[]): number {
+  if (points.length < 2) return 0;
+  const n = points.length;
+  const mt = points.reduce((a, p) => a + p.t, 0) / n;
+  const mr = points.reduce((a, p) => a + p.rss, 0) / n;
+  const cov = points.reduce((a, p) => a + (p.t - mt) * (p.rss - mr), 0);
+  const vt = points.reduce((a, p) => a + (p.t - mt) ** 2, 0);
+  return vt === 0 ? 0 : (cov / vt) * 60;
 }
 
 main().catch(async (err: unknown) => {
