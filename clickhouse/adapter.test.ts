@@ -59,6 +59,19 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
       expect(r).toEqual({ s: start.getTime(), e: end.getTime() });
     });
 
+    it("stores epoch-millisecond integers in DateTime64(3) columns as the same instants", async () => {
+      const db = await open();
+      const tenant = freshTenant();
+      const start = Date.now() - 3_600_000 + 321;
+      await db.insert("runs", [{ tenant_id: tenant, workflow: "w", run_id: "r1", phase: "live", start_time: start, end_time: start + 999, outcome: "completed" }]);
+      const [r] = await db.query(
+        "SELECT toUnixTimestamp64Milli(start_time) AS s, toUnixTimestamp64Milli(end_time) AS e FROM runs WHERE tenant_id = {t:String}",
+        { t: tenant },
+        z.object({ s: z.coerce.number(), e: z.coerce.number() }),
+      );
+      expect(r).toEqual({ s: start, e: start + 999 });
+    });
+
     it("drops a retried insert carrying the same deduplication token", async () => {
       const db = await open();
       const tenant = freshTenant();

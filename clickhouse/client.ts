@@ -70,18 +70,16 @@ export function normalizeParams(params: Params): Record<string, unknown> {
 }
 
 /**
- * Serializes rows to JSONEachRow in one pass. Dates serialize as ISO 8601 (Date#toJSON) and are
- * read by ClickHouse with `date_time_input_format = best_effort` (INSERT_SETTINGS); bigint stays exact.
+ * Serializes rows to JSONEachRow in one pass. Dates serialize as ISO 8601 (Date#toJSON) and are read
+ * by ClickHouse with `date_time_input_format = best_effort` (INSERT_SETTINGS); an integer in a
+ * DateTime64(3) column is epoch milliseconds. No replacer: it would take every row off V8's fast
+ * JSON path (measured: 4.6 against 7.3 µs a step row), so a bigint in a row is refused (TypeError).
  */
 export function toJsonEachRow(rows: readonly object[]): string {
   const parts: string[] = new Array<string>(rows.length + 1);
-  for (let i = 0; i < rows.length; i++) parts[i] = JSON.stringify(rows[i], bigintReplacer);
+  for (let i = 0; i < rows.length; i++) parts[i] = JSON.stringify(rows[i]);
   parts[rows.length] = "";
   return parts.join("\n");
-}
-
-function bigintReplacer(_k: string, v: unknown): unknown {
-  return typeof v === "bigint" ? v.toString() : v;
 }
 
 /** Settings every insert carries, on both adapters. */

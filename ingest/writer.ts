@@ -117,6 +117,7 @@ function encode(batch: RowBatch): Partial<Record<keyof RowBatch, Buffer>> {
  * commitBatch uses), so a retried flush is dropped by ClickHouse's insert deduplication.
  */
 async function commitEncoded(db: Db, entries: readonly Entry[], token: string): Promise<void> {
+  const inserts: Promise<void>[] = [];
   for (const k of TABLE_KEYS) {
     const parts: Buffer[] = [];
     for (const e of entries) {
@@ -125,8 +126,14 @@ async function commitEncoded(db: Db, entries: readonly Entry[], token: string): 
     }
     if (parts.length === 0) continue;
     const table = TABLE_OF[k];
-    await db.insertJsonLines(table, parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), { dedupToken: `${token}:${table}` });
+    inserts.push(db.insertJsonLines(table, parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), { dedupToken: `${token}:${table}` }));
   }
+  // Handed to the engine together: it runs them one after another without waiting for this thread,
+  // which is busy decoding the next requests. Each block has its own token, so a retry after a partial
+  // failure re-sends all of them and the engine drops the ones that landed.
+  const results = await Promise.allSettled(inserts);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 async function withRetries(run: () => Promise<void>): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunRow, StepRow } from "../rows";
+import { epochMs, type RunRow, type StepRow } from "../rows";
 import { DEMO_FIRMS } from "./firms";
 import { dayStart, generateFirm, rolloutCurve } from "./generate";
 
@@ -18,7 +18,7 @@ function collect(seed: number) {
   return { runs, steps, syncs };
 }
 
-const hours = (r: RunRow) => (r.end_time.getTime() - r.start_time.getTime()) / 3_600_000;
+const hours = (r: RunRow) => (epochMs(r.end_time) - epochMs(r.start_time)) / 3_600_000;
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? NaN;
@@ -41,8 +41,8 @@ describe("demo generator", () => {
 
   it("puts go-live about 13 months before the anchor, with a measured baseline before it", () => {
     const intake = a.runs.filter((r) => r.workflow === "client-intake");
-    const firstLive = intake.filter((r) => r.phase === "live").map((r) => r.start_time.getTime());
-    const lastBaseline = intake.filter((r) => r.phase === "baseline").map((r) => r.start_time.getTime());
+    const firstLive = intake.filter((r) => r.phase === "live").map((r) => epochMs(r.start_time));
+    const lastBaseline = intake.filter((r) => r.phase === "baseline").map((r) => epochMs(r.start_time));
     const goLive = dayStart(anchor, 395).getTime();
     expect(Math.min(...firstLive)).toBeGreaterThanOrEqual(goLive);
     expect(Math.max(...lastBaseline)).toBeLessThan(goLive);
@@ -55,7 +55,7 @@ describe("demo generator", () => {
     const baseline = median(intake.filter((r) => r.phase === "baseline").map(hours));
     const goLive = dayStart(anchor, w.goLiveDaysAgo).getTime();
     const liveBetween = (d0: number, d1: number) =>
-      median(intake.filter((r) => r.phase === "live" && r.start_time.getTime() >= goLive + d0 * 86_400_000 && r.start_time.getTime() < goLive + d1 * 86_400_000).map(hours));
+      median(intake.filter((r) => r.phase === "live" && epochMs(r.start_time) >= goLive + d0 * 86_400_000 && epochMs(r.start_time) < goLive + d1 * 86_400_000).map(hours));
     expect(liveBetween(0, 60)).toBeLessThan(baseline);
     expect(liveBetween(300, 390)).toBeLessThan(liveBetween(0, 60));
     expect(rolloutCurve(w, 120).exceptionRate).toBeGreaterThan(rolloutCurve(w, 100).exceptionRate);
@@ -76,8 +76,8 @@ describe("demo generator", () => {
     for (const s of a.steps.slice(0, 5000)) {
       const r = byId.get(s.run_id);
       expect(r).toBeDefined();
-      expect(s.start_time.getTime()).toBeGreaterThanOrEqual(r!.start_time.getTime());
-      expect(s.end_time.getTime()).toBeLessThanOrEqual(r!.end_time.getTime());
+      expect(epochMs(s.start_time)).toBeGreaterThanOrEqual(epochMs(r!.start_time));
+      expect(epochMs(s.end_time)).toBeLessThanOrEqual(epochMs(r!.end_time));
     }
   });
 });

@@ -70,8 +70,8 @@ function toRun(s: OtlpSpan, ctx: MapContext, workflow: string): RunRow {
     trace_id: s.traceId,
     span_id: s.spanId,
     phase: r.oneOf(attr.phase, PHASES) ?? "live",
-    start_time: new Date(s.startMs),
-    end_time: new Date(s.endMs),
+    start_time: s.startMs,
+    end_time: s.endMs,
     // DESIGN.md §2: the outcome defaults from the span status.
     outcome: r.oneOf(attr.outcome, OUTCOMES) ?? (s.statusCode === 2 ? "failed" : "completed"),
     exception_reason: text(r.str(attr.exceptionReason)),
@@ -96,8 +96,8 @@ function toStep(s: OtlpSpan, ctx: MapContext, step: string): StepRow {
     step: clip(step),
     actor,
     phase: r.oneOf(attr.phase, PHASES) ?? "live",
-    start_time: new Date(s.startMs),
-    end_time: new Date(s.endMs),
+    start_time: s.startMs,
+    end_time: s.endMs,
     status: status(s.statusCode),
     human_minutes: r.num(attr.humanMinutes, { max: 1e7 }) ?? 0,
     intervention: r.bool(attr.intervention) ? 1 : 0,
@@ -121,7 +121,7 @@ function toStep(s: OtlpSpan, ctx: MapContext, step: string): StepRow {
 }
 
 /** Watermarks arrive as ISO text or as epoch seconds, milliseconds or nanoseconds. */
-function watermarkOf(s: OtlpSpan): Date | null {
+function watermarkOf(s: OtlpSpan): number | null {
   const v = s.attributes[attr.syncWatermark];
   if (v === undefined) return null;
   let ms: number;
@@ -129,7 +129,7 @@ function watermarkOf(s: OtlpSpan): Date | null {
   else if (typeof v === "string") ms = /^\d+$/.test(v) ? Number(v) / (v.length > 17 ? 1e6 : 1) : Date.parse(v);
   else ms = NaN;
   if (!Number.isFinite(ms) || ms < EARLIEST_MS) throw new InvalidAttribute(attr.syncWatermark, "must be a time (ISO 8601 or epoch)");
-  return new Date(Math.floor(ms));
+  return Math.floor(ms);
 }
 
 function toSync(s: OtlpSpan, ctx: MapContext, source: string): SourceSyncRow {
@@ -139,8 +139,8 @@ function toSync(s: OtlpSpan, ctx: MapContext, source: string): SourceSyncRow {
     source: clip(source),
     trace_id: s.traceId,
     span_id: s.spanId,
-    start_time: new Date(s.startMs),
-    end_time: new Date(s.endMs),
+    start_time: s.startMs,
+    end_time: s.endMs,
     status: status(s.statusCode),
     watermark: watermarkOf(s),
     records: Math.round(r.num(attr.recordsCount) ?? 0),
