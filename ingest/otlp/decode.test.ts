@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeSpans } from "./decode";
+import { OtlpDecodeError, decodeLogs, decodeLogsProtobufjs, decodeSpans, decodeSpansProtobufjs } from "./decode";
+import { seededRandom } from "@/metrics/stats";
 import { otlpTypes } from "./otlp-schema";
 
 const MS = 1_763_700_000_123;
@@ -42,5 +43,115 @@ describe("decoding OTLP spans", () => {
     ];
     const body = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ attributes }] }] }] }));
     expect(decodeSpans(body, "json")[0]?.attributes).toEqual({ s: "x", b: true, i: 42, d: 1.5, a: '["p",2]' });
+  });
+});
+
+// Seeded, so a failure names a reproducible case.
+const rng = seededRandom;
+
+describe("the wire reader agrees with protobufjs", () => {
+  const strings = ["", "client-intake", "ä中😀", "a".repeat(300), "workflow.name"];
+  function anyValue(r: () => number, depth: number): object {
+    const pick = Math.floor(r() * (depth > 2 ? 5 : 7));
+    if (pick === 0) return { stringValue: strings[Math.floor(r() * strings.length)] };
+    if (pick === 1) return { boolValue: r() < 0.5 };
+    if (pick === 2) return { intValue: [0, 1, -1, 42, -2_147_483_649, 9_007_199_254_740_991, -9_007_199_254_740_991][Math.floor(r() * 7)] };
+    if (pick === 3) return { doubleValue: [0, -0.5, 1e300, Math.PI][Math.floor(r() * 4)] };
+    if (pick === 4) return { bytesValue: Buffer.from(strings[Math.floor(r() * strings.length)]!) };
+    if (pick === 5) return { arrayValue: { values: Array.from({ length: Math.floor(r() * 3) }, () => anyValue(r, depth + 1)) } };
+    return { kvlistValue: { values: Array.from({ length: Math.floor(r() * 3) }, (_, i) => ({ key: `k${i % 2}`, value: anyValue(r, depth + 1) })) } };
+  }
+  const attributes = (r: () => number) =>
+    Array.from({ length: Math.floor(r() * 6) }, (_, i) => (r() < 0.1 ? { key: `empty${i}` } : { key: r() < 0.1 ? "" : `attr.${i % 4}`, value: anyValue(r, 0) }));
+  const id = (r: () => number, n: number) => (r() < 0.1 ? Buffer.alloc(0) : Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256))));
+  const nanos = (r: () => number) => (BigInt(Math.floor(r() * 2 ** 41)) * 1_000_000n + BigInt(Math.floor(r() * 1e6))).toString();
+
+  it("on 300 random trace requests, field by field", () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const r = rng(seed);
+      const request = {
+        resourceSpans: Array.from({ length: 1 + Math.floor(r() * 3) }, () => ({
+          ...(r() < 0.8 ? { resource: { attributes: [{ key: "service.name", value: { stringValue: `svc-${Math.floor(r() * 3)}` } }, ...attributes(r)] } } : {}),
+          scopeSpans: Array.from({ length: Math.floor(r() * 3) }, () => ({
+            spans: Array.from({ length: Math.floor(r() * 4) }, () => ({
+              traceId: id(r, 16),
+              spanId: id(r, 8),
+              parentSpanId: id(r, 8),
+              name: strings[Math.floor(r() * strings.length)],
+              kind: Math.floor(r() * 6),
+              startTimeUnixNano: nanos(r),
+              endTimeUnixNano: nanos(r),
+              attributes: attributes(r),
+              ...(r() < 0.7 ? { status: { code: Math.floor(r() * 3), message: "m" } } : {}),
+            })),
+          })),
+        })),
+      };
+      const body = otlpTypes.traceRequest.encode(otlpTypes.traceRequest.fromObject(request)).finish();
+      expect(decodeSpans(body, "protobuf"), `seed ${seed}`).toEqual(decodeSpansProtobufjs(body));
+    }
+  });
+
+  it("on random log requests", () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const r = rng(seed);
+      const request = {
+        resourceLogs: Array.from({ length: 1 + Math.floor(r() * 2) }, () => ({
+          resource: { attributes: attributes(r) },
+          scopeLogs: [
+            {
+              logRecords: Array.from({ length: Math.floor(r() * 4) }, () => ({
+                ...(r() < 0.7 ? { timeUnixNano: nanos(r) } : {}),
+                observedTimeUnixNano: nanos(r),
+                body: anyValue(r, 0),
+                attributes: attributes(r),
+                traceId: id(r, 16),
+                spanId: id(r, 8),
+                eventName: strings[Math.floor(r() * strings.length)],
+              })),
+            },
+          ],
+        })),
+      };
+      const body = otlpTypes.logsRequest.encode(otlpTypes.logsRequest.fromObject(request)).finish();
+      expect(decodeLogs(body, "protobuf"), `seed ${seed}`).toEqual(decodeLogsProtobufjs(body));
+    }
+  });
+
+  it("skips unknown fields, reads a resource that follows its scopes, and lets the last resource win", () => {
+    const span = otlpTypes.traceRequest.lookupType("Span");
+    const spanBytes = Buffer.concat([
+      span.encode(span.fromObject({ traceId: Buffer.alloc(16, 7), spanId: Buffer.alloc(8, 8), name: "x" })).finish(),
+      // field 11 (events, not in Plumbline's schema), then fixed32 field 16 (flags: tag 133, a 2-byte varint)
+      Buffer.from([(11 << 3) | 2, 3, 1, 2, 3, 0x85, 0x01, 1, 0, 0, 0]),
+    ]);
+    const rs = otlpTypes.traceRequest.lookupType("ResourceSpans");
+    const resource = (name: string) => rs.encode(rs.fromObject({ resource: { attributes: [{ key: "service.name", value: { stringValue: name } }] } })).finish();
+    const scope = Buffer.concat([Buffer.from([(2 << 3) | 2, spanBytes.length + 2, (2 << 3) | 2, spanBytes.length]), spanBytes]);
+    const rsBytes = Buffer.concat([resource("first"), scope, resource("last")]);
+    const body = Buffer.concat([Buffer.from([(1 << 3) | 2, rsBytes.length]), rsBytes]);
+    const wire = decodeSpans(body, "protobuf");
+    expect(wire).toEqual(decodeSpansProtobufjs(body));
+    expect(wire).toMatchObject([{ name: "x", service: "last", traceId: "07".repeat(16) }]);
+  });
+
+  it("refuses truncated messages and invalid UTF-8 with a decode error, as protobufjs does", () => {
+    const body = protobuf(ns(0n), ns(1000n));
+    for (let cut = 1; cut < body.length; cut++) {
+      const part = body.subarray(0, cut);
+      let reference: unknown;
+      try {
+        reference = decodeSpansProtobufjs(part);
+      } catch {
+        reference = "error";
+      }
+      if (reference === "error") expect(() => decodeSpans(part, "protobuf"), `cut at ${cut}`).toThrow(OtlpDecodeError);
+      else expect(decodeSpans(part, "protobuf"), `cut at ${cut}`).toEqual(reference);
+    }
+    const bad = Buffer.from(protobuf(ns(0n), ns(1000n)));
+    const at = bad.indexOf(Buffer.from("s"), 30);
+    bad[at] = 0xff;
+    expect(() => decodeSpans(bad, "protobuf")).toThrow(/UTF-8/);
+    expect(() => decodeSpansProtobufjs(bad)).toThrow(OtlpDecodeError);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { otlpTypes } from "./otlp-schema";
+import { WireError, readLogsRequest, readTraceRequest } from "./wire";
 
 /** An attribute value as Plumbline keeps it: arrays and key-value lists become their JSON text. */
 export type AttrValue = string | number | boolean;
@@ -148,7 +149,29 @@ function decodePb<T>(type: typeof otlpTypes.traceRequest, body: Uint8Array): T {
   }
 }
 
+/** Reads a request with the wire reader (wire.ts); anything malformed is a 400, as with protobufjs. */
+function readWire<T>(read: (body: Uint8Array) => T, body: Uint8Array): T {
+  try {
+    return read(body);
+  } catch (err) {
+    if (err instanceof WireError || err instanceof RangeError) throw new OtlpDecodeError(`Malformed protobuf: ${err.message}`);
+    throw err;
+  }
+}
+
 function decodeSpansPb(body: Uint8Array): OtlpSpan[] {
+  return readWire(readTraceRequest, body);
+}
+
+function decodeLogsPb(body: Uint8Array): OtlpLog[] {
+  return readWire(readLogsRequest, body);
+}
+
+/**
+ * The same requests read through protobufjs message objects: the reference the wire reader is tested
+ * against (decode.test.ts), field by field.
+ */
+export function decodeSpansProtobufjs(body: Uint8Array): OtlpSpan[] {
   const req = decodePb<{ resourceSpans: (PbResource & { scopeSpans: { spans: PbSpan[] }[] })[] }>(otlpTypes.traceRequest, body);
   const out: OtlpSpan[] = [];
   for (const rs of req.resourceSpans) {
@@ -172,7 +195,7 @@ function decodeSpansPb(body: Uint8Array): OtlpSpan[] {
   return out;
 }
 
-function decodeLogsPb(body: Uint8Array): OtlpLog[] {
+export function decodeLogsProtobufjs(body: Uint8Array): OtlpLog[] {
   const req = decodePb<{ resourceLogs: (PbResource & { scopeLogs: { logRecords: PbLog[] }[] })[] }>(otlpTypes.logsRequest, body);
   const out: OtlpLog[] = [];
   for (const rl of req.resourceLogs) {
