@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadMigrations, migrate, MigrationError } from "./migrate";
 import { newClusterState, renderMigration } from "./render";
-import { testDb } from "./testing";
+import { freshTenant, testDb } from "./testing";
 
 describe("migrations", () => {
   it("apply nothing on a second run", async () => {
@@ -67,6 +67,42 @@ describe("migrations", () => {
   });
 });
 
+describe("0080: cycle time in its own fine-grained rollup", () => {
+  const cycle = z.object({ n: z.coerce.number(), s: z.number(), q: z.array(z.number()) });
+  const read = (db: Awaited<ReturnType<typeof testDb>>, table: string, tenant: string) =>
+    db.query(
+      `SELECT sum(runs) AS n, sum(cycle_seconds_sum) AS s, quantilesMerge(0.5, 0.9)(cycle_seconds_q) AS q FROM ${table} WHERE tenant_id = {t:String}`,
+      { t: tenant },
+      cycle,
+    );
+
+  it("back-fills what runs_daily held before it, and is fed like runs_daily after", async () => {
+    const db = await testDb();
+    const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    // Days rolled up before 0080 existed: states written straight into runs_daily.
+    const before = freshTenant();
+    await db.command(
+      `INSERT INTO runs_daily (tenant_id, workflow, phase, day, runs, cycle_seconds_sum, cycle_seconds_q)
+       SELECT {t:String}, 'w', 'live', toDate({d:String}), 3, 60 + 120 + 600, quantilesState(0.5, 0.9)(arrayJoin([60., 120., 600.]))`,
+      { t: before, d: day },
+    );
+    const backfill = loadMigrations().find((m) => m.file.startsWith("0080_"))?.text.split(";").find((st) => /INSERT INTO runs_cycle_daily/.test(st));
+    expect(backfill).toBeDefined();
+    await db.command(`${backfill!.replace("'0080_runs_cycle_daily_backfill'", `'backfill-${before}'`)} `.replace(/SELECT tenant_id(.*)FROM runs_daily/s, (m) => `${m} WHERE tenant_id = {t:String}`), { t: before });
+    // p90 of 60, 120, 600 by linear interpolation at (n − 1)·0.9 = 1.8: 120 + 0.8 × 480 = 504.
+    expect(await read(db, "runs_cycle_daily", before)).toEqual([{ n: 3, s: 780, q: [120, 504] }]);
+    // New runs reach both rollups through their views.
+    const after = freshTenant();
+    const start = Date.parse(`${day}T08:00:00Z`);
+    await db.insert(
+      "runs",
+      [60, 120, 600].map((sec, i) => ({ tenant_id: after, workflow: "w", run_id: `r${i}`, phase: "live", start_time: start, end_time: start + sec * 1000, outcome: "completed" })),
+    );
+    expect(await read(db, "runs_cycle_daily", after)).toEqual(await read(db, "runs_daily", after));
+    expect((await read(db, "runs_cycle_daily", after))[0]?.n).toBe(3);
+  });
+});
+
 describe("cluster rendering", () => {
   const cluster = "plumbline_cluster";
   const state = newClusterState();
@@ -75,6 +111,11 @@ describe("cluster rendering", () => {
   it("puts every DDL statement ON CLUSTER with Replicated engines and Distributed fronts", () => {
     expect(rendered.length).toBeGreaterThan(20);
     for (const { file, sql } of rendered) {
+      // Data statements (a back-fill) run once, through the Distributed fronts; DDL runs on every node.
+      if (/^INSERT\b/i.test(sql)) {
+        expect(sql, file).not.toContain("ON CLUSTER");
+        continue;
+      }
       expect(sql, file).toContain(`ON CLUSTER \`${cluster}\``);
       if (/ENGINE\s*=\s*\w*MergeTree/.test(sql)) expect(sql, `${file}: ${sql.slice(0, 80)}`).toMatch(/ENGINE = Replicated\w*MergeTree\('/);
     }

@@ -62,7 +62,7 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
     const params = { ...windowParams(scope), ...phaseWindowParams(input, scope), grain: input.grain ?? "week" };
     const summary = await db.query(
       `SELECT phase, sum(runs) AS n, sum(cycle_seconds_sum) AS seconds, quantilesMerge(0.5, 0.9)(cycle_seconds_q) AS q
-       FROM runs_daily WHERE ${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("day")}
+       FROM runs_cycle_daily WHERE ${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("day")}
        GROUP BY phase`,
       params,
       summaryRow,
@@ -76,7 +76,7 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
     );
     const series = await db.query(
       `SELECT toString(${GRAIN_SQL}) AS bucket, sum(runs) AS n, quantilesMerge(0.5)(cycle_seconds_q)[1] AS v
-       FROM runs_daily WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")}
+       FROM runs_cycle_daily WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")}
        GROUP BY bucket ORDER BY bucket`,
       params,
       seriesRow,

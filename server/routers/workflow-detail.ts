@@ -42,7 +42,7 @@ async function breakdown(db: Db, tenantId: string, workflow: string, from: Date,
   const bands = await db.query(
     `SELECT toString(toMonday(day)) AS week, toString(phase) AS phase, sum(runs) AS runs,
             quantilesMerge(0.5, 0.9)(cycle_seconds_q)[1] / 3600 AS p50_hours, quantilesMerge(0.5, 0.9)(cycle_seconds_q)[2] / 3600 AS p90_hours
-     FROM runs_daily WHERE tenant_id = {tenant:String} AND workflow = {workflow:String}
+     FROM runs_cycle_daily WHERE tenant_id = {tenant:String} AND workflow = {workflow:String}
        AND (phase = 'baseline' OR (day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})))
      GROUP BY week, phase ORDER BY week, phase`,
     params,
