@@ -7,7 +7,7 @@ import { ImportFileError, type ImportFormat } from "./baseline-event";
 import { importOptions, type ImportOptions } from "./import-options";
 import { checksumOf, type ImportSource, openSource } from "./open-source";
 import { parseBaseline } from "./parse-baseline";
-import { publishStaged, stagedDuplicates, stagedStats } from "./publish-import";
+import { caseBuckets, publishStaged, stagedStats } from "./publish-import";
 import { SkipTally, type SkippedReason } from "./skip-tally";
 import { EventStager } from "./stage-events";
 
@@ -28,6 +28,8 @@ export interface ImportRequest {
   /** Who imports, for provenance (`cli:alice`, a user id). */
   actor: string;
   onProgress?: (p: ImportProgress) => void;
+  /** Events per publish bucket (publish-import.ts); tests make it small to cut a small file into many. */
+  bucketEvents?: number;
 }
 
 export interface ImportSummary {
@@ -154,14 +156,15 @@ export async function importBaseline(db: Db, req: ImportRequest): Promise<Import
       return done;
     }
     const keys = { tenant: req.tenantId, workflow: req.workflow, staging: stager.stagingId, importId: importIdOf(req.tenantId, req.workflow, checksum) };
-    const dups = await stagedDuplicates(db, keys);
+    const buckets = await caseBuckets(db, keys, req.bucketEvents);
+    const stats = await stagedStats(db, keys, buckets);
+    const dups = stats.duplicates;
     if (dups.extra > 0) tally.add({ line: dups.lines[0] ?? 0, reason: "duplicate row" }, dups.extra, dups.lines);
-    const stats = await stagedStats(db, keys);
     if (stats.runs === 0) {
       const why = tally.total ? `: all ${tally.total} rows were skipped (${tally.list().map((r) => `${r.reason} ×${r.count}, first at line ${r.lines[0]}`).join("; ")})` : ": the file has no data rows";
       throw new ImportFileError(`Nothing to import${why}`);
     }
-    await publishStaged(db, keys, stats.starts > 0);
+    await publishStaged(db, keys, buckets, stats.starts > 0);
     const summary: ImportSummary = {
       status: "imported",
       importId: keys.importId,
@@ -175,7 +178,7 @@ export async function importBaseline(db: Db, req: ImportRequest): Promise<Import
       events: stats.events,
       skipped: tally.total,
       skippedReasons: tally.list(),
-      period: stats.period_from && stats.period_to ? { from: iso(stats.period_from) ?? "", to: iso(stats.period_to) ?? "" } : null,
+      period: stats.periodFrom && stats.periodTo ? { from: iso(stats.periodFrom) ?? "", to: iso(stats.periodTo) ?? "" } : null,
     };
     await recordImport(db, req, summary);
     await stager.discard();
