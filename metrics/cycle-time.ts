@@ -53,6 +53,12 @@ function summarize(rows: Data["summary"], phase: "baseline" | "live"): PhaseSumm
   };
 }
 
+/**
+ * The key columns select whole granules of runs_cycle_daily already (256 rows); a PREWHERE step first
+ * only adds a pass before the states are read. Measured at 50M spans: 44 against 54 ms for the tile.
+ */
+const STATE_READ_SETTINGS = "SETTINGS optimize_move_to_prewhere = 0";
+
 export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
   key: "cycle-time",
   title: "Cycle time",
@@ -63,7 +69,8 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
     const summary = await db.query(
       `SELECT phase, sum(runs) AS n, sum(cycle_seconds_sum) AS seconds, quantilesMerge(0.5, 0.9)(cycle_seconds_q) AS q
        FROM runs_cycle_daily WHERE ${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("day")}
-       GROUP BY phase`,
+       GROUP BY phase
+       ${STATE_READ_SETTINGS}`,
       params,
       summaryRow,
     );
@@ -77,7 +84,8 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
     const series = await db.query(
       `SELECT toString(${GRAIN_SQL}) AS bucket, sum(runs) AS n, quantilesMerge(0.5)(cycle_seconds_q)[1] AS v
        FROM runs_cycle_daily WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")}
-       GROUP BY bucket ORDER BY bucket`,
+       GROUP BY bucket ORDER BY bucket
+       ${STATE_READ_SETTINGS}`,
       params,
       seriesRow,
     );

@@ -139,7 +139,7 @@ function tiles(): { name: string; kind: "count/sum" | "quantile" | "distinct"; t
     {
       name: "cycle-time p50/p90/mean",
       kind: "quantile",
-      tile: `SELECT sum(runs), sum(cycle_seconds_sum), quantilesMerge(0.5, 0.9)(cycle_seconds_q) FROM runs_cycle_daily WHERE ${scope}`,
+      tile: `SELECT sum(runs), sum(cycle_seconds_sum), quantilesMerge(0.5, 0.9)(cycle_seconds_q) FROM runs_cycle_daily WHERE ${scope} SETTINGS optimize_move_to_prewhere = 0`,
       raw: `SELECT count(), sum(${dur}), quantiles(0.5, 0.9)(${dur}) FROM runs WHERE ${raw}`,
     },
     {
