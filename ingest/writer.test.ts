@@ -93,4 +93,28 @@ describe("the batching writer", () => {
     expect(await rawRuns(tenant)).toBe(4);
     await writer.drain();
   });
+
+  it("holds a batch for announced requests still on their way, then flushes them together", async () => {
+    const tenant = freshTenant();
+    const flushes: string[] = [];
+    const counting: Db = { ...db, insertJsonLines: (table, payload, options) => (table === "runs" && flushes.push(table), db.insertJsonLines(table, payload, options)) };
+    const writer = createBatchWriter(counting, { flushIntervalMs: 60_000, lingerMs: 0 });
+    const first = writer.announce();
+    const second = writer.announce();
+    const a = writer.submit({ key: "a", tenantId: tenant, channel: "test", batch: runs(tenant, ["1"]) });
+    first();
+    // The second request is still being read: nothing may flush yet (the interval cap is a minute away).
+    await new Promise((r) => setTimeout(r, 200));
+    expect(flushes).toEqual([]);
+    expect(await rawRuns(tenant)).toBe(0);
+    const b = writer.submit({ key: "b", tenantId: tenant, channel: "test", batch: runs(tenant, ["2"]) });
+    second();
+    await Promise.all([a, b]);
+    expect(flushes).toEqual(["runs"]);
+    expect(await rawRuns(tenant)).toBe(2);
+    // With nothing announced, a lone request goes at once, not after the interval.
+    await writer.submit({ key: "c", tenantId: tenant, channel: "test", batch: runs(tenant, ["3"]) });
+    expect(flushes).toEqual(["runs", "runs"]);
+    await writer.drain();
+  });
 });

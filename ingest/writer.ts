@@ -76,6 +76,12 @@ export class WriterFailed extends Error {
 }
 
 export interface BatchWriter {
+  /**
+   * A receiver announces a request as it starts reading it and calls the returned function once it
+   * has submitted it (or given up on it), so a flush waits for requests already on their way instead
+   * of leaving them to a flush of their own.
+   */
+  announce(): () => void;
   submit(request: WriteRequest): Promise<WriteOutcome>;
   /** Commits everything acknowledged or waiting, then refuses new work (shutdown). */
   drain(): Promise<void>;
@@ -155,6 +161,8 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
   let flushingRows = 0;
   let oldestPendingAt = 0;
   let lastFlushEndedAt = 0;
+  /** Requests announced by a receiver and not yet submitted (being read, decoded, mapped). */
+  let arriving = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
@@ -194,13 +202,24 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
     }
   }
 
-  /** When the waiting rows may go without being a full batch. */
-  function dueAt(): number {
-    return Math.max(oldestPendingAt + o.flushIntervalMs, lastFlushEndedAt + o.lingerMs);
+  /**
+   * A batch goes when it is full, when its oldest row has waited `flushIntervalMs`, or when nothing
+   * more is on its way: no announced request is still being read and decoded, and `lingerMs` have
+   * passed since the last flush (the senders it answered need that long to start their next request).
+   */
+  function due(): boolean {
+    if (pending.length === 0) return false;
+    if (closed || pendingRows >= o.maxBatchRows) return true;
+    const now = Date.now();
+    if (now >= oldestPendingAt + o.flushIntervalMs) return true;
+    return arriving === 0 && now >= lastFlushEndedAt + o.lingerMs;
   }
 
-  function due(): boolean {
-    return pending.length > 0 && (closed || pendingRows >= o.maxBatchRows || Date.now() >= dueAt());
+  /** When to look again if the batch is not due yet. */
+  function wakeAt(): number {
+    const cap = oldestPendingAt + o.flushIntervalMs;
+    const linger = lastFlushEndedAt + o.lingerMs;
+    return arriving === 0 && linger > Date.now() ? Math.min(cap, linger) : cap;
   }
 
   function schedule(): void {
@@ -216,7 +235,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         timer = undefined;
         schedule();
       },
-      Math.max(0, dueAt() - Date.now()),
+      Math.max(0, wakeAt() - Date.now()),
     );
   }
 
@@ -235,6 +254,16 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
   }
 
   return {
+    announce() {
+      arriving++;
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        arriving--;
+        if (arriving === 0) schedule();
+      };
+    },
     submit(request) {
       const same = byKey.get(request.key);
       if (same) return same.promise;

@@ -101,6 +101,8 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     if (!key) return failure(401, encoding, "Unknown or revoked ingest key");
     if (active >= maxConcurrent) return failure(503, encoding, "Too many requests in progress; retry later", 1);
     active++;
+    // The writer holds a batch for requests it knows are on their way (see BatchWriter.announce).
+    const arrived = o.writer.announce();
     let mapped: Mapped;
     let body: Uint8Array;
     try {
@@ -108,6 +110,7 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
       const policy = await policies(key.tenantId);
       mapped = signal.map(body, encoding, { tenantId: key.tenantId, hash: policy.hash, allows: policy.allows, nowMs: now() });
     } catch (err) {
+      arrived();
       if (err instanceof BodyError) return failure(err.status, encoding, err.message);
       if (err instanceof OtlpDecodeError) return failure(400, encoding, err.message);
       throw err;
@@ -115,7 +118,14 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
       active--;
     }
     try {
-      await o.writer.submit({ key: requestKey(key.tenantId, signal.channel, body), tenantId: key.tenantId, channel: signal.channel, batch: mapped.batch });
+      let committed: Promise<unknown>;
+      try {
+        committed = o.writer.submit({ key: requestKey(key.tenantId, signal.channel, body), tenantId: key.tenantId, channel: signal.channel, batch: mapped.batch });
+      } finally {
+        // Queued (or refused) by now: the writer may flush without waiting for this request any longer.
+        arrived();
+      }
+      await committed;
     } catch (err) {
       if (err instanceof WriterSaturated) return failure(503, encoding, err.message, err.retryAfterSeconds);
       if (err instanceof WriterFailed) {
