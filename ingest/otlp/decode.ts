@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { otlpTypes } from "./otlp-schema";
-import { WireError, readLogsRequest, readTraceRequest } from "./wire";
+import { readLogsRequest, readTraceRequest } from "./wire";
+import { WireError } from "./wire-reader";
 
 /** An attribute value as Plumbline keeps it: arrays and key-value lists become their JSON text. */
 export type AttrValue = string | number | boolean;
