@@ -1,16 +1,51 @@
-import type { Db } from "@/clickhouse/client";
+import { type Db, toJsonEachRow } from "@/clickhouse/client";
 import { type RowBatch, TABLE_OF } from "./rows";
 
-/**
- * Commits a batch: one INSERT per table. With a token, each table's block carries
- * `<token>:<table>` so a retried commit of the same batch is dropped by ClickHouse's insert
- * deduplication, rollups included (DESIGN.md §5).
- */
-export async function commitBatch(db: Db, batch: RowBatch, options: { dedupToken?: string } = {}): Promise<void> {
-  for (const key of Object.keys(TABLE_OF) as (keyof RowBatch)[]) {
-    const rows = batch[key];
-    if (!rows || rows.length === 0) continue;
-    const table = TABLE_OF[key];
-    await db.insert(table, rows, options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {});
+/** A batch's rows as JSON lines, one payload per table (what `commitEncoded` inserts). */
+export type EncodedBatch = Partial<Record<keyof RowBatch, Buffer>>;
+
+const TABLE_KEYS = Object.keys(TABLE_OF) as (keyof RowBatch)[];
+
+export function encodeBatch(batch: RowBatch): EncodedBatch {
+  const out: EncodedBatch = {};
+  for (const k of TABLE_KEYS) {
+    const rows = batch[k];
+    if (rows && rows.length > 0) out[k] = Buffer.from(toJsonEachRow(rows));
   }
+  return out;
+}
+
+/** Several encoded batches as one, table by table (a flush merges its requests this way). */
+export function concatEncoded(batches: readonly EncodedBatch[]): EncodedBatch {
+  const out: EncodedBatch = {};
+  for (const k of TABLE_KEYS) {
+    const parts = batches.flatMap((b) => (b[k] ? [b[k]] : []));
+    if (parts.length > 0) out[k] = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+  return out;
+}
+
+/**
+ * One INSERT per table. With a token, each table's block carries `<token>:<table>` so a retried commit
+ * of the same batch is dropped by ClickHouse's insert deduplication, rollups included (DESIGN.md §5).
+ * The inserts are handed to the engine together: it runs them one after another without waiting for
+ * this thread between them, and after a partial failure a retry re-sends all and the engine drops
+ * the ones that landed.
+ */
+export async function commitEncoded(db: Db, batch: EncodedBatch, options: { dedupToken?: string } = {}): Promise<void> {
+  const inserts: Promise<void>[] = [];
+  for (const k of TABLE_KEYS) {
+    const payload = batch[k];
+    if (!payload) continue;
+    const table = TABLE_OF[k];
+    inserts.push(db.insertJsonLines(table, payload, options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {}));
+  }
+  const results = await Promise.allSettled(inserts);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** Encodes and commits a batch (demo, imports, benchmarks); the ingest writer encodes on arrival instead. */
+export async function commitBatch(db: Db, batch: RowBatch, options: { dedupToken?: string } = {}): Promise<void> {
+  await commitEncoded(db, encodeBatch(batch), options);
 }

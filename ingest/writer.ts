@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type Db, toJsonEachRow } from "@/clickhouse/client";
-import { type RowBatch, TABLE_OF, batchSize } from "./rows";
+import type { Db } from "@/clickhouse/client";
+import { type EncodedBatch, commitEncoded, concatEncoded, encodeBatch } from "./commit";
+import { type RowBatch, batchSize } from "./rows";
 
 /**
  * The batching writer every collector submits to. ClickHouse pays 2–14 ms per INSERT whatever its
@@ -28,9 +29,9 @@ export interface WriterOptions {
   flushIntervalMs: number;
   maxQueuedRows: number;
   /**
-   * After a flush, wait this long for more requests before starting a flush that is not full. The
-   * senders whose requests the last flush answered send their next ones right away; without the pause
-   * the next flush would often carry one straggler and pay an INSERT's fixed cost for a few rows.
+   * After a flush, a batch that is not full waits at least this long, even with no request announced:
+   * the senders the last flush answered need that long to start their next requests, which would
+   * otherwise each pay an INSERT's fixed cost in a flush of their own.
    */
   lingerMs: number;
   /** Seconds a rejected client should wait, sent as Retry-After. */
@@ -93,7 +94,7 @@ interface Entry {
   request: WriteRequest;
   rows: number;
   /** The request's rows per table, serialized when it arrived so a flush only concatenates bytes. */
-  encoded: Partial<Record<keyof RowBatch, Buffer>>;
+  encoded: EncodedBatch;
   promise: Promise<WriteOutcome>;
   resolve: (o: WriteOutcome) => void;
   reject: (e: Error) => void;
@@ -105,41 +106,6 @@ const ledgerRow = z.object({ request_key: z.string() });
 /** A request key: the same tenant, channel and body always give the same key. */
 export function requestKey(tenantId: string, channel: string, body: Uint8Array): string {
   return createHash("sha256").update(tenantId).update("\u0000").update(channel).update("\u0000").update(body).digest("hex");
-}
-
-const TABLE_KEYS = Object.keys(TABLE_OF) as (keyof RowBatch)[];
-
-function encode(batch: RowBatch): Partial<Record<keyof RowBatch, Buffer>> {
-  const out: Partial<Record<keyof RowBatch, Buffer>> = {};
-  for (const k of TABLE_KEYS) {
-    const rows = batch[k];
-    if (rows && rows.length > 0) out[k] = Buffer.from(toJsonEachRow(rows));
-  }
-  return out;
-}
-
-/**
- * One INSERT per table, in TABLE_OF order, each block carrying `<token>:<table>` (the same tokens
- * commitBatch uses), so a retried flush is dropped by ClickHouse's insert deduplication.
- */
-async function commitEncoded(db: Db, entries: readonly Entry[], token: string): Promise<void> {
-  const inserts: Promise<void>[] = [];
-  for (const k of TABLE_KEYS) {
-    const parts: Buffer[] = [];
-    for (const e of entries) {
-      const b = e.encoded[k];
-      if (b) parts.push(b);
-    }
-    if (parts.length === 0) continue;
-    const table = TABLE_OF[k];
-    inserts.push(db.insertJsonLines(table, parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts), { dedupToken: `${token}:${table}` }));
-  }
-  // Handed to the engine together: it runs them one after another without waiting for this thread,
-  // which is busy decoding the next requests. Each block has its own token, so a retry after a partial
-  // failure re-sends all of them and the engine drops the ones that landed.
-  const results = await Promise.allSettled(inserts);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
 }
 
 async function withRetries(run: () => Promise<void>): Promise<void> {
@@ -185,7 +151,8 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         const token = createHash("sha256")
           .update(fresh.map((e) => e.request.key).sort().join(","))
           .digest("hex");
-        await withRetries(() => commitEncoded(db, fresh, token));
+        const merged = concatEncoded(fresh.map((e) => e.encoded));
+        await withRetries(() => commitEncoded(db, merged, { dedupToken: token }));
         const ledger = fresh.map((e) => ({ tenant_id: e.request.tenantId, request_key: e.request.key, channel: e.request.channel, rows: e.rows }));
         await withRetries(() => db.insert("ingest_requests", ledger, { dedupToken: `${token}:ledger` }));
       }
@@ -279,7 +246,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         resolve = res;
         reject = rej;
       });
-      const entry: Entry = { request, rows, encoded: encode(request.batch), promise, resolve, reject };
+      const entry: Entry = { request, rows, encoded: encodeBatch(request.batch), promise, resolve, reject };
       byKey.set(request.key, entry);
       if (pending.length === 0) oldestPendingAt = Date.now();
       pending.push(entry);
