@@ -97,9 +97,9 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
         { tenant_id: tenant, workflow: "w", run_id: "b", phase: "live", start_time: start, end_time: new Date(start.getTime() + 2_500), outcome: "exception" },
       ];
       const payload = Buffer.from(toJsonEachRow(rows));
-      await db.insertJsonLines("runs", payload, { dedupToken: `${tenant}-lines` });
-      await db.insertJsonLines("runs", payload, { dedupToken: `${tenant}-lines` });
-      await db.insertJsonLines("runs", Buffer.alloc(0));
+      await db.insertRaw("runs", payload, { name: "JSONEachRow" }, { dedupToken: `${tenant}-lines` });
+      await db.insertRaw("runs", payload, { name: "JSONEachRow" }, { dedupToken: `${tenant}-lines` });
+      await db.insertRaw("runs", Buffer.alloc(0), { name: "JSONEachRow" });
       const got = await db.query(
         `SELECT run_id, toString(outcome) AS outcome, toUnixTimestamp64Milli(end_time) AS e FROM runs
          WHERE tenant_id = {t:String} ORDER BY run_id`,
@@ -118,6 +118,22 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
       );
       expect(daily?.n).toBe(2);
     });
+    it("inserts TabSeparated lines into the columns it names, escapes decoded", async () => {
+      const db = await open();
+      const tenant = freshTenant();
+      const ms = Date.now() - 3_600_000;
+      const payload = Buffer.from(`${tenant}\tw\tr\\t1\tlive\t${ms}\t${ms + 2_000}\texception\n`);
+      const format = { name: "TabSeparated", columns: ["tenant_id", "workflow", "run_id", "phase", "start_time", "end_time", "outcome"] } as const;
+      await db.insertRaw("runs", payload, format, { dedupToken: `${tenant}-tsv` });
+      await db.insertRaw("runs", payload, format, { dedupToken: `${tenant}-tsv` });
+      const got = await db.query(
+        `SELECT run_id, toUnixTimestamp64Milli(end_time) AS e, origin FROM runs WHERE tenant_id = {t:String}`,
+        { t: tenant },
+        z.object({ run_id: z.string(), e: z.coerce.number(), origin: z.string() }),
+      );
+      expect(got).toEqual([{ run_id: "r\t1", e: ms + 2_000, origin: "otlp" }]);
+    });
+
     it("rejects rows that do not match the row schema with a StoreError", async () => {
       const db = await open();
       await expect(db.query("SELECT 'abc' AS n", {}, z.object({ n: z.number() }))).rejects.toBeInstanceOf(StoreError);
@@ -139,6 +155,21 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
 }
 
 adapterSuite("embedded", testDb);
+
+describe("embedded adapter connections", () => {
+  it("runs an insert and a query while a slow query holds another connection", async () => {
+    const db = await testDb();
+    const tenant = freshTenant();
+    const order: string[] = [];
+    const slow = db.command("SELECT sleepEachRow(0.5) FROM numbers(3) FORMAT Null").then(() => order.push("slow"));
+    await new Promise((r) => setTimeout(r, 100));
+    await db.insert("ingest_stats", [{ tenant_id: tenant, day: today, channel: "c", accepted: 1, rejected: 0 }]);
+    const [row] = await db.query("SELECT sum(accepted) AS n FROM ingest_stats WHERE tenant_id = {t:String}", { t: tenant }, z.object({ n: z.coerce.number() }));
+    order.push(`read ${row?.n}`);
+    await slow;
+    expect(order).toEqual(["read 1", "slow"]);
+  });
+});
 
 const url = process.env.CLICKHOUSE_URL;
 if (url) {

@@ -13,6 +13,12 @@ export interface InsertOptions {
 
 export type StoreKind = "embedded" | "server";
 
+/**
+ * How a pre-serialized payload is laid out: JSON lines keyed by column name (`toJsonEachRow`), or
+ * TabSeparated lines whose fields follow `columns` (ingest/tsv.ts, what the collectors commit).
+ */
+export type RawFormat = { name: "JSONEachRow" } | { name: "TabSeparated"; columns: readonly string[] };
+
 /** The one interface every part of Plumbline uses to reach ClickHouse. Both adapters take the same SQL. */
 export interface Db {
   readonly store: StoreKind;
@@ -23,10 +29,10 @@ export interface Db {
   /** Inserts rows (objects keyed by column name) as one block. */
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /**
-   * Inserts rows already serialized by `toJsonEachRow` (one JSON object per line) as one block. The
-   * ingest writer encodes each request when it arrives, so a flush only concatenates bytes.
+   * Inserts rows already serialized in `format` as one block. The ingest writer encodes each request
+   * when it arrives, so a flush only concatenates bytes.
    */
-  insertJsonLines(table: string, payload: Buffer, options?: InsertOptions): Promise<void>;
+  insertRaw(table: string, payload: Buffer, format: RawFormat, options?: InsertOptions): Promise<void>;
   /** Waits for pending work, then releases the connection. Idempotent. */
   close(): Promise<void>;
 }
@@ -89,6 +95,11 @@ export const INSERT_SETTINGS = {
   // Retried blocks must not reach the rollups twice either (DESIGN.md §5).
   deduplicate_blocks_in_dependent_materialized_views: 1,
 } as const;
+
+/** The column list of an INSERT for a raw format (empty for JSON lines, which name their columns). */
+export function rawColumns(format: RawFormat): string {
+  return format.name === "TabSeparated" ? ` (${format.columns.map(assertIdentifier).join(", ")})` : "";
+}
 
 /** Identifiers (table names) cannot be bound; they must come from code, never from users. */
 export function assertIdentifier(name: string): string {

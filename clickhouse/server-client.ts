@@ -5,11 +5,13 @@ import {
   type Db,
   type InsertOptions,
   type Params,
+  type RawFormat,
   StoreError,
   INSERT_SETTINGS,
   assertIdentifier,
   normalizeParams,
   parseRows,
+  rawColumns,
 } from "./client";
 
 export interface ServerOptions {
@@ -72,12 +74,12 @@ export function openServer(options: ServerOptions): Db {
         }),
       );
     },
-    async insertJsonLines(table: string, payload: Buffer, opts: InsertOptions = {}) {
+    async insertRaw(table: string, payload: Buffer, format: RawFormat, opts: InsertOptions = {}) {
       if (payload.length === 0) return;
       await wrap(`Insert into ${table} failed`, async () => {
         // exec sends the bytes as they are; insert() would insist on objects for a JSON format.
         const result = await client.exec({
-          query: `INSERT INTO ${assertIdentifier(table)} FORMAT JSONEachRow`,
+          query: `INSERT INTO ${assertIdentifier(table)}${rawColumns(format)} FORMAT ${format.name}`,
           values: Readable.from([payload]),
           clickhouse_settings: {
             ...INSERT_SETTINGS,

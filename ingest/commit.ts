@@ -1,16 +1,18 @@
-import { type Db, toJsonEachRow } from "@/clickhouse/client";
+import type { Db } from "@/clickhouse/client";
 import { type RowBatch, TABLE_OF } from "./rows";
+import { encodeTsv, tsvColumnNames } from "./tsv";
 
-/** A batch's rows as JSON lines, one payload per table (what `commitEncoded` inserts). */
+/** A batch's rows as TabSeparated lines (tsv.ts), one payload per table (what `commitEncoded` inserts). */
 export type EncodedBatch = Partial<Record<keyof RowBatch, Buffer>>;
 
 const TABLE_KEYS = Object.keys(TABLE_OF) as (keyof RowBatch)[];
+const COLUMNS = Object.fromEntries(TABLE_KEYS.map((k) => [k, tsvColumnNames(k)])) as Record<keyof RowBatch, string[]>;
 
 export function encodeBatch(batch: RowBatch): EncodedBatch {
   const out: EncodedBatch = {};
   for (const k of TABLE_KEYS) {
     const rows = batch[k];
-    if (rows && rows.length > 0) out[k] = Buffer.from(toJsonEachRow(rows));
+    if (rows && rows.length > 0) out[k] = Buffer.from(encodeTsv(k, rows));
   }
   return out;
 }
@@ -38,7 +40,8 @@ export async function commitEncoded(db: Db, batch: EncodedBatch, options: { dedu
     const payload = batch[k];
     if (!payload) continue;
     const table = TABLE_OF[k];
-    inserts.push(db.insertJsonLines(table, payload, options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {}));
+    const format = { name: "TabSeparated", columns: COLUMNS[k] } as const;
+    inserts.push(db.insertRaw(table, payload, format, options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {}));
   }
   const results = await Promise.allSettled(inserts);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");

@@ -97,7 +97,7 @@ describe("the batching writer", () => {
   it("holds a batch for announced requests still on their way, then flushes them together", async () => {
     const tenant = freshTenant();
     const flushes: string[] = [];
-    const counting: Db = { ...db, insertJsonLines: (table, payload, options) => (table === "runs" && flushes.push(table), db.insertJsonLines(table, payload, options)) };
+    const counting: Db = { ...db, insertRaw: (table, payload, format, options) => (table === "runs" && flushes.push(table), db.insertRaw(table, payload, format, options)) };
     const writer = createBatchWriter(counting, { flushIntervalMs: 60_000, lingerMs: 0 });
     const first = writer.announce();
     const second = writer.announce();
@@ -115,6 +115,35 @@ describe("the batching writer", () => {
     // With nothing announced, a lone request goes at once, not after the interval.
     await writer.submit({ key: "c", tenantId: tenant, channel: "test", batch: runs(tenant, ["3"]) });
     expect(flushes).toEqual(["runs", "runs"]);
+    await writer.drain();
+  });
+
+  it("keeps a request that came in during a flush for the senders that flush answers, not a flush of its own", async () => {
+    const tenant = freshTenant();
+    const sizes: number[] = [];
+    // Each flush's runs insert takes 150 ms, longer than the interval cap.
+    const slow: Db = {
+      ...db,
+      insertRaw: async (table, payload, format, options) => {
+        if (table === "runs") {
+          sizes.push(payload.toString().split("\n").filter(Boolean).length);
+          await new Promise((r) => setTimeout(r, 150));
+        }
+        return db.insertRaw(table, payload, format, options);
+      },
+    };
+    const writer = createBatchWriter(slow, { flushIntervalMs: 100, lingerMs: 400 });
+    const submit = (key: string) => writer.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, [key]) });
+    const a = submit("a");
+    await new Promise((r) => setTimeout(r, 50));
+    // Arrives while a is being inserted; it has waited past the cap by the time that flush ends.
+    const c = submit("c");
+    await a;
+    // a's sender comes back a little later with its next request.
+    await new Promise((r) => setTimeout(r, 30));
+    await Promise.all([c, submit("d")]);
+    expect(sizes).toEqual([1, 2]);
+    expect(await rawRuns(tenant)).toBe(3);
     await writer.drain();
   });
 });

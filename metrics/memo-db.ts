@@ -28,7 +28,7 @@ export function memoizedReads(db: Db): Db {
     },
     command: refuse,
     insert: refuse,
-    insertJsonLines: refuse,
+    insertRaw: refuse,
     // The underlying store belongs to the caller.
     close: async () => undefined,
   };

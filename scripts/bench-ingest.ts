@@ -3,8 +3,9 @@
  *
  * 1. A fresh embedded store in a temp dir; a tenant and an ingest key made with the CLI.
  * 2. The real ingest process (`npm run ingest`, embedded) on a free port.
- * 3. Several concurrent senders POST real OTLP protobuf requests of 512 spans each (retrying 503s
- *    after Retry-After, as exporters do); latency per request, peak RSS of the ingest process.
+ * 3. Concurrent senders (20 by default, see SENDERS) POST real OTLP protobuf requests of 512 spans each
+ *    (retrying 503s after Retry-After, as exporters do); latency per request, peak RSS and CPU time of
+ *    the ingest process.
  * 4. After it stops: stored rows counted against acknowledged spans, then the same rows inserted
  *    straight into ClickHouse at the writer's batch size, for the raw rate and the ratio.
  * The last line printed is one JSON object with the figures.
@@ -26,7 +27,9 @@ import type { RowBatch } from "@/ingest/rows";
 
 const SPANS_PER_REQUEST = 512;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
-const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
+// Two OpenTelemetry Collectors (an HA pair) in front of Plumbline, each with the exporter helper's
+// default sending queue of 10 consumers: 20 requests in flight. BENCH_SENDERS=8 shows a quieter feed.
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 20);
 const BATCH_ROWS = Number(process.env.PLUMBLINE_INGEST_BATCH_ROWS ?? 10_000);
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-ingest-"));
@@ -135,6 +138,13 @@ async function main() {
   const latencies: number[] = [];
   let retries = 0;
   let next = 4;
+  const cpuSeconds = (pid: number) => {
+    // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  const cpu0 = cpuSeconds(child.pid ?? 0);
+  const senderCpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: SENDERS }, async () => {
@@ -148,6 +158,9 @@ async function main() {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const ingestCpu = cpuSeconds(child.pid ?? 0) - cpu0;
+  const senderCpuUs = process.cpuUsage(senderCpu0);
+  const senderCpu = (senderCpuUs.user + senderCpuUs.system) / 1e6;
   const peakRss = peakRssMb(child.pid ?? 0);
   const acknowledged = REQUESTS * SPANS_PER_REQUEST;
   const timedSpans = (REQUESTS - 4) * SPANS_PER_REQUEST;
@@ -195,9 +208,12 @@ async function main() {
     spans_per_request: SPANS_PER_REQUEST,
     senders: SENDERS,
     batch_rows: BATCH_ROWS,
+    ingest_cpu_us_per_span: Math.round((ingestCpu / timedSpans) * 1e6),
+    sender_cpu_us_per_span: Math.round((senderCpu / timedSpans) * 1e6),
   };
   log(`ingest: ${result.spans_per_s} spans/s over ${seconds.toFixed(1)} s (${SENDERS} senders, ${retries} retries after 503)`);
   log(`raw insert: ${result.raw_rows_per_s} rows/s at ${BATCH_ROWS} rows per INSERT; ratio ${result.ratio}`);
+  log(`CPU per span: ingest process ${result.ingest_cpu_us_per_span} µs (${(ingestCpu / seconds).toFixed(2)} of 2 cores busy), senders ${result.sender_cpu_us_per_span} µs`);
   log(`latency p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms; ingest process peak RSS ${result.peak_rss_mb} MB`);
   log(`stored ${stored} of ${acknowledged} acknowledged spans: ${stored === acknowledged ? "ok" : "MISMATCH"}`);
   console.log(JSON.stringify(result));

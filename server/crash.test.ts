@@ -105,19 +105,22 @@ describe("kill -9 of the ingest process during sustained ingest", () => {
     const acked = new Set<number>();
     let next = 0;
     let killed = false;
-    // Four clients send 50-run requests back to back; the process is killed mid-stream after 30 acks.
+    // Four clients send 50-run requests back to back; after 30 acks, the process is killed while the
+    // next request is on its way (the writer answers the clients of a flush together, so right after an
+    // answer nothing else need be in flight).
     const client = async () => {
       while (!killed) {
         const n = next++;
         const ids = Array.from({ length: 50 }, (_, i) => `r${n}-${i}`);
         const body = runSpansRequest(ids);
         bodies.set(n, { body, ids });
-        const res = await postTraces(url, key.secret, body);
-        if (res.status === 200) acked.add(n);
+        const sending = postTraces(url, key.secret, body);
         if (acked.size >= 30 && !killed) {
           killed = true;
-          ingest.kill("SIGKILL");
+          setTimeout(() => ingest.kill("SIGKILL"), 5);
         }
+        const res = await sending;
+        if (res.status === 200) acked.add(n);
       }
     };
     await Promise.all([client(), client(), client(), client()]);

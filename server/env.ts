@@ -24,7 +24,7 @@ const schema = z.object({
   PLUMBLINE_SECRET: z.string().min(16).optional(),
   PLUMBLINE_INGEST_BATCH_ROWS: z.coerce.number().int().min(1).default(10_000),
   PLUMBLINE_INGEST_FLUSH_MS: z.coerce.number().int().min(1).default(100),
-  PLUMBLINE_INGEST_LINGER_MS: z.coerce.number().int().min(0).default(25),
+  PLUMBLINE_INGEST_LINGER_MS: z.coerce.number().int().min(0).default(50),
   PLUMBLINE_INGEST_MAX_QUEUED_ROWS: z.coerce.number().int().min(1).default(200_000),
   PLUMBLINE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   // Sign-in (server/auth): AUTH_SECRET signs session JWTs; generated into the data dir when embedded.
