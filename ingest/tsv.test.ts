@@ -112,5 +112,8 @@ describe("TabSeparated encoding of collector rows", () => {
     expect(() => encodeTsv("runs", [{ tenant_id: "t", workflow: "w", phase: "live", start_time: 1, end_time: 2, outcome: "completed" }])).toThrow(/run_id/);
     expect(() => encodeTsv("ingestStats", [{ tenant_id: "t", day: "2026-01-01", channel: "c", accepted: Number.NaN, rejected: 0 }])).toThrow(/accepted/);
     expect(() => encodeTsv("runs", [{ tenant_id: "t", workflow: "w", run_id: "r", phase: "live", start_time: new Date("x"), end_time: 2, outcome: "completed" }])).toThrow(/time/);
+    expect(() => encodeTsv("runs", [{ tenant_id: "t", workflow: "w", run_id: null, phase: "live", start_time: 1, end_time: 2, outcome: "completed" }])).toThrow(/run_id/);
+    // A null in a column with a default is that default, not the text "null".
+    expect(encodeTsv("ingestStats", [{ tenant_id: "t", day: "2026-01-01", channel: "c", source: null, accepted: 1, rejected: 0 }])).toBe("t\t2026-01-01\tc\t\t\t1\t0\n");
   });
 });

@@ -42,7 +42,9 @@ function numField(v: unknown, name: string): string {
 }
 
 function encodeValue(v: unknown, [name, kind, fallback]: Column): string {
-  if (v === undefined) {
+  // A null where the column cannot hold one gets the column's default, as the JSON path did
+  // (input_format_null_as_default).
+  if (v === undefined || (v === null && kind !== "nullableNum" && kind !== "nullableTime")) {
     if (fallback !== undefined) return fallback;
     if (kind === "nullableNum" || kind === "nullableTime") return "\\N";
     if (kind === "map") return "{}";
