@@ -53,7 +53,8 @@ export interface WriteRequest {
   key: string;
   tenantId: string;
   channel: string;
-  batch: RowBatch;
+  /** The rows, or the rows already encoded (by a mapping thread) with their count. */
+  batch: RowBatch | { encoded: EncodedBatch; rows: number };
 }
 
 export type WriteOutcome = "committed" | "duplicate";
@@ -253,7 +254,8 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
     submit(request) {
       const same = byKey.get(request.key);
       if (same) return same.promise;
-      const rows = batchSize(request.batch);
+      const b = request.batch;
+      const rows = "encoded" in b ? b.rows : batchSize(b);
       if (rows === 0) return Promise.resolve("committed");
       if (closed) return Promise.reject(new WriterFailed("The ingest writer is shutting down", o.retryAfterSeconds));
       const queued = pendingRows + flushingRows;
@@ -265,7 +267,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         resolve = res;
         reject = rej;
       });
-      const entry: Entry = { request, rows, encoded: encodeBatch(request.batch), promise, resolve, reject };
+      const entry: Entry = { request, rows, encoded: "encoded" in b ? b.encoded : encodeBatch(b), promise, resolve, reject };
       byKey.set(request.key, entry);
       if (pending.length === 0) oldestPendingAt = Date.now();
       pending.push(entry);

@@ -1,11 +1,11 @@
 import { type Db, StoreError } from "@/clickhouse/client";
 import { verifyIngestKey } from "../keys";
 import { type BatchWriter, WriterFailed, WriterSaturated, requestKey } from "../writer";
-import { type Encoding, OtlpDecodeError, decodeLogs, decodeSpans } from "./decode";
-import { logsToRows } from "./logs-to-rows";
+import type { Encoding } from "./decode";
+import type { Mapper } from "./map-pool";
+import { type MapOutput, mapRequest } from "./map-request";
 import { otlpTypes } from "./otlp-schema";
 import { BodyError, readBody } from "./read-body";
-import { type Mapped, type MapContext, spansToRows } from "./spans-to-rows";
 import { tenantPolicies } from "./tenant-policy";
 
 export type OtlpHandler = (req: Request) => Promise<Response>;
@@ -20,6 +20,8 @@ export interface ReceiverOptions {
   /** Requests being read and decoded at once; beyond it, 503 before the body is read (bounded memory). */
   maxConcurrentRequests?: number;
   now?: () => number;
+  /** Decodes, maps and encodes a request (map-pool.ts: on mapping threads); in-process by default. */
+  mapper?: Mapper;
 }
 
 export interface OtlpReceiver {
@@ -27,22 +29,21 @@ export interface OtlpReceiver {
   logs: OtlpHandler;
 }
 
+type Mapped = Extract<MapOutput, { ok: true }>;
+
 interface Signal {
   channel: "otlp-traces" | "otlp-logs";
-  map(body: Uint8Array, encoding: Encoding, ctx: MapContext): Mapped;
   response(m: Mapped): { [k: string]: unknown };
   responseType: typeof otlpTypes.traceResponse;
 }
 
 const TRACES: Signal = {
   channel: "otlp-traces",
-  map: (body, encoding, ctx) => spansToRows(decodeSpans(body, encoding), ctx),
   response: (m) => (m.rejected ? { partialSuccess: { rejectedSpans: m.rejected, errorMessage: m.errorMessage } } : {}),
   responseType: otlpTypes.traceResponse,
 };
 const LOGS: Signal = {
   channel: "otlp-logs",
-  map: (body, encoding, ctx) => logsToRows(decodeLogs(body, encoding), ctx),
   response: (m) => (m.rejected ? { partialSuccess: { rejectedLogRecords: m.rejected, errorMessage: m.errorMessage } } : {}),
   responseType: otlpTypes.logsResponse,
 };
@@ -77,6 +78,7 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
   const maxConcurrent = o.maxConcurrentRequests ?? 64;
   const now = o.now ?? Date.now;
   const policies = tenantPolicies(o.db, o.secret);
+  const mapper: Mapper = o.mapper ?? (async (input) => mapRequest(input));
   let active = 0;
 
   // A store that cannot answer (key lookup, tenant settings) is a retryable outage, not a 500.
@@ -108,11 +110,15 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     try {
       body = await readBody(req, maxBody);
       const policy = await policies(key.tenantId);
-      mapped = signal.map(body, encoding, { tenantId: key.tenantId, hash: policy.hash, allows: policy.allows, nowMs: now() });
+      const out = await mapper({ channel: signal.channel, body, encoding, tenantId: key.tenantId, allowed: policy.allowed, secret: o.secret, nowMs: now() });
+      if (!out.ok) {
+        arrived();
+        return failure(400, encoding, out.message);
+      }
+      mapped = out;
     } catch (err) {
       arrived();
       if (err instanceof BodyError) return failure(err.status, encoding, err.message);
-      if (err instanceof OtlpDecodeError) return failure(400, encoding, err.message);
       throw err;
     } finally {
       active--;
@@ -120,7 +126,7 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     try {
       let committed: Promise<unknown>;
       try {
-        committed = o.writer.submit({ key: requestKey(key.tenantId, signal.channel, body), tenantId: key.tenantId, channel: signal.channel, batch: mapped.batch });
+        committed = o.writer.submit({ key: requestKey(key.tenantId, signal.channel, body), tenantId: key.tenantId, channel: signal.channel, batch: { encoded: mapped.encoded, rows: mapped.rows } });
       } finally {
         // Queued (or refused) by now: the writer may flush without waiting for this request any longer.
         arrived();

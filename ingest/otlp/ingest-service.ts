@@ -3,6 +3,7 @@ import type { Db } from "@/clickhouse/client";
 import { serveWeb } from "@/server/node-adapter";
 import { type BatchWriter, type WriterOptions, createBatchWriter } from "../writer";
 import { type OtlpHandler, createOtlpReceiver } from "./handler";
+import { createMapper } from "./map-pool";
 import { resolveServerSecret } from "./server-secret";
 
 export interface IngestService {
@@ -15,6 +16,8 @@ export interface IngestServiceOptions {
   secret: string;
   maxBodyBytes?: number;
   writer?: Partial<WriterOptions>;
+  /** Threads that decode and map requests beside the JS thread (map-pool.ts); 0 maps in-process. */
+  mapThreads?: number;
 }
 
 /** The ingest variables of server/env.ts, read structurally so ingest/ does not depend on server/. */
@@ -25,6 +28,7 @@ export interface IngestEnv {
   PLUMBLINE_INGEST_LINGER_MS: number;
   PLUMBLINE_INGEST_MAX_QUEUED_ROWS: number;
   PLUMBLINE_INGEST_MAX_BODY_BYTES: number;
+  PLUMBLINE_INGEST_MAP_THREADS: number;
 }
 
 /** Options from the environment; `dataDir` (embedded mode) is where a generated secret is kept. */
@@ -32,6 +36,7 @@ export function ingestOptions(e: IngestEnv, dataDir: string | undefined): Ingest
   return {
     secret: resolveServerSecret({ secret: e.PLUMBLINE_SECRET, dataDir }),
     maxBodyBytes: e.PLUMBLINE_INGEST_MAX_BODY_BYTES,
+    mapThreads: e.PLUMBLINE_INGEST_MAP_THREADS,
     writer: {
       maxBatchRows: e.PLUMBLINE_INGEST_BATCH_ROWS,
       flushIntervalMs: e.PLUMBLINE_INGEST_FLUSH_MS,
@@ -43,7 +48,8 @@ export function ingestOptions(e: IngestEnv, dataDir: string | undefined): Ingest
 
 export function createIngestService(db: Db, o: IngestServiceOptions): IngestService {
   const writer = createBatchWriter(db, o.writer);
-  const receiver = createOtlpReceiver({ db, writer, secret: o.secret, maxBodyBytes: o.maxBodyBytes });
+  const mapper = createMapper(o.mapThreads ?? 1);
+  const receiver = createOtlpReceiver({ db, writer, secret: o.secret, maxBodyBytes: o.maxBodyBytes, mapper: mapper.map });
   return {
     routes: new Map([
       ["/v1/traces", receiver.traces],

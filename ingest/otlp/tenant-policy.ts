@@ -4,6 +4,8 @@ import { attributePolicy } from "./attribute-reader";
 import { type Hasher, tenantHasher } from "./privacy";
 
 export interface TenantPolicy {
+  /** The allow-list as configured (mapping threads rebuild `allows` from it). */
+  allowed: readonly string[];
   allows: (name: string) => boolean;
   hash: Hasher;
 }
@@ -29,7 +31,7 @@ export function tenantPolicies(db: Db, serverSecret: string): (tenantId: string)
     } catch {
       // Unreadable settings allow nothing extra: the safe default for a privacy rule.
     }
-    return { allows: attributePolicy(allowed), hash: tenantHasher(serverSecret, tenantId) };
+    return { allowed, allows: attributePolicy(allowed), hash: tenantHasher(serverSecret, tenantId) };
   };
   return (tenantId) => {
     const hit = cache.get(tenantId);
