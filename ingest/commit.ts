@@ -1,12 +1,11 @@
 import type { Db } from "@/clickhouse/client";
 import { type RowBatch, TABLE_OF } from "./rows";
-import { encodeTsv, tsvColumnNames } from "./tsv";
+import { TSV_FORMATS, encodeTsv } from "./tsv";
 
 /** A batch's rows as TabSeparated lines (tsv.ts), one payload per table (what `commitEncoded` inserts). */
 export type EncodedBatch = Partial<Record<keyof RowBatch, Buffer>>;
 
 const TABLE_KEYS = Object.keys(TABLE_OF) as (keyof RowBatch)[];
-const COLUMNS = Object.fromEntries(TABLE_KEYS.map((k) => [k, tsvColumnNames(k)])) as Record<keyof RowBatch, string[]>;
 
 export function encodeBatch(batch: RowBatch): EncodedBatch {
   const out: EncodedBatch = {};
@@ -40,8 +39,7 @@ export async function commitEncoded(db: Db, batch: EncodedBatch, options: { dedu
     const payload = batch[k];
     if (!payload) continue;
     const table = TABLE_OF[k];
-    const format = { name: "TabSeparated", columns: COLUMNS[k] } as const;
-    inserts.push(db.insertRaw(table, payload, format, options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {}));
+    inserts.push(db.insertRaw(table, payload, TSV_FORMATS[k], options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {}));
   }
   const results = await Promise.allSettled(inserts);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");

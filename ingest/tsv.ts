@@ -1,3 +1,4 @@
+import type { RawFormat } from "@/clickhouse/client";
 import type { RowBatch } from "./rows";
 
 /**
@@ -96,8 +97,15 @@ export const TSV_COLUMNS: Record<keyof RowBatch, readonly Column[]> = {
   ingestStats: [S("tenant_id"), S("day"), S("channel"), S("source", ""), S("reason", ""), N("accepted"), N("rejected")],
 };
 
-/** The column names sent for a table, in order (the INSERT's column list). */
-export const tsvColumnNames = (k: keyof RowBatch): string[] => TSV_COLUMNS[k].map(([name]) => name);
+/** Each table's payload format: TabSeparated with its columns, in order (the INSERT's column list). */
+const format = (k: keyof RowBatch): RawFormat => ({ name: "TabSeparated", columns: TSV_COLUMNS[k].map(([name]) => name) });
+export const TSV_FORMATS: Record<keyof RowBatch, RawFormat> = {
+  runs: format("runs"),
+  steps: format("steps"),
+  sourceSyncs: format("sourceSyncs"),
+  dataAccess: format("dataAccess"),
+  ingestStats: format("ingestStats"),
+};
 
 /** A table's rows as TabSeparated lines, one per row, each ending in a newline. */
 export function encodeTsv(k: keyof RowBatch, rows: readonly object[]): string {

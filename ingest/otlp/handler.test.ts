@@ -9,7 +9,10 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { withWorkflowRun } from "../instrument";
-import { revokeIngestKey } from "../keys";
+import { createIngestKey, revokeIngestKey } from "../keys";
+import { createBatchWriter } from "../writer";
+import { createOtlpReceiver } from "./handler";
+import { MappingUnavailable } from "./map-pool";
 import { otlpTypes } from "./otlp-schema";
 import { startTestReceiver } from "./test-receiver";
 
@@ -196,5 +199,24 @@ describe("the OTLP/HTTP receiver", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ partialSuccess: { rejectedLogRecords: "1" } });
     expect(await countRows("data_access_events", r.tenant)).toBe(2);
+  });
+
+  it("answers 503 with Retry-After, and stores nothing, when the mapping thread dies under a request", async () => {
+    const tenant = freshTenant();
+    const key = await createIngestKey(db, { tenantId: tenant, name: "test", createdBy: "test" });
+    const writer = createBatchWriter(db, { flushIntervalMs: 10 });
+    const mapper = async () => {
+      throw new MappingUnavailable("mapping thread exited (1)");
+    };
+    const r = createOtlpReceiver({ db, writer, secret: "test-secret", mapper });
+    const body = readFileSync(path.resolve(import.meta.dirname, "../../../shared/data/otlp_trace.json"));
+    const res = await r.traces(
+      new Request("http://localhost/v1/traces", { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${key.secret}` } }),
+    );
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await res.json()).toMatchObject({ code: 14, message: expect.stringMatching(/retry later/) });
+    await writer.drain();
+    expect(await countRows("ingest_stats", tenant)).toBe(0);
   });
 });

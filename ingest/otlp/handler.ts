@@ -2,7 +2,7 @@ import { type Db, StoreError } from "@/clickhouse/client";
 import { verifyIngestKey } from "../keys";
 import { type BatchWriter, WriterFailed, WriterSaturated, requestKey } from "../writer";
 import type { Encoding } from "./decode";
-import type { Mapper } from "./map-pool";
+import { type Mapper, MappingUnavailable } from "./map-pool";
 import { type MapOutput, mapRequest } from "./map-request";
 import { otlpTypes } from "./otlp-schema";
 import { BodyError, readBody } from "./read-body";
@@ -119,6 +119,10 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     } catch (err) {
       arrived();
       if (err instanceof BodyError) return failure(err.status, encoding, err.message);
+      if (err instanceof MappingUnavailable) {
+        console.error(`[ingest] ${err.message}`);
+        return failure(503, encoding, "Could not process the request now; retry later", 1);
+      }
       throw err;
     } finally {
       active--;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createMapper } from "./map-pool";
+import { createMapper, MappingUnavailable } from "./map-pool";
 import { type MapInput, mapRequest } from "./map-request";
 import { otlpTypes } from "./otlp-schema";
 
@@ -86,6 +86,7 @@ describe("mapping threads", () => {
       const held = one.map(input(request(2)));
       await one.close();
       await expect(held).rejects.toThrow(/exited/);
+      await expect(held).rejects.toBeInstanceOf(MappingUnavailable);
       expect(asText(await one.map(input(request(3))))).toEqual(asText(mapRequest(input(request(3)))));
     } finally {
       await one.close();

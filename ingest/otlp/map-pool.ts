@@ -4,6 +4,14 @@ import { type MapInput, type MapOutput, mapRequest } from "./map-request";
 
 export type Mapper = (input: MapInput) => Promise<MapOutput>;
 
+/** A mapping thread died under a request: nothing was stored, and the sender may retry (503). */
+export class MappingUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MappingUnavailable";
+  }
+}
+
 interface Slot {
   worker: Worker;
   waiting: Map<number, { resolve: (o: MapOutput) => void; reject: (e: Error) => void }>;
@@ -45,17 +53,17 @@ export function createMapper(size: number): { map: Mapper; close: () => Promise<
           }
         }
         w.resolve(m.out);
-      } else w.reject(new Error(m.error ?? "mapping failed"));
+      } else w.reject(new MappingUnavailable(m.error ?? "mapping failed"));
     });
-    // A thread that dies fails what it held (answered 500 by the receiver's caller, retried by exporters)
-    // and is replaced on next use.
+    // A thread that dies fails what it held (the receiver answers 503: OTLP exporters retry it) and is
+    // replaced on next use.
     const fail = (err: Error) => {
       for (const w of slot.waiting.values()) w.reject(err);
       slot.waiting.clear();
       if (slots[i] === slot) slots[i] = undefined;
     };
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`mapping thread exited (${code})`)));
+    worker.on("error", (e) => fail(new MappingUnavailable(`mapping thread failed: ${e.message}`)));
+    worker.on("exit", (code) => fail(new MappingUnavailable(`mapping thread exited (${code})`)));
     slots[i] = slot;
     return slot;
   };
