@@ -44,16 +44,20 @@ export function createMapper(size: number): { map: Mapper; close: () => Promise<
       const w = slot.waiting.get(m.id);
       if (!w) return;
       slot.waiting.delete(m.id);
-      if (m.out) {
-        // A Buffer arrives as a plain Uint8Array: view it as a Buffer again, without copying.
-        if (m.out.ok) {
-          for (const k of Object.keys(m.out.encoded) as (keyof EncodedBatch)[]) {
-            const u = m.out.encoded[k]!;
-            m.out.encoded[k] = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
-          }
+      if (!m.out) {
+        // Mapping itself threw (a fault, not bad input: decode errors come back as `ok: false`), as it
+        // would have in-process.
+        w.reject(new Error(m.error ?? "mapping failed"));
+        return;
+      }
+      // A Buffer arrives as a plain Uint8Array: view it as a Buffer again, without copying.
+      if (m.out.ok) {
+        for (const k of Object.keys(m.out.encoded) as (keyof EncodedBatch)[]) {
+          const u = m.out.encoded[k]!;
+          m.out.encoded[k] = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
         }
-        w.resolve(m.out);
-      } else w.reject(new MappingUnavailable(m.error ?? "mapping failed"));
+      }
+      w.resolve(m.out);
     });
     // A thread that dies fails what it held (the receiver answers 503: OTLP exporters retry it) and is
     // replaced on next use.
