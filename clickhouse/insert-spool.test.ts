@@ -1,0 +1,100 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { openInsertSpool } from "./insert-spool";
+import { freshTenant, testDb } from "./testing";
+
+const roots: string[] = [];
+function scratchRoot(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), "plumbline-spool-test-"));
+  roots.push(root);
+  return root;
+}
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+/** The pid of a process that has certainly exited. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  return Number(child.stdout);
+}
+
+/** The embedded adapter's spool directory in this worker process. */
+function adapterSpool(): string {
+  const root = existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir();
+  const mine = readdirSync(root).filter((n) => n.startsWith(`plumbline-insert-${process.pid}-`));
+  expect(mine).toHaveLength(1);
+  return path.join(root, mine[0]!);
+}
+
+const today = new Date().toISOString().slice(0, 10);
+const statsFormat = { name: "TabSeparated" as const, columns: ["tenant_id", "day", "channel", "source", "reason", "accepted", "rejected"] };
+
+describe("insert spool", () => {
+  it("writes private files with the payload's bytes and removes them on release and dispose", () => {
+    const spool = openInsertSpool(scratchRoot());
+    const payload = Buffer.from("a\tb\\tc\n\u00e9\u{1F600}\n");
+    const file = spool.write(payload);
+    expect(readFileSync(file)).toEqual(payload);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    const second = spool.write(Buffer.alloc(0));
+    expect(second).not.toBe(file);
+    spool.release(file);
+    spool.release(file);
+    expect(existsSync(file)).toBe(false);
+    spool.dispose();
+    expect(existsSync(path.dirname(second))).toBe(false);
+  });
+
+  it("removes what a dead process left behind and keeps a live one's directory", () => {
+    const root = scratchRoot();
+    const orphan = path.join(root, `plumbline-insert-${deadPid()}-abc123`);
+    mkdirSync(orphan);
+    writeFileSync(path.join(orphan, "1.dat"), "left over");
+    const live = path.join(root, `plumbline-insert-${process.ppid}-def456`);
+    mkdirSync(live);
+    const unrelated = path.join(root, "plumbline-insert-notapid");
+    mkdirSync(unrelated);
+    const spool = openInsertSpool(root);
+    expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(existsSync(unrelated)).toBe(true);
+    spool.dispose();
+  });
+});
+
+describe("embedded inserts through the spool", () => {
+  const count = z.object({ n: z.coerce.number() });
+
+  it("leaves no file behind after an insert that lands or one the engine refuses", async () => {
+    const db = await testDb();
+    const tenant = freshTenant();
+    const dir = adapterSpool();
+    await db.insertRaw("ingest_stats", Buffer.from(`${tenant}\t${today}\totlp-traces\t\t\t7\t0\n`), statsFormat);
+    await expect(db.insertRaw("ingest_stats", Buffer.from(`${tenant}\tnot a day\totlp-traces\t\t\t1\t0\n`), statsFormat)).rejects.toThrow(/Insert into ingest_stats failed/);
+    expect(readdirSync(dir)).toEqual([]);
+    const [row] = await db.query("SELECT sum(accepted) AS n FROM ingest_stats WHERE tenant_id = {t:String}", { t: tenant }, count);
+    expect(row?.n).toBe(7);
+  });
+
+  it("still inserts, inline, when the spool cannot take the payload", async () => {
+    const db = await testDb();
+    const tenant = freshTenant();
+    const dir = adapterSpool();
+    // A spool that cannot be written (as a full /dev/shm would be): the directory is moved away.
+    renameSync(dir, `${dir}-away`);
+    try {
+      await db.insertRaw("ingest_stats", Buffer.from(`${tenant}\t${today}\totlp-traces\t\t\t3\t1\n`), statsFormat, { dedupToken: `${tenant}-t` });
+      await db.insertRaw("ingest_stats", Buffer.from(`${tenant}\t${today}\totlp-traces\t\t\t3\t1\n`), statsFormat, { dedupToken: `${tenant}-t` });
+    } finally {
+      renameSync(`${dir}-away`, dir);
+    }
+    const [row] = await db.query("SELECT sum(accepted) + sum(rejected) AS n FROM ingest_stats WHERE tenant_id = {t:String}", { t: tenant }, count);
+    expect(row?.n).toBe(4);
+  });
+});
