@@ -76,30 +76,70 @@ describe("0080: cycle time in its own fine-grained rollup", () => {
       cycle,
     );
 
-  it("back-fills what runs_daily held before it, and is fed like runs_daily after", async () => {
+  it("back-fills what runs_daily held before it, and is fed by new runs after", async () => {
     const db = await testDb();
     const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-    // Days rolled up before 0080 existed: states written straight into runs_daily.
+    // Days rolled up before 0080 existed: states in runs_daily, which has not held them since 0100;
+    // a table of its shape then stands in for it.
     const before = freshTenant();
+    const old = `runs_daily_pre0080_${before.replace(/-/g, "")}`;
     await db.command(
-      `INSERT INTO runs_daily (tenant_id, workflow, phase, day, runs, cycle_seconds_sum, cycle_seconds_q)
-       SELECT {t:String}, 'w', 'live', toDate({d:String}), 3, 60 + 120 + 600, quantilesState(0.5, 0.9)(arrayJoin([60., 120., 600.]))`,
+      `CREATE TABLE ${old} (tenant_id String, workflow String, phase Enum8('baseline' = 1, 'live' = 2), day Date, runs UInt64,
+         cycle_seconds_sum Float64, cycle_seconds_q AggregateFunction(quantiles(0.5, 0.9), Float64)) ENGINE = Memory`,
+    );
+    await db.command(
+      `INSERT INTO ${old} SELECT {t:String}, 'w', 'live', toDate({d:String}), 3, 60 + 120 + 600, quantilesState(0.5, 0.9)(arrayJoin([60., 120., 600.]))`,
       { t: before, d: day },
     );
     const backfill = loadMigrations().find((m) => m.file.startsWith("0080_"))?.text.split(";").find((st) => /INSERT INTO runs_cycle_daily/.test(st));
     expect(backfill).toBeDefined();
-    await db.command(`${backfill!.replace("'0080_runs_cycle_daily_backfill'", `'backfill-${before}'`)} `.replace(/SELECT tenant_id(.*)FROM runs_daily/s, (m) => `${m} WHERE tenant_id = {t:String}`), { t: before });
+    await db.command(backfill!.replace("'0080_runs_cycle_daily_backfill'", `'backfill-${before}'`).replace("FROM runs_daily", `FROM ${old}`));
+    await db.command(`DROP TABLE ${old}`);
     // p90 of 60, 120, 600 by linear interpolation at (n − 1)·0.9 = 1.8: 120 + 0.8 × 480 = 504.
     expect(await read(db, "runs_cycle_daily", before)).toEqual([{ n: 3, s: 780, q: [120, 504] }]);
-    // New runs reach both rollups through their views.
+    // New runs reach it through its view: the same figures from the same three cycle times.
     const after = freshTenant();
     const start = Date.parse(`${day}T08:00:00Z`);
     await db.insert(
       "runs",
       [60, 120, 600].map((sec, i) => ({ tenant_id: after, workflow: "w", run_id: `r${i}`, phase: "live", start_time: start, end_time: start + sec * 1000, outcome: "completed" })),
     );
-    expect(await read(db, "runs_cycle_daily", after)).toEqual(await read(db, "runs_daily", after));
-    expect((await read(db, "runs_cycle_daily", after))[0]?.n).toBe(3);
+    expect(await read(db, "runs_cycle_daily", after)).toEqual([{ n: 3, s: 780, q: [120, 504] }]);
+  });
+});
+
+describe("0100: runs_daily without the cycle-time states nobody read", () => {
+  it("drops the column and still rolls up counts, cycle seconds and human minutes exactly", async () => {
+    const db = await testDb();
+    const cols = await db.query(
+      "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'runs_daily' ORDER BY position",
+      {},
+      z.object({ name: z.string() }),
+    );
+    expect(cols.map((c) => c.name)).not.toContain("cycle_seconds_q");
+    const tenant = freshTenant();
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const start = Date.parse(`${day}T09:00:00Z`);
+    // Four runs: 90 s completed with 5 human minutes, 30 s exception, 240 s failed with 0 minutes,
+    // 45 s exception with no minutes recorded.
+    const runs = [
+      { sec: 90, outcome: "completed", human_minutes: 5 },
+      { sec: 30, outcome: "exception", human_minutes: 2.5 },
+      { sec: 240, outcome: "failed", human_minutes: 0 },
+      { sec: 45, outcome: "exception", human_minutes: null },
+    ];
+    await db.insert(
+      "runs",
+      runs.map((r, i) => ({ tenant_id: tenant, workflow: "w", run_id: `r${i}`, phase: "live", start_time: start, end_time: start + r.sec * 1000, outcome: r.outcome, human_minutes: r.human_minutes })),
+    );
+    const rows = await db.query(
+      `SELECT sum(runs) AS runs, sum(exceptions) AS exceptions, sum(failed) AS failed, sum(cycle_seconds_sum) AS seconds,
+              sum(human_minutes_sum) AS minutes, sum(human_minutes_runs) AS minute_runs FROM runs_daily WHERE tenant_id = {t:String}`,
+      { t: tenant },
+      z.object({ runs: z.coerce.number(), exceptions: z.coerce.number(), failed: z.coerce.number(), seconds: z.number(), minutes: z.number(), minute_runs: z.coerce.number() }),
+    );
+    // 90 + 30 + 240 + 45 = 405 s; 5 + 2.5 + 0 = 7.5 minutes over the 3 runs that recorded any.
+    expect(rows).toEqual([{ runs: 4, exceptions: 2, failed: 1, seconds: 405, minutes: 7.5, minute_runs: 3 }]);
   });
 });
 
@@ -135,6 +175,14 @@ describe("cluster rendering", () => {
         });
       expect(rows[0]?.f.length, file).toBeGreaterThan(0);
     }
+  });
+
+  it("points a view's new query at the shard's local table", () => {
+    const modify = rendered.filter(({ file, sql }) => file.startsWith("0100_") && /MODIFY QUERY/.test(sql));
+    expect(modify).toHaveLength(1);
+    expect(modify[0]?.sql).toMatch(/^ALTER TABLE runs_daily_mv ON CLUSTER .* MODIFY QUERY[\s\S]*FROM runs_local\b/);
+    const dropped = rendered.filter(({ file, sql }) => file.startsWith("0100_") && /DROP COLUMN/.test(sql));
+    expect(dropped.map(({ sql }) => /^ALTER TABLE (\w+)/.exec(sql)?.[1])).toEqual(["runs_daily_local", "runs_daily"]);
   });
 
   it("sends storage codecs to the local tables only, column changes to both", () => {

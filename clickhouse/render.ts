@@ -89,18 +89,15 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
     const target = state.sharded.has(view[2]) ? `${view[2]}_local` : view[2];
     const head = `CREATE MATERIALIZED VIEW IF NOT EXISTS ${view[1]} ${on} TO ${target}`;
     // A view on a sharded table reads the shard's local part, so each shard rolls up its own rows.
-    const rest = sql
-      .slice(view[0].length)
-      .replace(/\b(FROM|JOIN)\s+(\w+)/gi, (m, kw: string, src: string) =>
-        state.sharded.has(src) ? `${kw} ${src}_local` : m,
-      );
-    return [head + rest];
+    return [head + localSources(sql.slice(view[0].length), state)];
   }
 
   const alter = /^ALTER\s+TABLE\s+(\w+)\s+/i.exec(sql);
   if (alter?.[1]) {
     const name = alter[1];
-    const rest = sql.slice(alter[0].length);
+    let rest = sql.slice(alter[0].length);
+    // A view's new query reads the shard's local part, as its CREATE did.
+    if (/^\s*MODIFY\s+QUERY\b/i.test(rest)) rest = localSources(rest, state);
     if (state.sharded.has(name)) {
       const out = [`ALTER TABLE ${name}_local ${on} ${rest}`];
       // Column changes must reach the Distributed table too; TTL, settings and storage codecs
@@ -115,6 +112,11 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
   const other = /^(CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|FUNCTION|DICTIONARY)\s+(?:IF\s+NOT\s+EXISTS\s+)?\w+|DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\w+)/i.exec(sql);
   if (other?.[1]) return [sql.replace(other[1], `${other[1]} ${on}`)];
   return [sql];
+}
+
+/** A view's query with each sharded source table replaced by the shard's local part. */
+function localSources(query: string, state: ClusterState): string {
+  return query.replace(/\b(FROM|JOIN)\s+(\w+)/gi, (m, kw: string, src: string) => (state.sharded.has(src) ? `${kw} ${src}_local` : m));
 }
 
 /** Renders one migration file's statements; `cluster` undefined means a single node. */
