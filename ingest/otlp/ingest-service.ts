@@ -48,7 +48,7 @@ export function ingestOptions(e: IngestEnv, dataDir: string | undefined): Ingest
 
 export function createIngestService(db: Db, o: IngestServiceOptions): IngestService {
   const writer = createBatchWriter(db, o.writer);
-  const mapper = createMapper(o.mapThreads ?? 1);
+  const mapper = createMapper(o.mapThreads ?? 2);
   const receiver = createOtlpReceiver({ db, writer, secret: o.secret, maxBodyBytes: o.maxBodyBytes, mapper: mapper.map });
   return {
     routes: new Map([
