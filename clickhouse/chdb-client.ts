@@ -14,7 +14,7 @@ import {
   rawColumns,
   toJsonEachRow,
 } from "./client";
-import { openInsertSpool } from "./insert-spool";
+import { type InsertSpool, openInsertSpool } from "./insert-spool";
 
 import type * as Chdb from "chdb";
 
@@ -93,7 +93,13 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     throw new StoreError(`Could not open the embedded ClickHouse store at ${dataDir}: ${msg}`, "OPEN_FAILED", { cause: err });
   }
 
-  const spool = openInsertSpool();
+  // Without a spool (no writable temp directory at all) every insert goes inline.
+  let spool: InsertSpool | undefined;
+  try {
+    spool = openInsertSpool();
+  } catch {
+    spool = undefined;
+  }
   const pending = new Set<Promise<unknown>>();
   let closed = false;
   const track = <T>(p: Promise<T>): Promise<T> => {
@@ -123,7 +129,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     if (options.dedupToken) settings.insert_deduplication_token = options.dedupToken;
     let file: string | undefined;
     try {
-      file = spool.write(payload);
+      file = spool?.write(payload);
     } catch {
       // No room in the spool (a small /dev/shm): the engine reads the payload inline instead, slower.
     }
@@ -140,7 +146,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     try {
       await wrap(`Insert into ${table} failed`, (session) => session.queryAsync(sql));
     } finally {
-      spool.release(file);
+      spool?.release(file);
     }
   };
 
@@ -173,7 +179,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
       await Promise.allSettled([...pending]);
       for (const s of sessions) s.session.close();
       await chdb.drainPending();
-      spool.dispose();
+      spool?.dispose();
     },
   };
 }

@@ -36,7 +36,7 @@ const statsFormat = { name: "TabSeparated" as const, columns: ["tenant_id", "day
 
 describe("insert spool", () => {
   it("writes private files with the payload's bytes and removes them on release and dispose", () => {
-    const spool = openInsertSpool(scratchRoot());
+    const spool = openInsertSpool([scratchRoot()]);
     const payload = Buffer.from("a\tb\\tc\n\u00e9\u{1F600}\n");
     const file = spool.write(payload);
     expect(readFileSync(file)).toEqual(payload);
@@ -51,6 +51,16 @@ describe("insert spool", () => {
     expect(existsSync(path.dirname(second))).toBe(false);
   });
 
+  it("falls back to the next root when one cannot take a directory, and throws when none can", () => {
+    const missing = path.join(scratchRoot(), "no", "such", "dir");
+    const fallback = scratchRoot();
+    const spool = openInsertSpool([missing, fallback]);
+    const file = spool.write(Buffer.from("x"));
+    expect(path.dirname(path.dirname(file))).toBe(fallback);
+    spool.dispose();
+    expect(() => openInsertSpool([missing])).toThrow(/ENOENT/);
+  });
+
   it("removes what a dead process left behind and keeps a live one's directory", () => {
     const root = scratchRoot();
     const orphan = path.join(root, `plumbline-insert-${deadPid()}-abc123`);
@@ -60,7 +70,7 @@ describe("insert spool", () => {
     mkdirSync(live);
     const unrelated = path.join(root, "plumbline-insert-notapid");
     mkdirSync(unrelated);
-    const spool = openInsertSpool(root);
+    const spool = openInsertSpool([root]);
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(live)).toBe(true);
     expect(existsSync(unrelated)).toBe(true);

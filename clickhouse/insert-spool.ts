@@ -20,8 +20,9 @@ import path from "node:path";
 
 const PREFIX = "plumbline-insert-";
 
-function spoolRoot(): string {
-  return existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir();
+/** Memory first; the temp directory where there is no tmpfs or it cannot be written. */
+function spoolRoots(): string[] {
+  return existsSync("/dev/shm") ? ["/dev/shm", os.tmpdir()] : [os.tmpdir()];
 }
 
 function alive(pid: number): boolean {
@@ -44,7 +45,12 @@ function removeOrphans(root: string): void {
   }
   for (const name of names) {
     const m = name.startsWith(PREFIX) ? /^(\d+)-/.exec(name.slice(PREFIX.length)) : null;
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(path.join(root, name), { recursive: true, force: true });
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    try {
+      rmSync(path.join(root, name), { recursive: true, force: true });
+    } catch {
+      // Another user's leftover (the directory is theirs alone): not ours to remove, and no reason not to start.
+    }
   }
 }
 
@@ -57,9 +63,20 @@ export interface InsertSpool {
   dispose(): void;
 }
 
-export function openInsertSpool(root = spoolRoot()): InsertSpool {
-  removeOrphans(root);
-  const dir = mkdtempSync(path.join(root, `${PREFIX}${process.pid}-`));
+/** Opens a spool in the first root that takes a directory; throws when none does. */
+export function openInsertSpool(roots: readonly string[] = spoolRoots()): InsertSpool {
+  let dir: string | undefined;
+  let failure: unknown;
+  for (const root of roots) {
+    removeOrphans(root);
+    try {
+      dir = mkdtempSync(path.join(root, `${PREFIX}${process.pid}-`));
+      break;
+    } catch (err) {
+      failure = err;
+    }
+  }
+  if (dir === undefined) throw failure;
   // The path goes into a SQL string literal; mkdtemp's alphabet keeps it plain, and this makes sure.
   if (!/^[A-Za-z0-9_./-]+$/.test(dir)) throw new Error(`Unusable spool directory ${dir}`);
   let seq = 0;
