@@ -6,6 +6,7 @@ import { migrate } from "./migrate";
 import { openServer } from "./server-client";
 import { freshTenant, testDb } from "./testing";
 import type { Db } from "./client";
+import { commitEncoded, concatEncoded, encodeBatch } from "@/ingest/commit";
 
 // Recent days: rows past a table's TTL are dropped on insert.
 const today = new Date().toISOString().slice(0, 10);
@@ -132,6 +133,31 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
         z.object({ run_id: z.string(), e: z.coerce.number(), origin: z.string() }),
       );
       expect(got).toEqual([{ run_id: "r\t1", e: ms + 2_000, origin: "otlp" }]);
+    });
+
+    it("inserts Native blocks, several requests' blocks in one insert, once under a retried token, views included", async () => {
+      const db = await open();
+      const tenant = freshTenant();
+      const ms = Date.now() - 3_600_000;
+      const request = (n: number) =>
+        encodeBatch({
+          runs: [0, 1, 2].map((i) => ({ tenant_id: tenant, workflow: "w", run_id: `r${n}-${i}`, phase: "live" as const, start_time: ms, end_time: ms + 1_000 * (i + 1), outcome: i === 2 ? ("exception" as const) : ("completed" as const), human_minutes: i === 0 ? null : 1.5 })),
+          steps: [{ tenant_id: tenant, workflow: "w", run_id: `r${n}-0`, span_id: `s${n}`, step: "ü", phase: "live" as const, start_time: ms, end_time: ms + 500, attributes: { k: `v${n}` } }],
+        });
+      const flush = concatEncoded([request(1), request(2)]);
+      await commitEncoded(db, flush, { dedupToken: `${tenant}-native` });
+      await commitEncoded(db, flush, { dedupToken: `${tenant}-native` });
+      const [runs] = await db.query(
+        `SELECT count() AS n, sum(toUnixTimestamp64Milli(end_time) - toUnixTimestamp64Milli(start_time)) AS ms, sum(ifNull(human_minutes, 0)) AS hm, countIf(outcome = 'exception') AS ex FROM runs WHERE tenant_id = {t:String}`,
+        { t: tenant },
+        z.object({ n: z.coerce.number(), ms: z.coerce.number(), hm: z.number(), ex: z.coerce.number() }),
+      );
+      // 2 requests × 3 runs of 1, 2 and 3 s; 4 of them with 1.5 human minutes; 2 exceptions.
+      expect(runs).toEqual({ n: 6, ms: 12_000, hm: 6, ex: 2 });
+      const [daily] = await db.query(`SELECT sum(runs) AS n, sum(exceptions) AS ex FROM runs_daily WHERE tenant_id = {t:String}`, { t: tenant }, z.object({ n: z.coerce.number(), ex: z.coerce.number() }));
+      expect(daily).toEqual({ n: 6, ex: 2 });
+      const steps = await db.query(`SELECT step, attributes['k'] AS k FROM steps WHERE tenant_id = {t:String} ORDER BY k`, { t: tenant }, z.object({ step: z.string(), k: z.string() }));
+      expect(steps).toEqual([{ step: "ü", k: "v1" }, { step: "ü", k: "v2" }]);
     });
 
     it("rejects rows that do not match the row schema with a StoreError", async () => {

@@ -29,10 +29,13 @@ export interface EmbeddedOptions {
   connections?: number;
 }
 
+/** A quoted SQL string literal (backslash and quote escaped). */
+const sqlString = (v: string): string => `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
 /** `k = v, …` for a SETTINGS clause: numbers as they are, strings as quoted literals. */
 function settingsClause(settings: Record<string, string | number>): string {
   return Object.entries(settings)
-    .map(([k, v]) => `${assertIdentifier(k)} = ${typeof v === "number" ? String(v) : `'${v.replace(/[\\']/g, (c) => `\\${c}`)}'`}`)
+    .map(([k, v]) => `${assertIdentifier(k)} = ${typeof v === "number" ? String(v) : sqlString(v)}`)
     .join(", ");
 }
 
@@ -101,13 +104,8 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     throw new StoreError(`Could not open the embedded ClickHouse store at ${dataDir}: ${msg}`, "OPEN_FAILED", { cause: err });
   }
 
-  // Without a spool (no writable temp directory at all) every insert goes inline.
-  let spool: InsertSpool | undefined;
-  try {
-    spool = openInsertSpool();
-  } catch {
-    spool = undefined;
-  }
+  // Inserts are read from files (insert-spool.ts); the data directory is the last place they can go.
+  const spool: InsertSpool = openInsertSpool(undefined, dataDir);
   const pending = new Set<Promise<unknown>>();
   let closed = false;
   const track = <T>(p: Promise<T>): Promise<T> => {
@@ -134,24 +132,19 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
   const insertRaw = async (table: string, payload: Buffer, format: RawFormat, options: InsertOptions = {}): Promise<void> => {
     if (payload.length === 0) return;
     const token: Record<string, string> = options.dedupToken ? { insert_deduplication_token: options.dedupToken } : {};
-    let file: string | undefined;
+    let file: string;
     try {
-      file = spool?.write(payload);
-    } catch {
-      // No room in the spool (a small /dev/shm): the engine reads the payload inline instead, slower.
-    }
-    if (file === undefined) {
-      const layout = format.name === "TabSeparated" ? { format: "TSV" as const, columns: format.columns.map(assertIdentifier) } : { format: "JSONEachRow" as const };
-      const settings = { ...INSERT_SETTINGS, ...token };
-      await wrap(`Insert into ${table} failed`, (session) => session.insert({ table: assertIdentifier(table), values: payload, ...layout, settings }));
-      return;
+      file = spool.write(payload);
+    } catch (err) {
+      // No root took the file, not even the data directory: the store could not write the part either.
+      throw new StoreError(`Insert into ${table} failed: no room for its payload: ${describe(err)}`, "SPOOL_FULL", { cause: err });
     }
     const settings = options.dedupToken ? `${FILE_INSERT_SETTINGS}, ${settingsClause(token)}` : FILE_INSERT_SETTINGS;
-    const sql = `INSERT INTO ${assertIdentifier(table)}${rawColumns(format)} FROM INFILE '${file}' SETTINGS ${settings} FORMAT ${format.name}`;
+    const sql = `INSERT INTO ${assertIdentifier(table)}${rawColumns(format)} FROM INFILE ${sqlString(file)} SETTINGS ${settings} FORMAT ${format.name}`;
     try {
       await wrap(`Insert into ${table} failed`, (session) => session.queryAsync(sql));
     } finally {
-      spool?.release(file);
+      spool.release(file);
     }
   };
 
@@ -184,7 +177,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
       await Promise.allSettled([...pending]);
       for (const s of sessions) s.session.close();
       await chdb.drainPending();
-      spool?.dispose();
+      spool.dispose();
     },
   };
 }

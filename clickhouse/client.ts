@@ -14,10 +14,11 @@ export interface InsertOptions {
 export type StoreKind = "embedded" | "server";
 
 /**
- * How a pre-serialized payload is laid out: JSON lines keyed by column name (`toJsonEachRow`), or
- * TabSeparated lines whose fields follow `columns` (ingest/tsv.ts, what the collectors commit).
+ * How a pre-serialized payload is laid out: JSON lines keyed by column name (`toJsonEachRow`),
+ * TabSeparated lines whose fields follow `columns`, or Native blocks (ingest/native.ts, what the
+ * collectors commit) carrying `columns`.
  */
-export type RawFormat = { name: "JSONEachRow" } | { name: "TabSeparated"; columns: readonly string[] };
+export type RawFormat = { name: "JSONEachRow" } | { name: "TabSeparated" | "Native"; columns: readonly string[] };
 
 /** The one interface every part of Plumbline uses to reach ClickHouse. Both adapters take the same SQL. */
 export interface Db {
@@ -98,7 +99,7 @@ export const INSERT_SETTINGS = {
 
 /** The column list of an INSERT for a raw format (empty for JSON lines, which name their columns). */
 export function rawColumns(format: RawFormat): string {
-  return format.name === "TabSeparated" ? ` (${format.columns.map(assertIdentifier).join(", ")})` : "";
+  return format.name === "JSONEachRow" ? "" : ` (${format.columns.map(assertIdentifier).join(", ")})`;
 }
 
 /** Identifiers (table names) cannot be bound; they must come from code, never from users. */

@@ -10,7 +10,7 @@
  * started by hand, it prints its URL and runs until SIGINT/SIGTERM.
  */
 import http from "node:http";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Session } from "chdb";
 
@@ -78,7 +78,10 @@ function withSettings(sql: string, settings: [string, string][]): string {
 }
 
 const INSERT = /^\s*INSERT\s+INTO\s+([A-Za-z_][\w.]*)\s*(?:\(([^)]*)\))?\s*FORMAT\s+(\w+)\s*$/i;
-const RAW_FORMATS = new Set(["JSONEachRow", "JSONCompactEachRow", "CSV", "CSVWithNames", "TSV", "TabSeparated"]);
+const RAW_FORMATS = new Set(["JSONEachRow", "JSONCompactEachRow", "CSV", "CSVWithNames", "TSV", "TabSeparated", "Native"]);
+// chDB's inline insert takes text formats only; a Native body is read from a file, as a server reads its socket.
+const bodyDir = mkdtempSync(path.join(dataDir, "compat-bodies-"));
+let bodySeq = 0;
 
 async function run(url: URL, body: Buffer): Promise<{ text: string; format: string }> {
   const database = url.searchParams.get("database");
@@ -98,6 +101,16 @@ async function run(url: URL, body: Buffer): Promise<{ text: string; format: stri
     const format = insert[3];
     if (!RAW_FORMATS.has(format)) throw new CompatError(`Insert format ${format} is not supported here`, 73, "UNKNOWN_FORMAT");
     const columns = insert[2]?.split(",").map((c) => c.trim().replace(/`/g, ""));
+    if (format === "Native") {
+      const file = path.join(bodyDir, `${++bodySeq}.native`);
+      writeFileSync(file, body);
+      try {
+        await session.queryAsync(withSettings(`INSERT INTO ${insert[1]}${insert[2] ? ` (${insert[2]})` : ""} FROM INFILE '${file}' FORMAT Native`, settings));
+      } finally {
+        rmSync(file, { force: true });
+      }
+      return { text: "", format };
+    }
     await session.insert({
       table: insert[1],
       values: body,

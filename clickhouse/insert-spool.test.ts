@@ -61,6 +61,22 @@ describe("insert spool", () => {
     expect(() => openInsertSpool([missing])).toThrow(/ENOENT/);
   });
 
+  it("hands a payload a root cannot take to the next one, the last root included, and throws when none takes it", () => {
+    const memory = scratchRoot();
+    const last = scratchRoot();
+    const spool = openInsertSpool([memory], last);
+    const first = spool.write(Buffer.from("a"));
+    expect(path.dirname(path.dirname(first))).toBe(memory);
+    // The memory root stops taking files (as a full /dev/shm would): its directory is gone.
+    rmSync(path.dirname(first), { recursive: true, force: true });
+    const spilled = spool.write(Buffer.from("bc"));
+    expect(path.dirname(path.dirname(spilled))).toBe(last);
+    expect(readFileSync(spilled, "utf8")).toBe("bc");
+    rmSync(path.dirname(spilled), { recursive: true, force: true });
+    expect(() => spool.write(Buffer.from("d"))).toThrow(/ENOENT/);
+    spool.dispose();
+  });
+
   it("removes what a dead process left behind and keeps a live one's directory", () => {
     const root = scratchRoot();
     const orphan = path.join(root, `plumbline-insert-${deadPid()}-abc123`);
@@ -92,7 +108,7 @@ describe("embedded inserts through the spool", () => {
     expect(row?.n).toBe(7);
   });
 
-  it("still inserts, inline, when the spool cannot take the payload", async () => {
+  it("still inserts, from the next root, when the memory spool cannot take the payload", async () => {
     const db = await testDb();
     const tenant = freshTenant();
     const dir = adapterSpool();
@@ -105,6 +121,7 @@ describe("embedded inserts through the spool", () => {
       renameSync(`${dir}-away`, dir);
     }
     const [row] = await db.query("SELECT sum(accepted) + sum(rejected) AS n FROM ingest_stats WHERE tenant_id = {t:String}", { t: tenant }, count);
+    // Retried with the same token: stored once.
     expect(row?.n).toBe(4);
   });
 });

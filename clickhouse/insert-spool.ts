@@ -6,16 +6,18 @@ import path from "node:path";
  * Where the embedded adapter hands insert payloads to the engine: a private directory of short-lived
  * files, read back with `INSERT … FROM INFILE`.
  *
- * chDB's own raw insert sends the payload inline after the statement text, and the engine reads it
- * there at about twice the cost of reading the same bytes from a file. Measured on this 2-core
+ * chDB's own raw insert sends the payload inline after the statement text, and takes text formats
+ * only; the collectors send Native (ingest/native.ts). Text read inline also cost the engine about
+ * twice what the same bytes cost read from a file. Measured on this 2-core
  * machine, 10,000 step rows as TabSeparated, three rounds in turns (median µs a row):
  * into a Null table 11.5–13.0 inline against 5.2–8.8 from a file; into `steps` with its rollup
  * views 19.2–23.6 against 15.9–17.5. Writing the file is included in the second figure.
  *
- * The files live in memory where the system has a tmpfs (/dev/shm), else in the temp directory. They
- * are never the copy of record: a batch is acknowledged only after its INSERT returns, and a file is
- * removed as soon as the engine has read it. The directory is readable by this user only. A process
- * that died leaves its directory behind; the next one to start removes it.
+ * The files live in memory where the system has a tmpfs (/dev/shm), else in the temp directory, and
+ * spill to the store's data directory when neither takes them. They are never the copy of record: a
+ * batch is acknowledged only after its INSERT returns, and a file is removed as soon as the engine has
+ * read it. The directories are readable by this user only. A process that died leaves its directory
+ * behind; the next one to start removes it.
  */
 
 const PREFIX = "plumbline-insert-";
@@ -55,48 +57,74 @@ function removeOrphans(root: string): void {
 }
 
 export interface InsertSpool {
-  /** Writes a payload to a new file and returns its path (safe to quote in SQL). */
+  /** Writes a payload to a new file and returns its path. */
   write(payload: Buffer): string;
   /** Removes a file once the engine has read it (or the insert failed). */
   release(file: string): void;
-  /** Removes the directory and whatever is left in it. */
+  /** Removes the directories and whatever is left in them. */
   dispose(): void;
 }
 
-/** Opens a spool in the first root that takes a directory; throws when none does. */
-export function openInsertSpool(roots: readonly string[] = spoolRoots()): InsertSpool {
-  let dir: string | undefined;
-  let failure: unknown;
-  for (const root of roots) {
-    removeOrphans(root);
-    try {
-      dir = mkdtempSync(path.join(root, `${PREFIX}${process.pid}-`));
-      break;
-    } catch (err) {
-      failure = err;
-    }
+/** A private directory in `root`, after sweeping what dead processes left there. */
+function privateDir(root: string): string {
+  removeOrphans(root);
+  return mkdtempSync(path.join(root, `${PREFIX}${process.pid}-`));
+}
+
+function writeFile(file: string, payload: Buffer): void {
+  // Synchronous on purpose: a flush's payload is a few MB into memory, well under a millisecond,
+  // and the async fs calls would queue on the libuv pool behind the engine's running queries.
+  const fd = openSync(file, "wx", 0o600);
+  try {
+    let off = 0;
+    while (off < payload.length) off += writeSync(fd, payload, off, payload.length - off);
+  } catch (err) {
+    // A full tmpfs (containers give /dev/shm 64 MB) must not leave half a file behind.
+    closeSync(fd);
+    unlinkSync(file);
+    throw err;
   }
-  if (dir === undefined) throw failure;
-  // The path goes into a SQL string literal; mkdtemp's alphabet keeps it plain, and this makes sure.
-  if (!/^[A-Za-z0-9_./-]+$/.test(dir)) throw new Error(`Unusable spool directory ${dir}`);
+  closeSync(fd);
+}
+
+/**
+ * Opens a spool over `roots`, in order of preference (memory first). A payload goes to the first
+ * root that takes it: one that cannot (full, missing, read-only) hands it to the next, so a full
+ * /dev/shm spills to disk rather than failing the insert. `last` is a root that must work, the store's
+ * own data directory: the spool throws only when even that refuses a file. At least one directory is
+ * made at once, so an unusable configuration surfaces at start, not on the first insert.
+ */
+export function openInsertSpool(roots: readonly string[] = spoolRoots(), last?: string): InsertSpool {
+  const all = last === undefined ? [...roots] : [...roots, last];
+  const dirs: (string | null | undefined)[] = all.map(() => undefined); // undefined: not tried; null: unusable
+  let failure: unknown;
+  const dirAt = (i: number): string | null => {
+    if (dirs[i] === undefined) {
+      try {
+        dirs[i] = privateDir(all[i]!);
+      } catch (err) {
+        failure = err;
+        dirs[i] = null;
+      }
+    }
+    return dirs[i] ?? null;
+  };
+  if (!all.some((_, i) => dirAt(i) !== null)) throw failure;
   let seq = 0;
   return {
     write(payload) {
-      const file = path.join(dir, `${++seq}.dat`);
-      // Synchronous on purpose: a flush's payload is a few MB into memory, well under a millisecond,
-      // and the async fs calls would queue on the libuv pool behind the engine's running queries.
-      const fd = openSync(file, "wx", 0o600);
-      try {
-        let off = 0;
-        while (off < payload.length) off += writeSync(fd, payload, off, payload.length - off);
-      } catch (err) {
-        // A full tmpfs (containers give /dev/shm 64 MB) must not leave half a file behind.
-        closeSync(fd);
-        unlinkSync(file);
-        throw err;
+      for (let i = 0; i < all.length; i++) {
+        const dir = dirAt(i);
+        if (dir === null) continue;
+        const file = path.join(dir, `${++seq}.dat`);
+        try {
+          writeFile(file, payload);
+          return file;
+        } catch (err) {
+          failure = err;
+        }
       }
-      closeSync(fd);
-      return file;
+      throw failure;
     },
     release(file) {
       try {
@@ -106,7 +134,7 @@ export function openInsertSpool(roots: readonly string[] = spoolRoots()): Insert
       }
     },
     dispose() {
-      rmSync(dir, { recursive: true, force: true });
+      for (const dir of dirs) if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

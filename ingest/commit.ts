@@ -1,8 +1,8 @@
 import type { Db } from "@/clickhouse/client";
 import { type RowBatch, TABLE_OF } from "./rows";
-import { TSV_FORMATS, encodeTsv } from "./tsv";
+import { NATIVE_FORMATS, encodeNative } from "./native";
 
-/** A batch's rows as TabSeparated lines (tsv.ts), one payload per table (what `commitEncoded` inserts). */
+/** A batch's rows as Native blocks (native.ts), one payload per table (what `commitEncoded` inserts). */
 export type EncodedBatch = Partial<Record<keyof RowBatch, Buffer>>;
 
 const TABLE_KEYS = Object.keys(TABLE_OF) as (keyof RowBatch)[];
@@ -11,7 +11,7 @@ export function encodeBatch(batch: RowBatch): EncodedBatch {
   const out: EncodedBatch = {};
   for (const k of TABLE_KEYS) {
     const rows = batch[k];
-    if (rows && rows.length > 0) out[k] = Buffer.from(encodeTsv(k, rows));
+    if (rows && rows.length > 0) out[k] = encodeNative(k, rows);
   }
   return out;
 }
@@ -39,7 +39,7 @@ export async function commitEncoded(db: Db, batch: EncodedBatch, options: { dedu
     const payload = batch[k];
     if (!payload) continue;
     const table = TABLE_OF[k];
-    inserts.push(db.insertRaw(table, payload, TSV_FORMATS[k], options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {}));
+    inserts.push(db.insertRaw(table, payload, NATIVE_FORMATS[k], options.dedupToken ? { dedupToken: `${options.dedupToken}:${table}` } : {}));
   }
   const results = await Promise.allSettled(inserts);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");

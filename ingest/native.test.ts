@@ -4,15 +4,15 @@ import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { commitBatch } from "./commit";
 import { type RowBatch, TABLE_OF } from "./rows";
-import { TSV_COLUMNS, encodeTsv } from "./tsv";
+import { NATIVE_COLUMNS, encodeNative } from "./native";
 
 let db: Db;
 beforeAll(async () => {
   db = await testDb();
 });
 
-// Text that TabSeparated must escape, and some that it must not touch.
-const NASTY = ["tab\there", "line\nbreak", "cr\rhere", "back\\slash", "\\N", "quote ' and \"", "nul\0byte", "ünïcødé ✓ 😀", "\\t literal", ""];
+// Text a text format would have to escape, multi-byte UTF-8, a 200-byte value (two-byte length prefix).
+const NASTY = ["tab\there", "line\nbreak", "cr\rhere", "back\\slash", "\\N", "quote ' and \"", "nul\0byte", "ünïcødé ✓ 😀", "\\t literal", "", "é".repeat(100)];
 
 const hourAgo = Date.now() - 3_600_000;
 
@@ -77,23 +77,23 @@ async function readBack(table: string, tenant: string): Promise<Record<string, u
   return rows.map((r) => JSON.stringify(r)).sort().map((r) => anyRow.parse(JSON.parse(r)));
 }
 
-describe("TabSeparated encoding of collector rows", () => {
+describe("Native encoding of collector rows", () => {
   it("stores exactly what the JSON insert path stores, escapes and defaults included, for every table", async () => {
-    const viaTsv = freshTenant();
+    const viaNative = freshTenant();
     const viaJson = freshTenant();
-    await commitBatch(db, batch(viaTsv));
+    await commitBatch(db, batch(viaNative));
     const reference = batch(viaJson);
     for (const [k, table] of Object.entries(TABLE_OF) as [keyof RowBatch, string][]) {
       await db.insert(table, reference[k] ?? []);
     }
     for (const table of Object.values(TABLE_OF)) {
-      const got = await readBack(table, viaTsv);
+      const got = await readBack(table, viaNative);
       const want = await readBack(table, viaJson);
       expect(got.length, table).toBe(NASTY.length);
       expect(got, table).toEqual(want);
     }
     // The escapes arrived as the characters they stand for.
-    const runs = await db.query(`SELECT exception_reason AS r FROM runs WHERE tenant_id = {t:String} ORDER BY r`, { t: viaTsv }, z.object({ r: z.string() }));
+    const runs = await db.query(`SELECT exception_reason AS r FROM runs WHERE tenant_id = {t:String} ORDER BY r`, { t: viaNative }, z.object({ r: z.string() }));
     expect(runs.map((r) => r.r).filter(Boolean).sort()).toEqual(NASTY.filter((_, i) => i % 2 === 0 && NASTY[i]).sort());
   });
 
@@ -104,16 +104,52 @@ describe("TabSeparated encoding of collector rows", () => {
         { t: table },
         z.object({ name: z.string() }),
       );
-      expect(TSV_COLUMNS[k].map(([name]) => name), table).toEqual(cols.map((c) => c.name));
+      expect(NATIVE_COLUMNS[k].map(([name]) => name), table).toEqual(cols.map((c) => c.name));
     }
   });
 
-  it("refuses a row without a required field or with a non-finite number, naming the column", () => {
-    expect(() => encodeTsv("runs", [{ tenant_id: "t", workflow: "w", phase: "live", start_time: 1, end_time: 2, outcome: "completed" }])).toThrow(/run_id/);
-    expect(() => encodeTsv("ingestStats", [{ tenant_id: "t", day: "2026-01-01", channel: "c", accepted: Number.NaN, rejected: 0 }])).toThrow(/accepted/);
-    expect(() => encodeTsv("runs", [{ tenant_id: "t", workflow: "w", run_id: "r", phase: "live", start_time: new Date("x"), end_time: 2, outcome: "completed" }])).toThrow(/time/);
-    expect(() => encodeTsv("runs", [{ tenant_id: "t", workflow: "w", run_id: null, phase: "live", start_time: 1, end_time: 2, outcome: "completed" }])).toThrow(/run_id/);
-    // A null in a column with a default is that default, not the text "null".
-    expect(encodeTsv("ingestStats", [{ tenant_id: "t", day: "2026-01-01", channel: "c", source: null, accepted: 1, rejected: 0 }])).toBe("t\t2026-01-01\tc\t\t\t1\t0\n");
+  it("refuses a row without a required field, a non-finite number or an integer its column cannot hold, naming the column", () => {
+    const run = { tenant_id: "t", workflow: "w", run_id: "r", phase: "live", start_time: 1, end_time: 2, outcome: "completed" };
+    const step = { tenant_id: "t", run_id: "r", span_id: "s", step: "x", phase: "live", start_time: 1, end_time: 2 };
+    expect(() => encodeNative("runs", [{ ...run, run_id: undefined }])).toThrow(/run_id is required/);
+    expect(() => encodeNative("runs", [{ ...run, run_id: null }])).toThrow(/run_id is required/);
+    expect(() => encodeNative("ingestStats", [{ tenant_id: "t", day: "2026-01-01", channel: "c", accepted: Number.NaN, rejected: 0 }])).toThrow(/accepted/);
+    expect(() => encodeNative("runs", [{ ...run, start_time: new Date("x") }])).toThrow(/start_time: not a time/);
+    expect(() => encodeNative("steps", [{ ...step, input_tokens: -1 }])).toThrow(/input_tokens: not a UInt32/);
+    expect(() => encodeNative("steps", [{ ...step, input_tokens: 2 ** 32 }])).toThrow(/input_tokens/);
+    expect(() => encodeNative("steps", [{ ...step, intervention: 0.5 }])).toThrow(/intervention: not a UInt8/);
+    expect(() => encodeNative("steps", [{ ...step, human_minutes: "4" }])).toThrow(/human_minutes: not a finite number/);
+    // A refused row leaves nothing behind for the next payload.
+    expect(encodeNative("runs", [run]).equals(encodeNative("runs", [run]))).toBe(true);
+  });
+
+  it("stores a null in a column with a default as that default, and times far from 1970 to the millisecond", async () => {
+    const tenant = freshTenant();
+    const times = [Date.UTC(1969, 6, 20, 20, 17, 40, 123), -1, 0, Date.UTC(2106, 1, 7, 6, 28, 16, 1), Date.UTC(2262, 0, 1)];
+    await commitBatch(db, {
+      runs: times.map((t, i) => ({ tenant_id: tenant, workflow: "w", run_id: `r${i}`, phase: "baseline" as const, start_time: t, end_time: t + 1, outcome: "completed" as const })),
+      ingestStats: [{ tenant_id: tenant, day: "2026-01-01", channel: "c", source: null as unknown as string, accepted: 1, rejected: 0 }],
+    });
+    const got = await db.query(
+      `SELECT toString(toUnixTimestamp64Milli(start_time)) AS ms FROM runs WHERE tenant_id = {t:String} ORDER BY start_time`,
+      { t: tenant },
+      z.object({ ms: z.coerce.number() }),
+    );
+    expect(got.map((r) => r.ms)).toEqual([...times].sort((a, b) => a - b));
+    const stats = await db.query(`SELECT source, accepted FROM ingest_stats WHERE tenant_id = {t:String}`, { t: tenant }, z.object({ source: z.string(), accepted: z.coerce.number() }));
+    expect(stats).toEqual([{ source: "", accepted: 1 }]);
+  });
+
+  it("lets the engine refuse an unknown enum name or a malformed day, and stores nothing of that payload", async () => {
+    const tenant = freshTenant();
+    const run = { tenant_id: tenant, workflow: "w", run_id: "r", phase: "live" as const, start_time: 1_700_000_000_000, end_time: 1_700_000_001_000, outcome: "completed" as const };
+    await expect(commitBatch(db, { runs: [run, { ...run, run_id: "r2", outcome: "maybe" as "completed" }] })).rejects.toThrow(/Insert into runs failed/);
+    await expect(commitBatch(db, { ingestStats: [{ tenant_id: tenant, day: "not a day", channel: "c", accepted: 1, rejected: 0 }] })).rejects.toThrow(/Insert into ingest_stats failed/);
+    const [n] = await db.query(
+      `SELECT (SELECT count() FROM runs WHERE tenant_id = {t:String}) + (SELECT count() FROM ingest_stats WHERE tenant_id = {t:String}) AS n`,
+      { t: tenant },
+      z.object({ n: z.coerce.number() }),
+    );
+    expect(n?.n).toBe(0);
   });
 });
