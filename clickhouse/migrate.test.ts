@@ -108,6 +108,31 @@ describe("0080: cycle time in its own fine-grained rollup", () => {
   });
 });
 
+describe("0110: wider merges for the span tables", () => {
+  it("sets merge_selector_base on runs and steps only, and their rows merge as before", async () => {
+    const db = await testDb();
+    const tables = await db.query(
+      `SELECT name, create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name IN ('runs', 'steps', 'runs_daily', 'source_syncs') ORDER BY name`,
+      {},
+      z.object({ name: z.string(), q: z.string() }),
+    );
+    expect(tables.map((t) => [t.name, /merge_selector_base = 10\b/.test(t.q)])).toEqual([
+      ["runs", true],
+      ["runs_daily", false],
+      ["source_syncs", false],
+      ["steps", true],
+    ]);
+    // The same span delivered in two parts still collapses to one row when they merge.
+    const tenant = freshTenant();
+    const run = { tenant_id: tenant, workflow: "w", run_id: "r", span_id: "s", phase: "live", start_time: Date.now() - 60_000, end_time: Date.now(), outcome: "completed" };
+    await db.insert("runs", [run]);
+    await db.insert("runs", [{ ...run, outcome: "exception" }]);
+    await db.command("OPTIMIZE TABLE runs FINAL");
+    const rows = await db.query(`SELECT outcome FROM runs WHERE tenant_id = {t:String}`, { t: tenant }, z.object({ outcome: z.string() }));
+    expect(rows).toEqual([{ outcome: "exception" }]);
+  });
+});
+
 describe("0100: runs_daily without the cycle-time states nobody read", () => {
   it("drops the column and still rolls up counts, cycle seconds and human minutes exactly", async () => {
     const db = await testDb();
@@ -183,6 +208,11 @@ describe("cluster rendering", () => {
     expect(modify[0]?.sql).toMatch(/^ALTER TABLE runs_daily_mv ON CLUSTER .* MODIFY QUERY[\s\S]*FROM runs_local\b/);
     const dropped = rendered.filter(({ file, sql }) => file.startsWith("0100_") && /DROP COLUMN/.test(sql));
     expect(dropped.map(({ sql }) => /^ALTER TABLE (\w+)/.exec(sql)?.[1])).toEqual(["runs_daily_local", "runs_daily"]);
+  });
+
+  it("sends the span tables' merge setting to the local tables only", () => {
+    const merges = rendered.filter(({ file }) => file.startsWith("0110_"));
+    expect(merges.map(({ sql }) => /^ALTER TABLE (\w+) ON CLUSTER .* MODIFY SETTING merge_selector_base = 10/.exec(sql)?.[1])).toEqual(["runs_local", "steps_local"]);
   });
 
   it("sends storage codecs to the local tables only, column changes to both", () => {
