@@ -23,8 +23,8 @@ const schema = z.object({
   PLUMBLINE_OTLP_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
   PLUMBLINE_SECRET: z.string().min(16).optional(),
   PLUMBLINE_INGEST_BATCH_ROWS: z.coerce.number().int().min(1).default(10_000),
-  PLUMBLINE_INGEST_FLUSH_MS: z.coerce.number().int().min(1).default(100),
-  PLUMBLINE_INGEST_LINGER_MS: z.coerce.number().int().min(0).default(50),
+  PLUMBLINE_INGEST_FLUSH_MS: z.coerce.number().int().min(1).default(250),
+  PLUMBLINE_INGEST_LINGER_MS: z.coerce.number().int().min(0).default(150),
   PLUMBLINE_INGEST_MAX_QUEUED_ROWS: z.coerce.number().int().min(1).default(200_000),
   PLUMBLINE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   // Two: a flush answers its senders together and their next requests come back together, so the
