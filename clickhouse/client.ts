@@ -95,6 +95,12 @@ export const INSERT_SETTINGS = {
   date_time_input_format: "best_effort",
   // Retried blocks must not reach the rollups twice either (DESIGN.md §5).
   deduplicate_blocks_in_dependent_materialized_views: 1,
+  // By default each inserted block is sorted and collapsed (Replacing, Summing, Aggregating) before it
+  // is written, as a merge would. Merges do that anyway, every reader already sums or uses FINAL
+  // across parts, and a rollup view's block is grouped by its key already. The views are fed the
+  // inserted block either way. Off, the insert threads spent ~20% less CPU: 30 flushes of 10,240 spans
+  // in 3.0–4.8 s against 3.2–5.7 s, lower in each of 6 pairs taken in turns.
+  optimize_on_insert: 0,
 } as const;
 
 /** The column list of an INSERT for a raw format (empty for JSON lines, which name their columns). */
