@@ -28,6 +28,31 @@ describe("decoding OTLP spans", () => {
     }
   });
 
+  it("reads back every short string exactly when thousands of them share the reader's string cache", () => {
+    // 6,000 distinct names and values, each repeated, alternating with common ones: more strings than
+    // cache slots, so some must land in the same slot, and a reused string must still match its bytes.
+    const names = Array.from({ length: 6_000 }, (_, i) => `step-${(i * 7919) % 6_000}`);
+    const spans = names.flatMap((name, i) =>
+      [name, `${name}x`.slice(0, 5 + (i % 4)), "é-not-ascii"].map((value, j) => ({
+        traceId: Buffer.alloc(16, 1),
+        spanId: Buffer.alloc(8, 2),
+        name,
+        startTimeUnixNano: ns(0n),
+        endTimeUnixNano: ns(1n),
+        attributes: [
+          { key: "workflow.step", value: { stringValue: value } },
+          { key: j % 2 ? `k${i % 97}` : "gen_ai.request.model", value: { stringValue: j % 2 ? name : "gpt-4o" } },
+        ],
+      })),
+    );
+    const body = otlpTypes.traceRequest.encode(otlpTypes.traceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish();
+    for (let pass = 0; pass < 2; pass++) {
+      const got = decodeSpans(body, "protobuf").map((s) => ({ name: s.name, attributes: s.attributes }));
+      expect(got).toEqual(decodeSpansProtobufjs(body).map((s) => ({ name: s.name, attributes: s.attributes })));
+      expect(got.filter((_, k) => k % 3 === 0).map((s) => s.name)).toEqual(names);
+    }
+  });
+
   it("reads ids as lowercase hex whatever case OTLP/JSON used", () => {
     const body = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: "5B8EFFF798038103D269B633813FC60C", spanId: "EEE19B7EC3C1B174" }] }] }] }));
     expect(decodeSpans(body, "json")[0]).toMatchObject({ traceId: "5b8efff798038103d269b633813fc60c", spanId: "eee19b7ec3c1b174" });
