@@ -123,6 +123,18 @@ describe("Native encoding of collector rows", () => {
     expect(encodeNative("runs", [run]).equals(encodeNative("runs", [run]))).toBe(true);
   });
 
+  it("reads each column by its name, whatever the order of a row's keys, its extra keys or its shape", () => {
+    const rows = batch("t").steps;
+    const reordered = rows.map((r) => ({ unknown_key: 1, ...Object.fromEntries(Object.entries(r).reverse()) }));
+    expect(encodeNative("steps", reordered).equals(encodeNative("steps", rows))).toBe(true);
+    // Rows of one shape, then rows of another: the values still land in their own columns.
+    const a = encodeNative("steps", [...rows.filter((_, i) => i % 2), ...rows.filter((_, i) => i % 2 === 0)]);
+    const b = encodeNative("steps", [...reordered.filter((_, i) => i % 2), ...rows.filter((_, i) => i % 2 === 0)]);
+    expect(a.equals(b)).toBe(true);
+    // A different value in one column changes the block.
+    expect(encodeNative("steps", [{ ...rows[0], prompt_version: "v9" }, ...rows.slice(1)]).equals(encodeNative("steps", rows))).toBe(false);
+  });
+
   it("stores a null in a column with a default as that default, and times far from 1970 to the millisecond", async () => {
     const tenant = freshTenant();
     const times = [Date.UTC(1969, 6, 20, 20, 17, 40, 123), -1, 0, Date.UTC(2106, 1, 7, 6, 28, 16, 1), Date.UTC(2262, 0, 1)];
