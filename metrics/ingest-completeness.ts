@@ -53,11 +53,15 @@ export const ingestCompleteness = defineMetric<"ingest-completeness", Data, Inge
       params,
       reasonRow,
     );
+    // The run side is held as a set of 64-bit hashes, not of the ids: at 2.4M runs and 7.2M steps the
+    // query took ~210 MB and 0.7–0.85 s this way against ~820 MB and 1.5–2.2 s with the ids (a dashboard
+    // load held RSS near 1.2 GB in a 20-minute soak). An orphan is missed only if its hash equals a
+    // closed run's: with 2,400 orphans among 2.4M runs, a chance of about 3 in 10^10.
     const open = await db.query(
       `SELECT uniqExact(run_id) AS n FROM steps
        WHERE ${SCOPE_SQL} AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}
          AND end_time < {as_of:DateTime64(3)} - ${GRACE}
-         AND run_id NOT IN (SELECT run_id FROM runs WHERE ${SCOPE_SQL}
+         AND cityHash64(run_id) NOT IN (SELECT cityHash64(run_id) FROM runs WHERE ${SCOPE_SQL}
                             AND start_time >= {from:DateTime64(3)} - INTERVAL 7 DAY AND start_time < {to:DateTime64(3)})`,
       params,
       countRow,
