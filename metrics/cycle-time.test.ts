@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { commitBatch } from "@/ingest/commit";
+import { z } from "zod";
 import { runMetric } from "./registry";
-import type { CycleTimeResult } from "./cycle-time";
+import { type CycleTimeResult, cycleTime } from "./cycle-time";
+import { scopeOf } from "./scope";
 import { daysAgo, run } from "./testing";
 
 const cycle = async (input: Parameters<typeof runMetric>[2]) =>
@@ -85,5 +87,30 @@ describe("cycle time", () => {
     await commitBatch(await testDb(), { runs: [run(t, { hours: 2, at: daysAgo(2) }), run(t, { hours: 4, at: daysAgo(2) })] });
     const r = await cycle({ tenantId: t, grain: "day" });
     expect(r.series).toEqual([{ bucket: daysAgo(2).toISOString().slice(0, 10), n: 2, p50_hours: 3 }]);
+  });
+
+  it("samples each side's 2,000 runs with the smallest run-id hashes, in hash order", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    // 2,600 a side, each with its own duration, so a sample is identified by its durations.
+    const baseline = Array.from({ length: 2600 }, (_, i) => run(t, { phase: "baseline", hours: 10 + i / 1000, at: daysAgo(200) }));
+    const live = Array.from({ length: 2600 }, (_, i) => run(t, { hours: 1 + i / 1000, at: daysAgo(5) }));
+    await commitBatch(db, { runs: [...baseline, ...live] });
+    const input = { tenantId: t };
+    const { samples } = await cycleTime.load(db, { input, scope: scopeOf(input) });
+    // Independently: every run with its hash, sorted here as 64-bit integers.
+    const all = await db.query(
+      "SELECT phase, toString(cityHash64(run_id)) AS h, toFloat64(dateDiff('millisecond', start_time, end_time)) / 1000 AS s FROM runs WHERE tenant_id = {t:String}",
+      { t },
+      z.object({ phase: z.string(), h: z.string(), s: z.number() }),
+    );
+    for (const phase of ["baseline", "live"]) {
+      const expected = all
+        .filter((r) => r.phase === phase)
+        .sort((a, b) => (BigInt(a.h) < BigInt(b.h) ? -1 : BigInt(a.h) > BigInt(b.h) ? 1 : 0))
+        .slice(0, 2000)
+        .map((r) => r.s);
+      expect(samples.filter((x) => x.phase === phase).map((x) => x.s)).toEqual(expected);
+    }
   });
 });

@@ -35,6 +35,18 @@ const sampleRow = z.object({ phase: z.enum(["baseline", "live"]), s: z.number() 
 /** Bootstrap and rank test run on a bounded, deterministic sample per side (cityHash of the run id). */
 const SAMPLE_PER_SIDE = 2000;
 
+/**
+ * The sample: each side's runs with the smallest hashes, in hash order. One `ORDER BY … LIMIT` per side
+ * keeps only the first rows while it reads; a single `LIMIT … BY phase` sorted every run of the window
+ * first. Same rows in the same order; at 2.4M runs 0.26–0.30 s and +35 MB against 0.94–1.1 s and
+ * +170 MB (two rounds in turns, one process per query).
+ */
+const sampleSide = (phase: "baseline" | "live") =>
+  `SELECT phase, toFloat64(dateDiff('millisecond', start_time, end_time)) / 1000 AS s, cityHash64(run_id) AS h
+   FROM runs WHERE ${SCOPE_SQL} AND phase = '${phase}' AND ${PHASE_WINDOW_SQL("toDate(start_time)")}
+   ORDER BY h LIMIT ${SAMPLE_PER_SIDE}`;
+const SAMPLE_SQL = `SELECT phase, s FROM (${sampleSide("baseline")} UNION ALL ${sampleSide("live")}) ORDER BY phase, h`;
+
 interface Data {
   summary: z.output<typeof summaryRow>[];
   samples: z.output<typeof sampleRow>[];
@@ -74,13 +86,7 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
       params,
       summaryRow,
     );
-    const samples = await db.query(
-      `SELECT phase, toFloat64(dateDiff('millisecond', start_time, end_time)) / 1000 AS s
-       FROM runs WHERE ${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("toDate(start_time)")}
-       ORDER BY phase, cityHash64(run_id) LIMIT ${SAMPLE_PER_SIDE} BY phase`,
-      params,
-      sampleRow,
-    );
+    const samples = await db.query(SAMPLE_SQL, params, sampleRow);
     const series = await db.query(
       `SELECT toString(${GRAIN_SQL}) AS bucket, sum(runs) AS n, quantilesMerge(0.5)(cycle_seconds_q)[1] AS v
        FROM runs_cycle_daily WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")}
