@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
@@ -47,6 +47,8 @@ describe("the batching writer", () => {
     const key = requestKey(tenant, "test", new Uint8Array([1, 2, 3]));
     const first = createBatchWriter(db, { flushIntervalMs: 5 });
     await first.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, ["r1"]) });
+    // The original's ledger row is written once it is answered; drain waits for it.
+    await first.drain();
     // The retry lands in a different flush, beside other requests, in another process's writer.
     const second = createBatchWriter(db, { flushIntervalMs: 5 });
     const other = freshTenant();
@@ -58,7 +60,67 @@ describe("the batching writer", () => {
     expect(await rawRuns(tenant)).toBe(1);
     expect(await rolledUpRuns(tenant)).toBe(1);
     expect(await rawRuns(other)).toBe(1);
-    await Promise.all([first.drain(), second.drain()]);
+    await second.drain();
+  });
+
+  it("answers once the rows are committed, without waiting for the ledger row, and holds the key until it is written", async () => {
+    const tenant = freshTenant();
+    let releaseLedger!: () => void;
+    const ledgerHeld = new Promise<void>((r) => (releaseLedger = r));
+    const ledgerInserts: string[] = [];
+    const held: Db = {
+      ...db,
+      insert: async (table, rows, options) => {
+        if (table === "ingest_requests") {
+          ledgerInserts.push(table);
+          await ledgerHeld;
+        }
+        return db.insert(table, rows, options);
+      },
+    };
+    const writer = createBatchWriter(held, { flushIntervalMs: 5 });
+    const key = requestKey(tenant, "test", new Uint8Array([7]));
+    await expect(writer.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, ["r1", "r2"]) })).resolves.toBe("committed");
+    // Answered: the rows are stored, the ledger insert has started and is still held.
+    expect(await rawRuns(tenant)).toBe(2);
+    expect(ledgerInserts).toEqual(["ingest_requests"]);
+    const ledgerRows = async () =>
+      (await db.query(`SELECT count() AS n FROM ingest_requests WHERE tenant_id = {t:String}`, { t: tenant }, n))[0]?.n;
+    expect(await ledgerRows()).toBe(0);
+    // A retry meanwhile is answered from memory: nothing is inserted again.
+    await expect(writer.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, ["r1", "r2"]) })).resolves.toBe("committed");
+    expect(ledgerInserts).toEqual(["ingest_requests"]);
+    // Drain waits for the ledger row.
+    let drained = false;
+    const draining = writer.drain().then(() => (drained = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drained).toBe(false);
+    releaseLedger();
+    await draining;
+    expect(await ledgerRows()).toBe(1);
+    expect(await rolledUpRuns(tenant)).toBe(2);
+  });
+
+  it("keeps a committed request answered when its ledger row cannot be written, and says so", async () => {
+    const tenant = freshTenant();
+    const failing: Db = {
+      ...db,
+      insert: async (table, rows, options) => {
+        if (table === "ingest_requests") throw new Error("ledger unavailable");
+        return db.insert(table, rows, options);
+      },
+    };
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: unknown) => void errors.push(String(line)));
+    try {
+      const writer = createBatchWriter(failing, { flushIntervalMs: 5 });
+      await expect(writer.submit({ key: "k", tenantId: tenant, channel: "test", batch: runs(tenant, ["r"]) })).resolves.toBe("committed");
+      await writer.drain();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await rawRuns(tenant)).toBe(1);
+    expect(errors.join("\n")).toMatch(/request ledger not written for 1 committed requests: ledger unavailable/);
   });
 
   it("answers a retry that arrives while the original still waits with the original's result", async () => {

@@ -18,11 +18,16 @@ import { type RowBatch, batchSize } from "./rows";
  *   reach runs_daily/steps_daily again. Each request therefore carries a key (hash of tenant, channel
  *   and body); the writer coalesces a retry that arrives while the original is still queued, and
  *   before every insert looks the flush's keys up in the `ingest_requests` ledger and drops the ones
- *   already committed, answering them as duplicates. The ledger row is written right after the data,
- *   under the flush's own dedup token, and a flush that fails part-way is retried with the same tokens,
- *   so ClickHouse drops the blocks that did land. The remaining window — the process dying between the
- *   data insert and the ledger insert — can double count one flush; raw tables still collapse the
- *   duplicate rows (ReplacingMergeTree keyed by span identity).
+ *   already committed, answering them as duplicates. A flush that fails part-way is retried with the
+ *   same tokens, so ClickHouse drops the blocks that did land.
+ * - The ledger rows are written under the flush's own dedup token once its data is committed, while
+ *   its requests are answered: a sender only retries what was not answered 200, and the next flush
+ *   need not wait. Until its ledger row is written a request's key stays in this writer's memory, so a
+ *   retry that reaches this process meanwhile is answered from there. A retry can be stored twice only
+ *   when the ledger row is missing: it reached another process in the few milliseconds before the row
+ *   was written (exporters back off for a second or more first), or the ledger insert failed after
+ *   its retries, or the process died first. Raw tables still collapse such duplicate rows
+ *   (ReplacingMergeTree keyed by span identity); the rollups would count them twice.
  */
 export interface WriterOptions {
   maxBatchRows: number;
@@ -90,7 +95,7 @@ export interface BatchWriter {
    */
   announce(): () => void;
   submit(request: WriteRequest): Promise<WriteOutcome>;
-  /** Commits everything acknowledged or waiting, then refuses new work (shutdown). */
+  /** Commits everything acknowledged or waiting and writes its ledger rows, then refuses new work (shutdown). */
   drain(): Promise<void>;
   /** Rows waiting or being inserted. */
   queuedRows(): number;
@@ -153,7 +158,19 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
     return new Set(rows.map((r) => r.request_key));
   }
 
+  /** Ledger inserts of answered flushes, still running (drain waits for them). */
+  const ledgerWrites = new Set<Promise<void>>();
+
+  function writeLedger(entries: readonly Entry[], token: string): Promise<void> {
+    const ledger = entries.map((e) => ({ tenant_id: e.request.tenantId, request_key: e.request.key, channel: e.request.channel, rows: e.rows }));
+    return withRetries(() => db.insert("ingest_requests", ledger, { dedupToken: `${token}:ledger` })).catch((err: unknown) => {
+      // The rows are stored and answered; only a later retry of these requests could count them again.
+      console.error(`[ingest] request ledger not written for ${entries.length} committed requests: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
   async function flushOnce(entries: Entry[]): Promise<void> {
+    let ledgerWrite: Promise<void> | undefined;
     try {
       const done = await committedKeys(entries);
       const fresh = entries.filter((e) => !done.has(e.request.key));
@@ -165,8 +182,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
           .digest("hex");
         const merged = concatEncoded(fresh.map((e) => e.encoded));
         await withRetries(() => commitEncoded(db, merged, { dedupToken: token }));
-        const ledger = fresh.map((e) => ({ tenant_id: e.request.tenantId, request_key: e.request.key, channel: e.request.channel, rows: e.rows }));
-        await withRetries(() => db.insert("ingest_requests", ledger, { dedupToken: `${token}:ledger` }));
+        ledgerWrite = writeLedger(fresh, token);
       }
       for (const e of entries) e.resolve(done.has(e.request.key) ? "duplicate" : "committed");
     } catch (err) {
@@ -177,7 +193,16 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
       );
       for (const e of entries) e.reject(failure);
     } finally {
-      for (const e of entries) byKey.delete(e.request.key);
+      const forget = () => {
+        for (const e of entries) byKey.delete(e.request.key);
+      };
+      if (ledgerWrite) {
+        const written = ledgerWrite.then(forget);
+        ledgerWrites.add(written);
+        void written.then(() => ledgerWrites.delete(written));
+      } else {
+        forget();
+      }
     }
   }
 
@@ -286,7 +311,10 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
       if (timer) clearTimeout(timer);
       timer = undefined;
       schedule();
-      while (running) await running;
+      while (running || ledgerWrites.size > 0) {
+        await running;
+        await Promise.all(ledgerWrites);
+      }
     },
     queuedRows: () => pendingRows + flushingRows,
   };
