@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Db, StoreError } from "@/clickhouse/client";
 import { verifyIngestKey } from "../keys";
 import { type BatchWriter, WriterFailed, WriterSaturated, requestKey } from "../writer";
@@ -5,10 +6,29 @@ import type { Encoding } from "./decode";
 import { type Mapper, MappingUnavailable } from "./map-pool";
 import { type MapOutput, mapRequest } from "./map-request";
 import { otlpTypes } from "./otlp-schema";
-import { BodyError, readBody } from "./read-body";
+import { BodyError, type BodySource, readBody } from "./read-body";
 import { tenantPolicies } from "./tenant-policy";
 
-export type OtlpHandler = (req: Request) => Promise<Response>;
+/** A request as the receiver reads it, from a Web Request (route handlers, tests) or a Node request. */
+interface OtlpInput extends BodySource {
+  method: string;
+}
+
+/** An answer before it is written out as a Web Response or onto a Node response. */
+interface OtlpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array | string;
+}
+
+/** Answers a Node request directly: no Web Request, body stream or Response is built on the way. */
+export type NodeOtlpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * A Web-standard handler; `node` serves the same receiver straight from Node's HTTP server, which
+ * the OTLP ports use. A wrapper without `node` is served through the Web one.
+ */
+export type OtlpHandler = ((req: Request) => Promise<Response>) & { node?: NodeOtlpHandler };
 
 export interface ReceiverOptions {
   db: Db;
@@ -54,20 +74,46 @@ function encodingOf(contentType: string | null): Encoding | undefined {
 }
 
 /** OTLP/HTTP answers in the request's encoding; JSON int64 values are decimal strings (proto3 JSON). */
-function reply(status: number, encoding: Encoding, message: object, type: typeof otlpTypes.traceResponse, headers: Record<string, string> = {}) {
+function reply(status: number, encoding: Encoding, message: object, type: typeof otlpTypes.traceResponse, headers: Record<string, string> = {}): OtlpAnswer {
   if (encoding === "protobuf") {
     const bytes = type.encode(type.fromObject(message)).finish();
-    return new Response(new Uint8Array(bytes), { status, headers: { "content-type": "application/x-protobuf", ...headers } });
+    return { status, headers: { "content-type": "application/x-protobuf", ...headers }, body: bytes };
   }
   const json = JSON.stringify(message, (k, v: unknown) => (k === "rejectedSpans" || k === "rejectedLogRecords" ? String(v) : v));
-  return new Response(json, { status, headers: { "content-type": "application/json", ...headers } });
+  return { status, headers: { "content-type": "application/json", ...headers }, body: json };
 }
 
 /** Failures carry a google.rpc.Status (OTLP spec, "Failures"); code 3 = INVALID_ARGUMENT, 14 = UNAVAILABLE, 16 = UNAUTHENTICATED. */
-function failure(status: number, encoding: Encoding, message: string, retryAfter?: number): Response {
+function failure(status: number, encoding: Encoding, message: string, retryAfter?: number): OtlpAnswer {
   const code = status === 401 ? 16 : status === 503 || status === 429 ? 14 : 3;
   const headers: Record<string, string> = retryAfter ? { "retry-after": String(retryAfter) } : {};
   return reply(status, encoding, { code, message }, otlpTypes.rpcStatus, headers);
+}
+
+function fromWeb(req: Request): OtlpInput {
+  return {
+    method: req.method,
+    header: (name) => req.headers.get(name),
+    body: () => (req.body as unknown as AsyncIterable<Uint8Array> | null) ?? null,
+  };
+}
+
+function fromNode(req: IncomingMessage): OtlpInput {
+  return {
+    method: req.method ?? "GET",
+    header: (name) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(", ") : (v ?? null);
+    },
+    body: () => req.iterator({ destroyOnReturn: false }),
+    // A 'data' listener switches the request to flowing mode once the body loop's 'readable' listener
+    // is gone (resume() alone is ignored while one is attached), and drops what is left.
+    discard: () => void req.on("data", () => undefined).resume(),
+  };
+}
+
+function toWeb(a: OtlpAnswer): Response {
+  return new Response(typeof a.body === "string" ? a.body : new Uint8Array(a.body), { status: a.status, headers: a.headers });
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
@@ -82,22 +128,40 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
   let active = 0;
 
   // A store that cannot answer (key lookup, tenant settings) is a retryable outage, not a 500.
-  const handle = (signal: Signal): OtlpHandler => async (req) => {
+  const handle = async (signal: Signal, input: OtlpInput): Promise<OtlpAnswer> => {
     try {
-      return await receive(signal, req);
+      return await receive(signal, input);
     } catch (err) {
       if (!(err instanceof StoreError)) throw err;
       console.error(`[ingest] ${err.message}`);
-      return failure(503, encodingOf(req.headers.get("content-type")) ?? "json", "Storage is unavailable; retry later", 5);
+      return failure(503, encodingOf(input.header("content-type")) ?? "json", "Storage is unavailable; retry later", 5);
     }
   };
 
-  const receive = async (signal: Signal, req: Request): Promise<Response> => {
-    const encoding = encodingOf(req.headers.get("content-type"));
+  const serve = (signal: Signal): OtlpHandler => {
+    const web = async (req: Request) => toWeb(await handle(signal, fromWeb(req)));
+    const node: NodeOtlpHandler = async (req, res) => {
+      let a: OtlpAnswer;
+      try {
+        a = await handle(signal, fromNode(req));
+      } catch (err) {
+        console.error(`request ${req.method} ${req.url} failed:`, err);
+        a = { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: "internal error" }) };
+      }
+      if (res.headersSent) return void res.destroy();
+      res.statusCode = a.status;
+      for (const [k, v] of Object.entries(a.headers)) res.setHeader(k, v);
+      res.end(a.body);
+    };
+    return Object.assign(web, { node });
+  };
+
+  const receive = async (signal: Signal, req: OtlpInput): Promise<OtlpAnswer> => {
+    const encoding = encodingOf(req.header("content-type"));
     const answer = encoding ?? "json";
     if (req.method !== "POST") return failure(405, answer, "Use POST");
     if (!encoding) return failure(415, "json", "Content-Type must be application/x-protobuf or application/json");
-    const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+    const auth = /^Bearer\s+(\S+)\s*$/i.exec(req.header("authorization") ?? "");
     if (!auth?.[1]) return failure(401, encoding, "Missing ingest key: send Authorization: Bearer <ingest key> (OTEL_EXPORTER_OTLP_HEADERS)");
     const key = await verifyIngestKey(o.db, auth[1]);
     if (!key) return failure(401, encoding, "Unknown or revoked ingest key");
@@ -147,5 +211,5 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     return reply(200, encoding, signal.response(mapped), signal.responseType);
   };
 
-  return { traces: handle(TRACES), logs: handle(LOGS) };
+  return { traces: serve(TRACES), logs: serve(LOGS) };
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
@@ -36,16 +37,30 @@ it("sheds load past its bound with 503 + Retry-After and stores every acknowledg
   const service = createIngestService(db, { secret: "s", writer: { maxQueuedRows: BOUND, maxBatchRows: 200, flushIntervalMs: 100, retryAfterSeconds: 1 } });
   const statuses = new Map<number, number>();
   let retryAfterSeen = true;
+  const count = (status: number, retryAfter: unknown) => {
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    if (status === 503 && !retryAfter) retryAfterSeen = false;
+  };
+  // The server answers through each handler's Node path (handler.ts); the answers are counted there.
   const routes = new Map(
-    [...service.routes].map(([path, handler]) => [
-      path,
-      async (req: Request) => {
+    [...service.routes].map(([path, handler]) => {
+      const node = handler.node;
+      if (!node) throw new Error("the OTLP handlers answer Node requests directly");
+      const web = async (req: Request) => {
         const res = await handler(req);
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status === 503 && !res.headers.get("retry-after")) retryAfterSeen = false;
+        count(res.status, res.headers.get("retry-after"));
         return res;
-      },
-    ]),
+      };
+      return [
+        path,
+        Object.assign(web, {
+          node: async (req: IncomingMessage, res: ServerResponse) => {
+            await node(req, res);
+            count(res.statusCode, res.getHeader("retry-after"));
+          },
+        }),
+      ];
+    }),
   );
   const server = otlpHttpServer(routes);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -13,27 +13,38 @@ export class BodyError extends Error {
   }
 }
 
+/** Where a body is read from: a Web Request or a Node request (see handler.ts). */
+export interface BodySource {
+  header(name: string): string | null;
+  /** The body's chunks, or null when there is none. Leaving the loop early must not close the connection. */
+  body(): AsyncIterable<Uint8Array> | null;
+  /** Throws away what is left of a body refused part-way, so the answer can still be sent. */
+  discard?(): void;
+}
+
 /**
  * Reads a request body, refusing more than `limit` bytes before and after decompression, so neither
  * a large upload nor a gzip bomb can exhaust memory.
  */
-export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
-  const encoding = (req.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+export async function readBody(req: BodySource, limit: number): Promise<Uint8Array> {
+  const encoding = (req.header("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "gzip" && encoding !== "identity" && encoding !== "") {
     throw new BodyError(`Unsupported Content-Encoding "${encoding}": send gzip or none`, 415);
   }
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new BodyError(`Body of ${declared} bytes is over the ${limit}-byte limit`, 413);
+  const declared = Number(req.header("content-length") ?? "0");
+  if (declared > limit) {
+    req.discard?.();
+    throw new BodyError(`Body of ${declared} bytes is over the ${limit}-byte limit`, 413);
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+  const source = req.body();
+  if (source) {
+    for await (const value of source) {
       total += value.length;
       if (total > limit) {
-        await reader.cancel().catch(() => undefined);
+        // Leaving the loop cancels a Web stream; a Node request is drained instead.
+        req.discard?.();
         throw new BodyError(`Body is over the ${limit}-byte limit`, 413);
       }
       chunks.push(value);
