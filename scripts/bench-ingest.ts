@@ -6,26 +6,23 @@
  * 3. Concurrent senders (20 by default, see SENDERS) POST real OTLP protobuf requests of 512 spans each
  *    (retrying 503s after Retry-After, as exporters do); latency per request, peak RSS and CPU time of
  *    the ingest process.
- * 4. After it stops: stored rows counted against acknowledged spans, then the same rows inserted
- *    straight into ClickHouse at the batch size ingest reached (its median flush, from the request
- *    ledger), for the raw rate and the ratio; and at the writer's largest batch, for comparison.
+ * 4. After it stops: stored rows counted against acknowledged spans.
+ * Raw: the same request bodies, decoded and mapped outside the clock, inserted straight into ClickHouse
+ * at the batch size the writer reaches with this many senders, by scripts/bench-ingest-raw.ts on an
+ * empty store, once before ingest and once after; the ratio is against their mean, so a machine that
+ * speeds up or slows down during the run moves both sides alike.
  * The last line printed is one JSON object with the figures.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { closeStore, getStore } from "@/clickhouse/store";
-import { commitBatch } from "@/ingest/commit";
-import { decodeSpans } from "@/ingest/otlp/decode";
 import { otlpTypes } from "@/ingest/otlp/otlp-schema";
-import { tenantHasher } from "@/ingest/otlp/privacy";
-import { spansToRows } from "@/ingest/otlp/spans-to-rows";
-import type { RowBatch } from "@/ingest/rows";
 
 const SPANS_PER_REQUEST = 512;
 // 600 requests (307,200 spans): long enough that both timed phases last several seconds.
@@ -37,7 +34,9 @@ const BATCH_ROWS = Number(process.env.PLUMBLINE_INGEST_BATCH_ROWS ?? 10_000);
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-ingest-"));
 const env = { ...process.env, PLUMBLINE_DATA_DIR: dataDir, PLUMBLINE_SECRET: "bench-secret-0123456789", PLUMBLINE_DEMO: "0" };
+const bodiesFile = `${dataDir}-bodies.bin`;
 const log = (line: string) => console.log(`[bench] ${line}`);
+const rawResult = z.object({ rows: z.number(), rows_per_s: z.number(), cpu_us_per_row: z.number() });
 
 function cli(...args: string[]): string {
   return execFileSync(process.execPath, [path.join(root, "bin/plumbline.mjs"), ...args], { env, cwd: root, encoding: "utf8" });
@@ -111,6 +110,21 @@ async function main() {
   if (!tenantId) throw new Error("bench tenant missing");
 
   const bodies = Array.from({ length: REQUESTS }, (_, n) => requestBody(n));
+  writeFileSync(bodiesFile, Buffer.concat(bodies.flatMap((b) => [Buffer.from(new Uint32Array([b.length]).buffer), b])));
+  // The writer flushes at BATCH_ROWS rows or once the senders it answered are all back: with fewer
+  // senders than that takes, a flush holds one request of each.
+  const flushRows = Math.min(SENDERS, Math.ceil(BATCH_ROWS / SPANS_PER_REQUEST)) * SPANS_PER_REQUEST;
+  const rawRun = () =>
+    rawResult.parse(
+      JSON.parse(
+        execFileSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/bench-ingest-raw.ts"), bodiesFile, String(flushRows)], { cwd: root, encoding: "utf8" })
+          .trim()
+          .split("\n")
+          .at(-1) ?? "",
+      ),
+    );
+  const before = rawRun();
+  log(`raw insert before ingest: ${Math.round(before.rows_per_s)} rows/s at ${flushRows} rows per INSERT`);
   const port = await freePort();
   const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=" + process.env.BENCH_PROF] : []), "--import", "tsx", path.join(root, "ingest/server.ts")], {
     env: { ...env, PLUMBLINE_OTLP_PORT: String(port), HOST: "127.0.0.1" },
@@ -194,9 +208,8 @@ async function main() {
   const rowsIn = async (table: string, tenant: string) => (await db.query(`SELECT count() AS n FROM ${table} WHERE tenant_id = {t:String}`, { t: tenant }, count))[0]?.n ?? 0;
   const stored = (await rowsIn("runs", tenantId)) + (await rowsIn("steps", tenantId));
 
-  // The batch size ingest reached: the writer flushes at BATCH_ROWS rows or when the senders it
-  // answered are back, so with few senders its flushes are smaller. Each flush writes its ledger rows
-  // in one insert, so they share a committed_at; the median flush (warm-up requests go alone) in spans.
+  // Check the batch size the raw side used against the one ingest reached: each flush writes its
+  // ledger rows in one insert, so they share a committed_at (the 4 warm-up requests went alone).
   const perFlush = (
     await db.query(
       `SELECT count() AS n FROM ingest_requests WHERE tenant_id = {t:String} GROUP BY committed_at ORDER BY n`,
@@ -204,44 +217,20 @@ async function main() {
       count,
     )
   ).map((r) => r.n);
-  const flushRows = (perFlush[Math.floor(perFlush.length / 2)] ?? 1) * SPANS_PER_REQUEST;
-
-  // Raw: the same rows (decoded and mapped outside the clock) straight into ClickHouse, at the batch
-  // size ingest reached, then at the writer's largest batch for comparison.
-  const raw = async (rawTenant: string, batchRows: number, warmUp = true): Promise<{ rowsPerS: number; cpuUsPerRow: number }> => {
-    // Ingest was timed warm (4 requests first); so is the raw path: two batches of another tenant
-    // compile this process's encoder and warm the engine before the clock starts.
-    if (warmUp) await raw(`${rawTenant}-warm-up`, batchRows, false);
-    const hash = tenantHasher("bench-secret-0123456789", rawTenant);
-    const runs: NonNullable<RowBatch["runs"]> = [];
-    const steps: NonNullable<RowBatch["steps"]> = [];
-    for (const b of warmUp ? bodies : bodies.slice(0, Math.ceil((2 * batchRows) / SPANS_PER_REQUEST))) {
-      const m = spansToRows(decodeSpans(b, "protobuf"), { tenantId: rawTenant, hash, allows: () => false, nowMs: Date.now() });
-      runs.push(...(m.batch.runs ?? []));
-      steps.push(...(m.batch.steps ?? []));
-    }
-    const rows = runs.length + steps.length;
-    const cpu0 = process.cpuUsage();
-    const r0 = performance.now();
-    const perBatch = Math.min(1, batchRows / rows);
-    for (let i = 0; i < Math.ceil(1 / perBatch); i++) {
-      const slice = (list: unknown[]) => list.slice(Math.floor(i * perBatch * list.length), Math.floor((i + 1) * perBatch * list.length));
-      await commitBatch(db, { runs: slice(runs) as typeof runs, steps: slice(steps) as typeof steps });
-    }
-    const seconds = (performance.now() - r0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    return { rowsPerS: rows / seconds, cpuUsPerRow: (cpu.user + cpu.system) / rows };
-  };
-  const atFlush = await raw("bench-raw", flushRows);
-  const atMax = flushRows === BATCH_ROWS ? atFlush : await raw("bench-raw-max", BATCH_ROWS);
+  const medianFlush = (perFlush[Math.floor(perFlush.length / 2)] ?? 0) * SPANS_PER_REQUEST;
   await closeStore();
+  const after = rawRun();
+  log(`raw insert after ingest: ${Math.round(after.rows_per_s)} rows/s`);
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(bodiesFile, { force: true });
+  if (medianFlush !== flushRows) log(`note: ingest's median flush held ${medianFlush} spans, the raw side inserted ${flushRows} a batch`);
+  const rawRate = (before.rows_per_s + after.rows_per_s) / 2;
 
   latencies.sort((a, b) => a - b);
   const result = {
     spans_per_s: Math.round(timedSpans / seconds),
-    raw_rows_per_s: Math.round(atFlush.rowsPerS),
-    ratio: Number((timedSpans / seconds / atFlush.rowsPerS).toFixed(2)),
+    raw_rows_per_s: Math.round(rawRate),
+    ratio: Number((timedSpans / seconds / rawRate).toFixed(2)),
     peak_rss_mb: Math.round(peakRss),
     p50_ms: Math.round(percentile(latencies, 0.5)),
     p99_ms: Math.round(percentile(latencies, 0.99)),
@@ -251,18 +240,16 @@ async function main() {
     requests: REQUESTS,
     spans_per_request: SPANS_PER_REQUEST,
     senders: SENDERS,
-    // The raw rate above is measured at the batch size ingest reached; at the writer's largest too.
     batch_rows: flushRows,
-    max_batch_rows: BATCH_ROWS,
-    raw_rows_per_s_at_max_batch: Math.round(atMax.rowsPerS),
-    ratio_at_max_batch: Number((timedSpans / seconds / atMax.rowsPerS).toFixed(2)),
+    median_flush_spans: medianFlush,
+    raw_rows_per_s_before: Math.round(before.rows_per_s),
+    raw_rows_per_s_after: Math.round(after.rows_per_s),
     ingest_cpu_us_per_span: Math.round((ingestCpu / timedSpans) * 1e6),
     sender_cpu_us_per_span: Math.round((senderCpu / timedSpans) * 1e6),
-    raw_cpu_us_per_row: Math.round(atFlush.cpuUsPerRow),
+    raw_cpu_us_per_row: Math.round((before.cpu_us_per_row + after.cpu_us_per_row) / 2),
   };
   log(`ingest: ${result.spans_per_s} spans/s over ${seconds.toFixed(1)} s (${SENDERS} senders, ${retries} retries after 503)`);
-  log(`raw insert: ${result.raw_rows_per_s} rows/s at ${flushRows} rows per INSERT, the median flush of ingest (${result.raw_cpu_us_per_row} µs CPU a row); ratio ${result.ratio}`);
-  if (atMax !== atFlush) log(`raw insert at the writer's largest batch, ${BATCH_ROWS} rows: ${result.raw_rows_per_s_at_max_batch} rows/s; ratio ${result.ratio_at_max_batch}`);
+  log(`raw insert: ${result.raw_rows_per_s} rows/s at ${flushRows} rows per INSERT, mean of before and after (${result.raw_cpu_us_per_row} µs CPU a row); ratio ${result.ratio}`);
   log(`CPU per span: ingest process ${result.ingest_cpu_us_per_span} µs (${(ingestCpu / seconds).toFixed(2)} of 2 cores busy), senders ${result.sender_cpu_us_per_span} µs`);
   log(`latency p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms; ingest process peak RSS ${result.peak_rss_mb} MB`);
   log(`stored ${stored} of ${acknowledged} acknowledged spans: ${stored === acknowledged ? "ok" : "MISMATCH"}`);
@@ -273,5 +260,6 @@ async function main() {
 main().catch((err: unknown) => {
   console.error(err);
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(bodiesFile, { force: true });
   process.exit(1);
 });
