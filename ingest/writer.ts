@@ -197,9 +197,11 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         for (const e of entries) byKey.delete(e.request.key);
       };
       if (ledgerWrite) {
-        const written = ledgerWrite.then(forget);
+        const written: Promise<void> = ledgerWrite.then(() => {
+          forget();
+          ledgerWrites.delete(written);
+        });
         ledgerWrites.add(written);
-        void written.then(() => ledgerWrites.delete(written));
       } else {
         forget();
       }

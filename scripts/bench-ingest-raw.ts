@@ -60,9 +60,9 @@ async function main() {
     };
     // Ingest is timed warm (4 requests first); so is this: two batches of another tenant compile the
     // encoder and warm the engine before the clock starts.
-    await insertAll(rowsOf("bench-raw-warm-up", bodies.slice(0, Math.ceil((2 * batchRows) / 512))));
     const rows = rowsOf("bench-raw", bodies);
     const count = rows.runs.length + rows.steps.length;
+    await insertAll(rowsOf("bench-raw-warm-up", bodies.slice(0, Math.ceil((2 * batchRows * bodies.length) / count))));
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await insertAll(rows);

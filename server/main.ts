@@ -3,7 +3,6 @@ import path from "node:path";
 import next from "next";
 import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
-import type { OtlpHandler } from "@/ingest/otlp/handler";
 import { createIngestService, ingestOptions, listenOrLog, otlpHttpServer } from "@/ingest/otlp/ingest-service";
 import { startAlerts } from "./alerts/start-alerts";
 import { cliHandler } from "./cli/remote-handler";
@@ -70,8 +69,7 @@ async function main(): Promise<void> {
   const ingest = createIngestService(db, ingestOptions(e, config.kind === "embedded" ? config.dataDir : undefined));
   onShutdown("ingest writer", () => ingest.writer.drain());
   const routes: NodeRoutes = new Map([["/internal/cli", cliHandler(() => advert)], ...ingest.routes]);
-  // OTLP handlers answer Node requests directly (handler.ts); the CLI bridge goes through the Web adapter.
-  const handlers = new Map([...routes].map(([p, h]) => [p, (h as OtlpHandler).node ?? serveWeb(h, origin)]));
+  const handlers = new Map([...routes].map(([p, h]) => [p, serveWeb(h, origin)]));
 
   const server = http.createServer((req, res) => {
     const own = matchRoute(routes, req.url) ? handlers.get((req.url ?? "").split("?")[0] ?? "") : undefined;

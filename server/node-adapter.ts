@@ -1,8 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 
-/** A Web-standard handler, as used by route handlers and the standalone ingest process. */
-export type WebHandler = (req: Request) => Promise<Response>;
+/** Answers a Node request itself, without a Web Request or Response on the way. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * A Web-standard handler, as used by route handlers and the standalone ingest process. One that also
+ * carries `node` (the OTLP receiver: handler.ts) is served through it on Node's HTTP server.
+ */
+export type WebHandler = ((req: Request) => Promise<Response>) & { node?: NodeHandler };
 
 /** Wraps a Node request as a Web Request without buffering the body (handlers enforce their own limits). */
 export function toWebRequest(req: IncomingMessage, origin: string): Request {
@@ -35,10 +41,11 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   res.end();
 }
 
-export function serveWeb(handler: WebHandler, origin: string) {
-  return async (req: IncomingMessage, res: ServerResponse) => {
+export function serveWeb(handler: WebHandler, origin: string): NodeHandler {
+  const run: NodeHandler = handler.node ?? (async (req, res) => sendWebResponse(res, await handler(toWebRequest(req, origin))));
+  return async (req, res) => {
     try {
-      await sendWebResponse(res, await handler(toWebRequest(req, origin)));
+      await run(req, res);
     } catch (err) {
       console.error(`request ${req.method} ${req.url} failed:`, err);
       if (!res.headersSent) {

@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { type Db, StoreError } from "@/clickhouse/client";
+import type { NodeHandler, WebHandler } from "@/server/node-adapter";
 import { verifyIngestKey } from "../keys";
 import { type BatchWriter, WriterFailed, WriterSaturated, requestKey } from "../writer";
 import type { Encoding } from "./decode";
@@ -21,14 +22,11 @@ interface OtlpAnswer {
   body: Uint8Array | string;
 }
 
-/** Answers a Node request directly: no Web Request, body stream or Response is built on the way. */
-export type NodeOtlpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
 /**
- * A Web-standard handler; `node` serves the same receiver straight from Node's HTTP server, which
- * the OTLP ports use. A wrapper without `node` is served through the Web one.
+ * A Web-standard handler whose `node` serves the same receiver straight from Node's HTTP server
+ * (serveWeb uses it), so no Web Request, body stream or Response is built for the OTLP ports.
  */
-export type OtlpHandler = ((req: Request) => Promise<Response>) & { node?: NodeOtlpHandler };
+export type OtlpHandler = WebHandler;
 
 export interface ReceiverOptions {
   db: Db;
@@ -140,15 +138,9 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
 
   const serve = (signal: Signal): OtlpHandler => {
     const web = async (req: Request) => toWeb(await handle(signal, fromWeb(req)));
-    const node: NodeOtlpHandler = async (req, res) => {
-      let a: OtlpAnswer;
-      try {
-        a = await handle(signal, fromNode(req));
-      } catch (err) {
-        console.error(`request ${req.method} ${req.url} failed:`, err);
-        a = { status: 500, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: "internal error" }) };
-      }
-      if (res.headersSent) return void res.destroy();
+    // Errors other than a store outage propagate to serveWeb, which answers 500.
+    const node: NodeHandler = async (req, res) => {
+      const a = await handle(signal, fromNode(req));
       res.statusCode = a.status;
       for (const [k, v] of Object.entries(a.headers)) res.setHeader(k, v);
       res.end(a.body);

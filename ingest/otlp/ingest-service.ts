@@ -61,7 +61,7 @@ export function createIngestService(db: Db, o: IngestServiceOptions): IngestServ
 
 /** A plain HTTP server for the OTLP paths only (port 4318, or the standalone `npm run ingest`). */
 export function otlpHttpServer(routes: Map<string, OtlpHandler>): http.Server {
-  const serve = new Map([...routes.values()].map((h) => [h, h.node ?? serveWeb(h, "http://localhost")]));
+  const serve = new Map([...routes.values()].map((h) => [h, serveWeb(h, "http://localhost")]));
   return http.createServer((req, res) => {
     const handler = routes.get((req.url ?? "/").split("?")[0] ?? "/");
     if (!handler) {
