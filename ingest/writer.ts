@@ -114,10 +114,7 @@ interface Entry {
 const ATTEMPTS = 3;
 const ledgerRow = z.object({ request_key: z.string() });
 
-/** A request key: the same tenant, channel and body always give the same key. */
-export function requestKey(tenantId: string, channel: string, body: Uint8Array): string {
-  return createHash("sha256").update(tenantId).update("\u0000").update(channel).update("\u0000").update(body).digest("hex");
-}
+export { requestKey } from "./request-key";
 
 async function withRetries(run: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt++) {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { type Db, StoreError } from "@/clickhouse/client";
 import type { NodeHandler, WebHandler } from "@/server/node-adapter";
 import { verifyIngestKey } from "../keys";
-import { type BatchWriter, WriterFailed, WriterSaturated, requestKey } from "../writer";
+import { type BatchWriter, WriterFailed, WriterSaturated } from "../writer";
 import type { Encoding } from "./decode";
 import { type Mapper, MappingUnavailable } from "./map-pool";
 import { type MapOutput, mapRequest } from "./map-request";
@@ -162,9 +162,9 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     // The writer holds a batch for requests it knows are on their way (see BatchWriter.announce).
     const arrived = o.writer.announce();
     let mapped: Mapped;
-    let body: Uint8Array;
     try {
-      body = await readBody(req, maxBody);
+      // The body may move to a mapping thread (map-pool.ts): it is not read here after mapping.
+      const body = await readBody(req, maxBody);
       const policy = await policies(key.tenantId);
       const out = await mapper({ channel: signal.channel, body, encoding, tenantId: key.tenantId, allowed: policy.allowed, secret: o.secret, nowMs: now() });
       if (!out.ok) {
@@ -186,7 +186,7 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     try {
       let committed: Promise<unknown>;
       try {
-        committed = o.writer.submit({ key: requestKey(key.tenantId, signal.channel, body), tenantId: key.tenantId, channel: signal.channel, batch: { encoded: mapped.encoded, rows: mapped.rows } });
+        committed = o.writer.submit({ key: mapped.key, tenantId: key.tenantId, channel: signal.channel, batch: { encoded: mapped.encoded, rows: mapped.rows } });
       } finally {
         // Queued (or refused) by now: the writer may flush without waiting for this request any longer.
         arrived();

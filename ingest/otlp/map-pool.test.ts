@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createMapper, MappingUnavailable } from "./map-pool";
+import { requestKey } from "../request-key";
+import { createMapper, MappingUnavailable, movable } from "./map-pool";
 import { type MapInput, mapRequest } from "./map-request";
 import { otlpTypes } from "./otlp-schema";
 
@@ -65,6 +66,25 @@ describe("mapping threads", () => {
       expect(asText(strict)).toEqual(asText(mapRequest(input(body, []))));
       expect(asText(strict)).not.toEqual(asText(here));
     }
+  });
+
+  it("move a body that owns its memory to the thread, copy one that shares it, and key both by their bytes", async () => {
+    const bytes = request(7);
+    // A body in memory of its own (as a large request body is read) is handed over, not copied.
+    const owned = new Uint8Array(bytes);
+    expect(movable(owned)).toBeDefined();
+    const moved = await mapper.map(input(owned));
+    expect(owned.byteLength).toBe(0);
+    expect(asText(moved)).toEqual(asText(mapRequest(input(Buffer.from(bytes)))));
+    expect(moved.ok && moved.key).toBe(requestKey("t-map", "otlp-traces", bytes));
+    // Bytes that are a slice of larger memory (Node's Buffer pool, a socket chunk) stay readable here.
+    const shared = Buffer.concat([Buffer.from([1, 2, 3]), Buffer.from(bytes)]).subarray(3);
+    expect(movable(shared)).toBeUndefined();
+    const copied = await mapper.map(input(shared));
+    expect(Buffer.compare(shared, Buffer.from(bytes))).toBe(0);
+    expect(copied.ok && copied.key).toBe(requestKey("t-map", "otlp-traces", bytes));
+    // The encoded blocks that come back are whole Buffers the writer can concatenate.
+    for (const block of Object.values(moved.ok ? moved.encoded : {})) expect(Buffer.isBuffer(block)).toBe(true);
   });
 
   it("answer a malformed body with the decoder's message, for a 400", async () => {

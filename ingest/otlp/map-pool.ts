@@ -12,6 +12,15 @@ export class MappingUnavailable extends Error {
   }
 }
 
+/**
+ * The memory behind `bytes` when they are all of it, so a message can hand it over instead of copying it.
+ * Node's small Buffers share a pool and are copied; so is anything shared.
+ */
+export function movable(bytes: Uint8Array): ArrayBuffer | undefined {
+  const b = bytes.buffer;
+  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength && b.byteLength > 0 ? b : undefined;
+}
+
 interface Slot {
   worker: Worker;
   waiting: Map<number, { resolve: (o: MapOutput) => void; reject: (e: Error) => void }>;
@@ -79,8 +88,10 @@ export function createMapper(size: number): { map: Mapper; close: () => Promise<
     const id = ++seq;
     return new Promise<MapOutput>((resolve, reject) => {
       slot.waiting.set(id, { resolve, reject });
-      // The body is copied into the message; the receiver keeps its own for the request key.
-      slot.worker.postMessage({ id, input });
+      // The body moves to the thread when it owns its memory (it is unusable here afterwards: the
+      // thread takes the request key too). Copying it cost the JS thread ~1 µs a span in bench:ingest.
+      const body = movable(input.body);
+      slot.worker.postMessage({ id, input }, body ? [body] : []);
     });
   };
 

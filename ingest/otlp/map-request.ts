@@ -1,4 +1,5 @@
 import { type EncodedBatch, encodeBatch } from "../commit";
+import { requestKey } from "../request-key";
 import { batchSize } from "../rows";
 import { attributePolicy } from "./attribute-reader";
 import { type Encoding, OtlpDecodeError, decodeLogs, decodeSpans } from "./decode";
@@ -20,7 +21,16 @@ export interface MapInput {
 }
 
 export type MapOutput =
-  | { ok: true; encoded: EncodedBatch; rows: number; accepted: number; rejected: number; errorMessage: string }
+  | {
+      ok: true;
+      /** The request's key for the writer (request-key.ts), taken here so the body can move to a mapping thread. */
+      key: string;
+      encoded: EncodedBatch;
+      rows: number;
+      accepted: number;
+      rejected: number;
+      errorMessage: string;
+    }
   | { ok: false; message: string };
 
 // Key derivation and the allow-list matcher, once per tenant and policy rather than per request.
@@ -46,7 +56,8 @@ export function mapRequest(i: MapInput): MapOutput {
   const ctx = { tenantId: i.tenantId, hash, allows, nowMs: i.nowMs };
   try {
     const m = i.channel === "otlp-traces" ? spansToRows(decodeSpans(i.body, i.encoding), ctx) : logsToRows(decodeLogs(i.body, i.encoding), ctx);
-    return { ok: true, encoded: encodeBatch(m.batch), rows: batchSize(m.batch), accepted: m.accepted, rejected: m.rejected, errorMessage: m.errorMessage };
+    const key = requestKey(i.tenantId, i.channel, i.body);
+    return { ok: true, key, encoded: encodeBatch(m.batch), rows: batchSize(m.batch), accepted: m.accepted, rejected: m.rejected, errorMessage: m.errorMessage };
   } catch (err) {
     if (err instanceof OtlpDecodeError) return { ok: false, message: err.message };
     throw err;
