@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { requestKey } from "../request-key";
-import { createMapper, MappingUnavailable, movable } from "./map-pool";
-import { type MapInput, mapRequest } from "./map-request";
+import { createMapper, MappingUnavailable } from "./map-pool";
+import { type MapInput, mapRequest, movable } from "./map-request";
 import { otlpTypes } from "./otlp-schema";
 
 const now = Date.now();

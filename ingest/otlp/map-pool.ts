@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { EncodedBatch } from "../commit";
-import { type MapInput, type MapOutput, mapRequest } from "./map-request";
+import { type MapInput, type MapOutput, mapRequest, movable } from "./map-request";
 
 export type Mapper = (input: MapInput) => Promise<MapOutput>;
 
@@ -10,15 +10,6 @@ export class MappingUnavailable extends Error {
     super(message);
     this.name = "MappingUnavailable";
   }
-}
-
-/**
- * The memory behind `bytes` when they are all of it, so a message can hand it over instead of copying it.
- * Node's small Buffers share a pool and are copied; so is anything shared.
- */
-export function movable(bytes: Uint8Array): ArrayBuffer | undefined {
-  const b = bytes.buffer;
-  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength && b.byteLength > 0 ? b : undefined;
 }
 
 interface Slot {

@@ -33,6 +33,15 @@ export type MapOutput =
     }
   | { ok: false; message: string };
 
+/**
+ * The memory behind `bytes` when they are all of it, so a message can hand it over instead of copying it.
+ * Node's small Buffers share a pool and are copied; so is anything shared.
+ */
+export function movable(bytes: Uint8Array): ArrayBuffer | undefined {
+  const b = bytes.buffer;
+  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength && b.byteLength > 0 ? b : undefined;
+}
+
 // Key derivation and the allow-list matcher, once per tenant and policy rather than per request.
 const hashers = new Map<string, Hasher>();
 const policies = new Map<string, (name: string) => boolean>();

@@ -1,6 +1,5 @@
 import { type Transferable, parentPort } from "node:worker_threads";
-import { movable } from "./map-pool";
-import { type MapInput, mapRequest } from "./map-request";
+import { type MapInput, mapRequest, movable } from "./map-request";
 
 /**
  * A mapping thread: requests in, encoded rows out. Each table's block moves to the JS thread when it
