@@ -6,7 +6,7 @@ import { migrate } from "./migrate";
 import { openServer } from "./server-client";
 import { freshTenant, testDb } from "./testing";
 import type { Db } from "./client";
-import { commitEncoded, concatEncoded, encodeBatch } from "@/ingest/commit";
+import { commitEncoded, encodeBatch, gatherEncoded } from "@/ingest/commit";
 
 // Recent days: rows past a table's TTL are dropped on insert.
 const today = new Date().toISOString().slice(0, 10);
@@ -144,7 +144,7 @@ function adapterSuite(name: string, open: () => Promise<Db>) {
           runs: [0, 1, 2].map((i) => ({ tenant_id: tenant, workflow: "w", run_id: `r${n}-${i}`, phase: "live" as const, start_time: ms, end_time: ms + 1_000 * (i + 1), outcome: i === 2 ? ("exception" as const) : ("completed" as const), human_minutes: i === 0 ? null : 1.5 })),
           steps: [{ tenant_id: tenant, workflow: "w", run_id: `r${n}-0`, span_id: `s${n}`, step: "ü", phase: "live" as const, start_time: ms, end_time: ms + 500, attributes: { k: `v${n}` } }],
         });
-      const flush = concatEncoded([request(1), request(2)]);
+      const flush = gatherEncoded([request(1), request(2)]);
       await commitEncoded(db, flush, { dedupToken: `${tenant}-native` });
       await commitEncoded(db, flush, { dedupToken: `${tenant}-native` });
       const [runs] = await db.query(

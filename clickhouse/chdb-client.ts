@@ -5,12 +5,14 @@ import {
   type Db,
   type InsertOptions,
   type Params,
+  type Payload,
   type RawFormat,
   StoreError,
   INSERT_SETTINGS,
   assertIdentifier,
   normalizeParams,
   parseRows,
+  payloadParts,
   rawColumns,
   toJsonEachRow,
 } from "./client";
@@ -129,12 +131,13 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     }
   };
 
-  const insertRaw = async (table: string, payload: Buffer, format: RawFormat, options: InsertOptions = {}): Promise<void> => {
-    if (payload.length === 0) return;
+  const insertRaw = async (table: string, payload: Payload, format: RawFormat, options: InsertOptions = {}): Promise<void> => {
+    const { parts, bytes } = payloadParts(payload);
+    if (bytes === 0) return;
     const token: Record<string, string> = options.dedupToken ? { insert_deduplication_token: options.dedupToken } : {};
     let file: string;
     try {
-      file = spool.write(payload);
+      file = spool.write(parts);
     } catch (err) {
       // No root took the file, not even the data directory: the store could not write the part either.
       throw new StoreError(`Insert into ${table} failed: no room for its payload: ${describe(err)}`, "SPOOL_FULL", { cause: err });

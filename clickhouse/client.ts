@@ -20,6 +20,17 @@ export type StoreKind = "embedded" | "server";
  */
 export type RawFormat = { name: "JSONEachRow" } | { name: "TabSeparated" | "Native"; columns: readonly string[] };
 
+/** A pre-serialized payload: one buffer, or parts that read as their concatenation. */
+export type Payload = Buffer | readonly Buffer[];
+
+/** The parts of a payload, and their total size. */
+export function payloadParts(payload: Payload): { parts: readonly Buffer[]; bytes: number } {
+  const parts = Buffer.isBuffer(payload) ? [payload] : payload;
+  let bytes = 0;
+  for (const p of parts) bytes += p.length;
+  return { parts, bytes };
+}
+
 /** The one interface every part of Plumbline uses to reach ClickHouse. Both adapters take the same SQL. */
 export interface Db {
   readonly store: StoreKind;
@@ -30,10 +41,11 @@ export interface Db {
   /** Inserts rows (objects keyed by column name) as one block. */
   insert(table: string, rows: readonly object[], options?: InsertOptions): Promise<void>;
   /**
-   * Inserts rows already serialized in `format` as one block. The ingest writer encodes each request
-   * when it arrives, so a flush only concatenates bytes.
+   * Inserts rows already serialized in `format`, as one INSERT. The payload may come in parts, sent
+   * one after another as if concatenated: the ingest writer encodes each request when it arrives and
+   * hands a flush over as its requests' parts, without copying them into one buffer.
    */
-  insertRaw(table: string, payload: Buffer, format: RawFormat, options?: InsertOptions): Promise<void>;
+  insertRaw(table: string, payload: Payload, format: RawFormat, options?: InsertOptions): Promise<void>;
   /** Waits for pending work, then releases the connection. Idempotent. */
   close(): Promise<void>;
 }

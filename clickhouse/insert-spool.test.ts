@@ -51,6 +51,22 @@ describe("insert spool", () => {
     expect(existsSync(path.dirname(second))).toBe(false);
   });
 
+  it("writes a payload given in parts as their concatenation, over more parts than one write call takes", () => {
+    const spool = openInsertSpool([scratchRoot()]);
+    // 1,300 parts of 0–299 bytes (empty ones included), each filled with its own index, so a part
+    // written twice, dropped or out of order changes the file.
+    const parts = Array.from({ length: 1300 }, (_, i) => Buffer.alloc((i * 37) % 300, i % 251));
+    const file = spool.write(parts);
+    const got = readFileSync(file);
+    expect(got.length).toBe(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const [i, p] of parts.entries()) {
+      expect(got.subarray(at, at + p.length).every((b) => b === i % 251)).toBe(true);
+      at += p.length;
+    }
+    spool.dispose();
+  });
+
   it("falls back to the next root when one cannot take a directory, and throws when none can", () => {
     const missing = path.join(scratchRoot(), "no", "such", "dir");
     const fallback = scratchRoot();

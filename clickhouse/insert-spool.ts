@@ -1,6 +1,7 @@
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync, writeSync, writevSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { type Payload, payloadParts } from "./client";
 
 /**
  * Where the embedded adapter hands insert payloads to the engine: a private directory of short-lived
@@ -57,8 +58,8 @@ function removeOrphans(root: string): void {
 }
 
 export interface InsertSpool {
-  /** Writes a payload to a new file and returns its path. */
-  write(payload: Buffer): string;
+  /** Writes a payload (its parts one after another) to a new file and returns its path. */
+  write(payload: Payload): string;
   /** Removes a file once the engine has read it (or the insert failed). */
   release(file: string): void;
   /** Removes the directories and whatever is left in them. */
@@ -71,13 +72,30 @@ function privateDir(root: string): string {
   return mkdtempSync(path.join(root, `${PREFIX}${process.pid}-`));
 }
 
-function writeFile(file: string, payload: Buffer): void {
+/** At most this many parts go to one writev call (IOV_MAX is 1024 on Linux). */
+const PARTS_PER_CALL = 512;
+
+function writeFile(file: string, parts: readonly Buffer[]): void {
   // Synchronous on purpose: a flush's payload is a few MB into memory, well under a millisecond,
-  // and the async fs calls would queue on the libuv pool behind the engine's running queries.
+  // and the async fs calls would queue on the libuv pool behind the engine's running queries. The
+  // parts (a flush's requests) go straight from their buffers to the file, without first being
+  // copied into one.
   const fd = openSync(file, "wx", 0o600);
   try {
-    let off = 0;
-    while (off < payload.length) off += writeSync(fd, payload, off, payload.length - off);
+    for (let i = 0; i < parts.length; i += PARTS_PER_CALL) {
+      const group = parts.slice(i, i + PARTS_PER_CALL);
+      let written = writevSync(fd, group);
+      // A short write (rare on a regular file) leaves the rest to write part by part.
+      for (const part of group) {
+        if (written >= part.length) {
+          written -= part.length;
+          continue;
+        }
+        let off = written;
+        written = 0;
+        while (off < part.length) off += writeSync(fd, part, off, part.length - off);
+      }
+    }
   } catch (err) {
     // A full tmpfs (containers give /dev/shm 64 MB) must not leave half a file behind.
     closeSync(fd);
@@ -113,12 +131,13 @@ export function openInsertSpool(roots: readonly string[] = spoolRoots(), last?: 
   let seq = 0;
   return {
     write(payload) {
+      const { parts } = payloadParts(payload);
       for (let i = 0; i < all.length; i++) {
         const dir = dirAt(i);
         if (dir === null) continue;
         const file = path.join(dir, `${++seq}.dat`);
         try {
-          writeFile(file, payload);
+          writeFile(file, parts);
           return file;
         } catch (err) {
           failure = err;

@@ -5,12 +5,14 @@ import {
   type Db,
   type InsertOptions,
   type Params,
+  type Payload,
   type RawFormat,
   StoreError,
   INSERT_SETTINGS,
   assertIdentifier,
   normalizeParams,
   parseRows,
+  payloadParts,
   rawColumns,
 } from "./client";
 
@@ -74,13 +76,14 @@ export function openServer(options: ServerOptions): Db {
         }),
       );
     },
-    async insertRaw(table: string, payload: Buffer, format: RawFormat, opts: InsertOptions = {}) {
-      if (payload.length === 0) return;
+    async insertRaw(table: string, payload: Payload, format: RawFormat, opts: InsertOptions = {}) {
+      const { parts, bytes } = payloadParts(payload);
+      if (bytes === 0) return;
       await wrap(`Insert into ${table} failed`, async () => {
         // exec sends the bytes as they are; insert() would insist on objects for a JSON format.
         const result = await client.exec({
           query: `INSERT INTO ${assertIdentifier(table)}${rawColumns(format)} FORMAT ${format.name}`,
-          values: Readable.from([payload]),
+          values: Readable.from(parts),
           clickhouse_settings: {
             ...INSERT_SETTINGS,
             ...(opts.dedupToken ? { insert_deduplication_token: opts.dedupToken } : {}),

@@ -1,4 +1,4 @@
-import type { Db } from "@/clickhouse/client";
+import type { Db, Payload } from "@/clickhouse/client";
 import { type RowBatch, TABLE_OF } from "./rows";
 import { NATIVE_FORMATS, encodeNative } from "./native";
 
@@ -16,12 +16,22 @@ export function encodeBatch(batch: RowBatch): EncodedBatch {
   return out;
 }
 
-/** Several encoded batches as one, table by table (a flush merges its requests this way). */
-export function concatEncoded(batches: readonly EncodedBatch[]): EncodedBatch {
-  const out: EncodedBatch = {};
+/** Per table, what one INSERT carries: a block, or several blocks sent one after another. */
+export type EncodedPayloads = Partial<Record<keyof RowBatch, Payload>>;
+
+/**
+ * Several encoded batches as one, table by table (a flush merges its requests this way): each
+ * table's blocks are listed, not copied into one buffer; the store writes them out in order.
+ */
+export function gatherEncoded(batches: readonly EncodedBatch[]): EncodedPayloads {
+  const out: EncodedPayloads = {};
   for (const k of TABLE_KEYS) {
-    const parts = batches.flatMap((b) => (b[k] ? [b[k]] : []));
-    if (parts.length > 0) out[k] = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const parts: Buffer[] = [];
+    for (const b of batches) {
+      const block = b[k];
+      if (block) parts.push(block);
+    }
+    if (parts.length > 0) out[k] = parts;
   }
   return out;
 }
@@ -33,7 +43,7 @@ export function concatEncoded(batches: readonly EncodedBatch[]): EncodedBatch {
  * this thread between them, and after a partial failure a retry re-sends all and the engine drops
  * the ones that landed.
  */
-export async function commitEncoded(db: Db, batch: EncodedBatch, options: { dedupToken?: string } = {}): Promise<void> {
+export async function commitEncoded(db: Db, batch: EncodedPayloads, options: { dedupToken?: string } = {}): Promise<void> {
   const inserts: Promise<void>[] = [];
   for (const k of TABLE_KEYS) {
     const payload = batch[k];

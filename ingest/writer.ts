@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { type EncodedBatch, commitEncoded, concatEncoded, encodeBatch } from "./commit";
+import { type EncodedBatch, commitEncoded, encodeBatch, gatherEncoded } from "./commit";
 import { type RowBatch, batchSize } from "./rows";
 
 /**
  * The batching writer every collector submits to. ClickHouse pays 2–14 ms per INSERT whatever its
- * size (DESIGN.md §5), so rows from many requests are merged into one block per table and flushed at
+ * size (DESIGN.md §5), so rows from many requests are merged into one INSERT per table and flushed at
  * `maxBatchRows` rows or `flushIntervalMs` after the oldest waiting row, one flush at a time.
  *
  * Guarantees:
@@ -177,7 +177,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
         const token = createHash("sha256")
           .update(fresh.map((e) => `${e.request.tenantId}/${e.request.key}`).sort().join(","))
           .digest("hex");
-        const merged = concatEncoded(fresh.map((e) => e.encoded));
+        const merged = gatherEncoded(fresh.map((e) => e.encoded));
         await withRetries(() => commitEncoded(db, merged, { dedupToken: token }));
         ledgerWrite = writeLedger(fresh, token);
       }
