@@ -133,6 +133,56 @@ describe("0110: wider merges for the span tables", () => {
   });
 });
 
+describe("0120: wider merges for the tables a flush adds tiny parts to", () => {
+  it("sets merge_selector_base 16 on the rollups and ingest_stats only, and their rows merge as before", async () => {
+    const db = await testDb();
+    const tables = await db.query(
+      `SELECT name, extract(create_table_query, 'merge_selector_base = (\\d+)') AS base FROM system.tables
+       WHERE database = currentDatabase() AND name IN ('runs_daily', 'steps_daily', 'run_flags_daily', 'ai_usage_daily',
+         'runs_cycle_daily', 'ingest_stats', 'ingest_requests', 'runs', 'steps') ORDER BY name`,
+      {},
+      z.object({ name: z.string(), base: z.string() }),
+    );
+    expect(tables.map((t) => [t.name, t.base])).toEqual([
+      ["ai_usage_daily", "16"],
+      ["ingest_requests", ""],
+      ["ingest_stats", "16"],
+      ["run_flags_daily", "16"],
+      ["runs", "10"],
+      ["runs_cycle_daily", "16"],
+      ["runs_daily", "16"],
+      ["steps", "10"],
+      ["steps_daily", "16"],
+    ]);
+    // Three flushes' parts of one day's rollup and stats still add up once merged: 2 + 1 + 3 runs,
+    // 1 exception; 5 + 7 + 0 accepted spans and 0 + 1 + 2 rejected.
+    const tenant = freshTenant();
+    const start = Date.now() - 3_600_000;
+    const run = (id: string, outcome: string) => ({ tenant_id: tenant, workflow: "w", run_id: id, phase: "live", start_time: start, end_time: start + 60_000, outcome });
+    await db.insert("runs", [run("a", "completed"), run("b", "completed")]);
+    await db.insert("runs", [run("c", "exception")]);
+    await db.insert("runs", [run("d", "completed"), run("e", "completed"), run("f", "completed")]);
+    const day = new Date(start).toISOString().slice(0, 10);
+    for (const [accepted, rejected] of [[5, 0], [7, 1], [0, 2]]) {
+      await db.insert("ingest_stats", [{ tenant_id: tenant, day, channel: "otlp-traces", source: "s", accepted, rejected }]);
+    }
+    await db.command("OPTIMIZE TABLE runs_daily FINAL");
+    await db.command("OPTIMIZE TABLE ingest_stats FINAL");
+    const [daily] = await db.query(
+      `SELECT sum(runs) AS n, sum(exceptions) AS ex FROM runs_daily WHERE tenant_id = {t:String}`,
+      { t: tenant },
+      z.object({ n: z.coerce.number(), ex: z.coerce.number() }),
+    );
+    expect(daily).toEqual({ n: 6, ex: 1 });
+    const stats = await db.query(
+      `SELECT accepted, rejected FROM ingest_stats WHERE tenant_id = {t:String}`,
+      { t: tenant },
+      z.object({ accepted: z.coerce.number(), rejected: z.coerce.number() }),
+    );
+    expect(stats).toEqual([{ accepted: 12, rejected: 3 }]);
+  });
+});
+
 describe("0100: runs_daily without the cycle-time states nobody read", () => {
   it("drops the column and still rolls up counts, cycle seconds and human minutes exactly", async () => {
     const db = await testDb();
@@ -213,6 +263,18 @@ describe("cluster rendering", () => {
   it("sends the span tables' merge setting to the local tables only", () => {
     const merges = rendered.filter(({ file }) => file.startsWith("0110_"));
     expect(merges.map(({ sql }) => /^ALTER TABLE (\w+) ON CLUSTER .* MODIFY SETTING merge_selector_base = 10/.exec(sql)?.[1])).toEqual(["runs_local", "steps_local"]);
+  });
+
+  it("sends the rollups' merge setting to the local tables only", () => {
+    const merges = rendered.filter(({ file }) => file.startsWith("0120_"));
+    expect(merges.map(({ sql }) => /^ALTER TABLE (\w+) ON CLUSTER .* MODIFY SETTING merge_selector_base = 16$/.exec(sql)?.[1])).toEqual([
+      "runs_daily_local",
+      "steps_daily_local",
+      "run_flags_daily_local",
+      "ai_usage_daily_local",
+      "runs_cycle_daily_local",
+      "ingest_stats_local",
+    ]);
   });
 
   it("sends storage codecs to the local tables only, column changes to both", () => {
