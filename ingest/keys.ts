@@ -1,14 +1,14 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { type Db, fromClickHouseTime } from "@/clickhouse/client";
+import { RefreshingCache } from "./refreshing-cache";
 
 /**
  * Ingest keys (DESIGN.md §4): random, shown once, stored as a SHA-256 hash, revocable, scoped to one
- * tenant. Verification is cached briefly in memory so ingest does not query per request; revocation
- * clears this process's cache at once and reaches other processes within CACHE_MS.
+ * tenant. Verification is cached briefly in memory so ingest does not query per request, and a key in
+ * use is looked up again in the background after 4 s (refreshing-cache.ts); revocation clears this
+ * process's cache at once and reaches other processes within 5 s.
  */
-const CACHE_MS = 5_000;
-const CACHE_MAX = 10_000;
 // last_used_at is written at most once a minute per key: a dashboard needs "recently", not "exactly".
 const USAGE_WRITE_MS = 60_000;
 const PREFIX = "plk_";
@@ -61,8 +61,7 @@ const latest = (filter: string) => `
   FROM (SELECT * FROM ingest_keys WHERE ${filter})
   GROUP BY tenant_id, key_id`;
 
-// Promises, so a burst of requests with a cold cache shares one lookup.
-const cache = new Map<string, { at: number; value: Promise<VerifiedKey | null> }>();
+const cache = new RefreshingCache<VerifiedKey | null>({ ttlMs: 5_000, refreshAfterMs: 4_000, maxEntries: 10_000 });
 const usageWritten = new Map<string, number>();
 
 export const ingestKeyName = z.string().trim().min(1, "a key needs a name").max(100);
@@ -164,18 +163,7 @@ async function lookUp(db: Db, hash: string): Promise<VerifiedKey | null> {
 export async function verifyIngestKey(db: Db, secret: string): Promise<VerifiedKey | null> {
   if (!secret.startsWith(PREFIX) || secret.length > 200) return null;
   const hash = hashOf(secret);
-  const hit = cache.get(hash);
-  let pending: Promise<VerifiedKey | null>;
-  if (hit && Date.now() - hit.at < CACHE_MS) {
-    pending = hit.value;
-  } else {
-    pending = lookUp(db, hash);
-    if (cache.size >= CACHE_MAX) cache.clear();
-    const entry = { at: Date.now(), value: pending };
-    cache.set(hash, entry);
-    pending.catch(() => cache.get(hash) === entry && cache.delete(hash));
-  }
-  const value = await pending;
+  const value = await cache.get(hash, () => lookUp(db, hash));
   if (value) noteUse(db, value);
   return value;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { RefreshingCache } from "../refreshing-cache";
 import { attributePolicy } from "./attribute-reader";
 import { type Hasher, tenantHasher } from "./privacy";
 
@@ -12,12 +13,13 @@ export interface TenantPolicy {
 
 const settingsRow = z.object({ settings: z.string() });
 const settingsJson = z.object({ allowed_attributes: z.array(z.string().max(200)).max(500).default([]) }).loose();
-// Admin changes to allowed attributes apply within this long, without a query per request.
-const TTL_MS = 30_000;
+// Admin changes to allowed attributes apply within 30 s, without a query per request; a tenant that
+// keeps sending has its policy read again in the background after 25 s (refreshing-cache.ts).
+const CACHE = { ttlMs: 30_000, refreshAfterMs: 25_000, maxEntries: 10_000 };
 
 /** Per-tenant ingest policy (allowed extra attributes, keyed hash), cached briefly. */
 export function tenantPolicies(db: Db, serverSecret: string): (tenantId: string) => Promise<TenantPolicy> {
-  const cache = new Map<string, { at: number; policy: Promise<TenantPolicy> }>();
+  const cache = new RefreshingCache<TenantPolicy>(CACHE);
   const load = async (tenantId: string): Promise<TenantPolicy> => {
     const rows = await db.query(
       `SELECT argMax(settings, updated_at) AS settings FROM tenants WHERE tenant_id = {tenant:String} GROUP BY tenant_id`,
@@ -33,12 +35,5 @@ export function tenantPolicies(db: Db, serverSecret: string): (tenantId: string)
     }
     return { allowed, allows: attributePolicy(allowed), hash: tenantHasher(serverSecret, tenantId) };
   };
-  return (tenantId) => {
-    const hit = cache.get(tenantId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.policy;
-    const policy = load(tenantId);
-    cache.set(tenantId, { at: Date.now(), policy });
-    policy.catch(() => cache.delete(tenantId));
-    return policy;
-  };
+  return (tenantId) => cache.get(tenantId, () => load(tenantId));
 }
