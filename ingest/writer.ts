@@ -104,7 +104,7 @@ export interface BatchWriter {
 interface Entry {
   request: WriteRequest;
   rows: number;
-  /** The request's rows per table, serialized when it arrived so a flush only concatenates bytes. */
+  /** The request's rows per table, serialized when it arrived so a flush only lists the blocks (gatherEncoded). */
   encoded: EncodedBatch;
   promise: Promise<WriteOutcome>;
   resolve: (o: WriteOutcome) => void;

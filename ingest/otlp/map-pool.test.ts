@@ -83,7 +83,7 @@ describe("mapping threads", () => {
     const copied = await mapper.map(input(shared));
     expect(Buffer.compare(shared, Buffer.from(bytes))).toBe(0);
     expect(copied.ok && copied.key).toBe(requestKey("t-map", "otlp-traces", bytes));
-    // The encoded blocks that come back are whole Buffers the writer can concatenate.
+    // The encoded blocks that come back are whole Buffers the writer can hand to the store.
     for (const block of Object.values(moved.ok ? moved.encoded : {})) expect(Buffer.isBuffer(block)).toBe(true);
   });
 
