@@ -120,11 +120,22 @@ class Out {
     this.at += this.buf.write(s, this.at, "utf8");
   }
 
+  /** A safe integer as Int64 little-endian; byte stores, as Buffer's writers check each call (two a time value). */
   int64(v: number): void {
     this.room(8);
-    this.buf.writeUInt32LE(v >>> 0, this.at);
-    this.buf.writeInt32LE(Math.floor(v / TWO_32), this.at + 4);
-    this.at += 8;
+    const b = this.buf;
+    const at = this.at;
+    const lo = v >>> 0;
+    const hi = Math.floor(v / TWO_32) | 0;
+    b[at] = lo;
+    b[at + 1] = lo >>> 8;
+    b[at + 2] = lo >>> 16;
+    b[at + 3] = lo >>> 24;
+    b[at + 4] = hi;
+    b[at + 5] = hi >>> 8;
+    b[at + 6] = hi >>> 16;
+    b[at + 7] = hi >>> 24;
+    this.at = at + 8;
   }
 
   take(): Buffer {
@@ -133,6 +144,7 @@ class Out {
 }
 
 const out = new Out();
+const NO_ENTRIES: readonly [string, unknown][] = [];
 /** One column's values while it is written, reused between columns and calls. */
 const column: unknown[] = [];
 
@@ -249,7 +261,12 @@ function writeColumn(rows: readonly Record<string, unknown>[], c: Column, values
     }
     case "Map(String, String)": {
       // A map column is an array of (key, value): each row's end offset, then all keys, then all values.
-      const entries = values.map((x) => Object.entries((valueOf(x, c) ?? {}) as Record<string, unknown>));
+      const entries = values.map((x) => {
+        const m = valueOf(x, c) as Record<string, unknown> | undefined;
+        // Most rows keep no extra attributes: skip building an empty entries array for each.
+        for (const _ in m) return Object.entries(m);
+        return NO_ENTRIES;
+      });
       let end = 0;
       for (const e of entries) out.int64((end += e.length));
       for (const e of entries) for (const [k] of e) out.str(k);

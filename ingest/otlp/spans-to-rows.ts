@@ -43,7 +43,7 @@ const status = (code: number) => (code === 1 ? "ok" : code === 2 ? "error" : "un
 function extras(a: Attributes, ctx: MapContext): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in a) {
-    if (CONVENTION_ATTRIBUTES.has(k) || !ctx.allows(k)) continue;
+    if (!ctx.allows(k) || CONVENTION_ATTRIBUTES.has(k)) continue;
     out[k] = clip(maskText(String(a[k])));
   }
   return out;
@@ -76,7 +76,7 @@ function toRun(s: OtlpSpan, ctx: MapContext, workflow: string): RunRow {
     outcome: r.oneOf(attr.outcome, OUTCOMES) ?? (s.statusCode === 2 ? "failed" : "completed"),
     exception_reason: text(r.str(attr.exceptionReason)),
     subject_hash: subject ? ctx.hash(subject) : "",
-    human_minutes: r.num(attr.humanMinutes, { max: 1e7 }) ?? null,
+    human_minutes: r.num(attr.humanMinutes, 0, 1e7) ?? null,
     origin: "otlp",
     attributes: extras(s.attributes, ctx),
   };
@@ -99,7 +99,7 @@ function toStep(s: OtlpSpan, ctx: MapContext, step: string): StepRow {
     start_time: s.startMs,
     end_time: s.endMs,
     status: status(s.statusCode),
-    human_minutes: r.num(attr.humanMinutes, { max: 1e7 }) ?? 0,
+    human_minutes: r.num(attr.humanMinutes, 0, 1e7) ?? 0,
     intervention: r.bool(attr.intervention) ? 1 : 0,
     intervention_reason: text(r.str(attr.interventionReason)),
     data_classification: r.oneOf(attr.dataClassification, CLASSIFICATIONS) ?? "",
@@ -108,10 +108,10 @@ function toStep(s: OtlpSpan, ctx: MapContext, step: string): StepRow {
     response_model: clip(r.str(attr.responseModel) ?? ""),
     model_version: clip(r.str(attr.modelVersion) ?? ""),
     prompt_version: clip(r.str(attr.promptVersion) ?? ""),
-    input_tokens: Math.round(r.num(attr.inputTokens, { max: UINT32_MAX }) ?? 0),
-    output_tokens: Math.round(r.num(attr.outputTokens, { max: UINT32_MAX }) ?? 0),
+    input_tokens: Math.round(r.num(attr.inputTokens, 0, UINT32_MAX) ?? 0),
+    output_tokens: Math.round(r.num(attr.outputTokens, 0, UINT32_MAX) ?? 0),
     output_id: safeIdentifier(clip(r.str(attr.outputId) ?? ""), ctx.hash),
-    confidence: r.num(attr.confidence, { min: 0, max: 1 }) ?? null,
+    confidence: r.num(attr.confidence, 0, 1) ?? null,
     review_required: r.bool(attr.reviewRequired) ? 1 : 0,
     review_outcome: r.oneOf(attr.reviewOutcome, REVIEW_OUTCOMES) ?? "",
     review_output_id: safeIdentifier(clip(r.str(attr.reviewOutputId) ?? ""), ctx.hash),

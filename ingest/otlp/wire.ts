@@ -93,12 +93,21 @@ function keyValue(r: Reader, end: number, depth: number): [string, unknown] {
   return [key, value];
 }
 
-/** One KeyValue into `out`, as decode.ts does: empty keys and empty values are dropped. */
+/**
+ * One KeyValue into `out`, as decode.ts does: empty keys and empty values are dropped. Reads the pair in
+ * place rather than through `keyValue`: this runs for every attribute of every span.
+ */
 function attribute(r: Reader, end: number, out: Attributes): void {
-  const [key, plain] = keyValue(r, end, 0);
-  if (plain === null || plain === undefined || !key) return;
-  out[key] =
-    typeof plain === "string" || typeof plain === "number" || typeof plain === "boolean" ? (plain as AttrValue) : JSON.stringify(plain);
+  let key = "";
+  let value: unknown = null;
+  while (r.pos < end) {
+    const t = r.tag(end);
+    if (t === ((1 << 3) | LEN)) key = r.string(end);
+    else if (t === ((2 << 3) | LEN)) value = anyValue(r, r.span(end), 0);
+    else r.skip(t & 7, end);
+  }
+  if (value === null || !key) return;
+  out[key] = typeof value === "object" ? JSON.stringify(value) : (value as AttrValue);
 }
 
 /** Resource → its `service.name` (the only resource attribute Plumbline keeps). */
