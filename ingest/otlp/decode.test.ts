@@ -53,6 +53,34 @@ describe("decoding OTLP spans", () => {
     }
   });
 
+  it("tells apart short strings that differ in a single byte, whichever byte the cache slot looks at", () => {
+    // For every length the cache takes (1–64) and every position: the string and the same string with
+    // that one byte changed, read in turns, so each lands where the other may have been kept.
+    const names: string[] = [];
+    for (let len = 1; len <= 64; len++) {
+      const base = Array.from({ length: len }, (_, i) => String.fromCharCode(97 + ((i * 5 + len) % 26)));
+      for (let at = 0; at < len; at++) {
+        const changed = [...base];
+        changed[at] = changed[at] === "z" ? "y" : "z";
+        names.push(base.join(""), changed.join(""));
+      }
+    }
+    const spans = names.map((name) => ({
+      traceId: Buffer.alloc(16, 1),
+      spanId: Buffer.alloc(8, 2),
+      name,
+      startTimeUnixNano: ns(0n),
+      endTimeUnixNano: ns(1n),
+      attributes: [{ key: name, value: { stringValue: name } }],
+    }));
+    const body = otlpTypes.traceRequest.encode(otlpTypes.traceRequest.fromObject({ resourceSpans: [{ scopeSpans: [{ spans }] }] })).finish();
+    for (let pass = 0; pass < 2; pass++) {
+      const got = decodeSpans(body, "protobuf");
+      expect(got.map((s) => s.name)).toEqual(names);
+      expect(got.map((s) => s.attributes)).toEqual(names.map((n) => ({ [n]: n })));
+    }
+  });
+
   it("reads ids as lowercase hex whatever case OTLP/JSON used", () => {
     const body = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: "5B8EFFF798038103D269B633813FC60C", spanId: "EEE19B7EC3C1B174" }] }] }] }));
     expect(decodeSpans(body, "json")[0]).toMatchObject({ traceId: "5b8efff798038103d269b633813fc60c", spanId: "eee19b7ec3c1b174" });
