@@ -46,7 +46,6 @@ class AttributeReader {
   }
 }
 
-export type { AttributeReader };
 export const reader = (a: Attributes): AttributeReader => new AttributeReader(a);
 
 /** The tenant's `allowed_attributes`: exact names, or prefixes written `name.*`. */
