@@ -15,7 +15,8 @@ export type Time = z.infer<typeof time>;
 export const epochMs = (t: Time): number => (typeof t === "number" ? t : t.getTime());
 
 export const phase = z.enum(["baseline", "live"]);
-export const outcome = z.enum(["completed", "exception", "failed", "cancelled"]);
+/** `unknown`: the record does not say how the run ended (an event log with no outcome column). */
+export const outcome = z.enum(["completed", "exception", "failed", "cancelled", "unknown"]);
 export const actor = z.enum(["unknown", "ai", "human", "system"]);
 export const spanStatus = z.enum(["unset", "ok", "error"]);
 export const reviewOutcome = z.enum(["", "approved", "corrected", "rejected"]);
