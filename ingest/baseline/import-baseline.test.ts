@@ -10,8 +10,6 @@ import { STAGE_BATCH } from "./stage-events";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 
-const DATA = path.resolve(__dirname, "../../../shared/data");
-
 const cycle = z.object({
   n: z.coerce.number(),
   p50: z.number(),
@@ -40,7 +38,7 @@ describe("importBaseline with the reference XES logs", () => {
     const summary = await importBaseline(db, {
       tenantId,
       workflow: "receipt",
-      source: path.join(DATA, "receipt.xes.gz"),
+      source: path.join(FIXTURES, "receipt.xes.gz"),
       fileName: "receipt.xes.gz",
       actor: "test",
     });
@@ -62,7 +60,7 @@ describe("importBaseline with the reference XES logs", () => {
   it("imports running-example.xes as 6 runs, one step per event", async () => {
     const db = await testDb();
     const tenantId = freshTenant();
-    const request = { tenantId, workflow: "textbook", source: path.join(DATA, "running-example.xes"), fileName: "running-example.xes", actor: "test" };
+    const request = { tenantId, workflow: "textbook", source: path.join(FIXTURES, "running-example.xes"), fileName: "running-example.xes", actor: "test" };
     const summary = await importBaseline(db, request);
     expect(summary).toMatchObject({ status: "imported", runs: 6, events: 42, skipped: 0 });
     expect(await counts(tenantId, "textbook")).toEqual({ runs: 6, steps: 42 });
@@ -77,7 +75,7 @@ describe("importBaseline with the reference XES logs", () => {
   it("adds nothing when the same file is imported again, from a path or as a stream", async () => {
     const db = await testDb();
     const tenantId = freshTenant();
-    const file = path.join(DATA, "receipt.xes.gz");
+    const file = path.join(FIXTURES, "receipt.xes.gz");
     const request = { tenantId, workflow: "receipt", source: file, fileName: "receipt.xes.gz", actor: "test" };
     const first = await importBaseline(db, request);
     const again = await importBaseline(db, request);

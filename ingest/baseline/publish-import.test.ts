@@ -5,7 +5,6 @@ import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { importBaseline, type ImportRequest } from "./import-baseline";
 
-const DATA = path.resolve(__dirname, "../../../shared/data");
 const FIXTURES = path.join(__dirname, "fixtures");
 
 /** An event log with start/complete pairs, instant steps, repeated rows and unfinished steps over three months. */
@@ -59,7 +58,7 @@ const dailyRuns = z.object({ runs: z.coerce.number() });
 
 describe("publishing an import in buckets of cases", () => {
   const sources: [string, Pick<ImportRequest, "source" | "options">, number][] = [
-    ["receipt.xes.gz, completions only", { source: path.join(DATA, "receipt.xes.gz") }, 500],
+    ["receipt.xes.gz, completions only", { source: path.join(FIXTURES, "receipt.xes.gz") }, 500],
     ["a log of start/complete pairs", { source: pairedLog(), options: { systemResources: "robot" } }, 7],
     ["a case list", { source: path.join(FIXTURES, "cases.csv") }, 1],
   ];
@@ -86,7 +85,7 @@ describe("publishing an import in buckets of cases", () => {
     const request = (tenantId: string) => ({
       tenantId,
       workflow: "receipt",
-      source: path.join(DATA, "receipt.xes.gz"),
+      source: path.join(FIXTURES, "receipt.xes.gz"),
       fileName: "receipt.xes.gz",
       actor: "test",
       bucketEvents: 1000,

@@ -92,7 +92,7 @@ describe("the OTLP/HTTP receiver", () => {
 
   it("answers the official OTLP/JSON example with a partial success naming what was not stored", async () => {
     const r = await receiver();
-    const res = await post(r, readFileSync(path.resolve(import.meta.dirname, "../../../shared/data/otlp_trace.json")));
+    const res = await post(r, readFileSync(path.resolve(import.meta.dirname, "fixtures/otlp_trace.json")));
     expect(res.status).toBe(200);
     const body = z.object({ partialSuccess: z.object({ rejectedSpans: z.string(), errorMessage: z.string() }) }).parse(await res.json());
     expect(body.partialSuccess.rejectedSpans).toBe("1");
@@ -209,7 +209,7 @@ describe("the OTLP/HTTP receiver", () => {
       throw new MappingUnavailable("mapping thread exited (1)");
     };
     const r = createOtlpReceiver({ db, writer, secret: "test-secret", mapper });
-    const body = readFileSync(path.resolve(import.meta.dirname, "../../../shared/data/otlp_trace.json"));
+    const body = readFileSync(path.resolve(import.meta.dirname, "fixtures/otlp_trace.json"));
     const res = await r.traces(
       new Request("http://localhost/v1/traces", { method: "POST", body, headers: { "content-type": "application/json", authorization: `Bearer ${key.secret}` } }),
     );
