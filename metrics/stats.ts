@@ -86,13 +86,24 @@ export function bootstrapCompression(
   return [quantileSorted(stats, 0.025), quantileSorted(stats, 0.975)];
 }
 
-/** Standard normal CDF via erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7). */
+/**
+ * Upper tail 1 − Φ(z) for z ≥ 0, computed directly rather than as 1 − Φ: the difference loses every
+ * digit once Φ rounds to 1 (z > 8.3), which made a p-value below 1e-16 an exact 0. Uses the Chebyshev
+ * erfc of Numerical Recipes (erfcc), whose fractional error is below 1.2e-7 everywhere, tails included.
+ */
+function normalUpperTail(z: number): number {
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const inner =
+    -x * x -
+    1.26551223 +
+    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return 0.5 * t * Math.exp(inner);
+}
+
+/** Standard normal CDF (fractional error of either tail below 1.2e-7). */
 export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-x * x);
-  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+  return z >= 0 ? 1 - normalUpperTail(z) : normalUpperTail(-z);
 }
 
 export interface MannWhitney {
@@ -126,17 +137,105 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhi
   const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
   if (sigma === 0) return { u: Math.min(u1, u2), z: 0, p: 1 };
   const z = (Math.abs(u1 - mean) - 0.5) / sigma;
-  return { u: Math.min(u1, u2), z: Math.max(z, 0), p: Math.min(1, 2 * (1 - normalCdf(Math.max(z, 0)))) };
+  return { u: Math.min(u1, u2), z: Math.max(z, 0), p: Math.min(1, 2 * normalUpperTail(Math.max(z, 0))) };
 }
 
-// Two-sided 95% Student t critical values, df 1..30 (standard t table); the normal 1.96 beyond.
-const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms: about 15 significant digits). */
+function lnGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+  const y = x - 1;
+  let sum = c[0]!;
+  for (let i = 1; i < 9; i++) sum += c[i]! / (y + i);
+  const t = y + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(sum);
+}
 
+/** Continued fraction of the incomplete beta (modified Lentz, as Numerical Recipes `betacf`). */
+function betaFraction(a: number, b: number, x: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  d = 1 / (Math.abs(d) < tiny ? tiny : d);
+  let h = d;
+  for (let m = 1; m <= 10_000; m++) {
+    for (const num of [(m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)), (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))]) {
+      d = 1 + num * d;
+      d = 1 / (Math.abs(d) < tiny ? tiny : d);
+      c = 1 + num / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      h *= d * c;
+    }
+    if (Math.abs(d * c - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** Regularized incomplete beta I_x(a, b), on whichever side its continued fraction converges fast. */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betaFraction(a, b, x)) / a : 1 - (front * betaFraction(b, a, 1 - x)) / b;
+}
+
+/** P(T > t) for Student's t with `df` degrees of freedom, t ≥ 0: ½·I_{df/(df+t²)}(df/2, ½). */
+function studentUpperTail(t: number, df: number): number {
+  return 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+}
+
+/** Normal quantile for p in (½, 1) by bisection on the CDF (to ~1e-7, plenty for an interval's width). */
+function normalQuantile(p: number): number {
+  let lo = 0;
+  let hi = 40;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalUpperTail(mid) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Student t quantile for p in (½, 1) and any df > 0 (not only integers), continuous in df: the old
+ * table stopped at df 30 and then jumped from 2.042 to 1.960. Bisection on the exact upper tail; beyond
+ * df 10⁵ (where the continued fraction slows) the Cornish–Fisher expansion of A&S 26.7.5, whose first
+ * omitted term is below 1e-15 there. df = Infinity gives the normal quantile.
+ */
+export function tQuantile(p: number, df: number): number {
+  if (!(p > 0.5 && p < 1) || !(df > 0)) throw new RangeError(`tQuantile needs ½ < p < 1 and df > 0, got p ${p}, df ${df}`);
+  if (df > 1e5) {
+    const z = normalQuantile(p);
+    const [z3, z5, z7] = [z ** 3, z ** 5, z ** 7];
+    return z + (z3 + z) / 4 / df + (5 * z5 + 16 * z3 + 3 * z) / 96 / df ** 2 + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / 384 / df ** 3;
+  }
+  let lo = 0;
+  let hi = 1;
+  while (studentUpperTail(hi, df) > 1 - p) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentUpperTail(mid, df) > 1 - p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Two-sided 95% critical value of Student's t. */
 export function t95(df: number): number {
-  return df >= 1 && df <= 30 ? T95[df - 1]! : 1.96;
+  return tQuantile(0.975, df);
+}
+
+/**
+ * A p-value rounded to 6 significant digits for display and storage. Rounding to 6 decimals turned
+ * anything below 5e-7 into 0, which reads as "impossible" rather than "very small"; a positive p stays
+ * positive (the UI prints below 1e-6 as "< 0.000001").
+ */
+export function roundP(p: number): number {
+  if (!Number.isFinite(p) || p <= 0) return p;
+  return Math.min(1, Number(p.toPrecision(6)));
 }
 
 export interface Trend {
