@@ -5,7 +5,7 @@ import { z } from "zod";
 import { runMetric } from "./registry";
 import { type CycleTimeResult, cycleTime } from "./cycle-time";
 import { scopeOf } from "./scope";
-import { daysAgo, run } from "./testing";
+import { daysAgo, lockForTest, run } from "./testing";
 
 const cycle = async (input: Parameters<typeof runMetric>[2]) =>
   (await runMetric(await testDb(), "cycle-time", input)) as CycleTimeResult;
@@ -21,9 +21,11 @@ describe("cycle time", () => {
   it("describes a single run exactly and refuses to compare it", async () => {
     const t = freshTenant();
     await commitBatch(await testDb(), { runs: [run(t, { hours: 2.5 })] });
-    const r = await cycle({ tenantId: t });
+    expect((await cycle({ tenantId: t, phase: "live" })).live).toEqual({ n: 1, p50_hours: 2.5, p90_hours: 2.5, mean_hours: 2.5 });
+    const r = await cycle({ tenantId: t, workflow: "intake" });
     expect(r.live).toEqual({ n: 1, p50_hours: 2.5, p90_hours: 2.5, mean_hours: 2.5 });
     expect(r.status).toBe("insufficient_data");
+    expect(r.reason).toContain("baseline not locked");
   });
 
   it("halving every run gives compression 0.5, a tight interval above zero and a tiny p-value", async () => {
@@ -34,6 +36,7 @@ describe("cycle time", () => {
     const baseline = Array.from({ length: 30 }, (_, i) => run(t, { phase: "baseline", hours: i + 1, at: daysAgo(200) }));
     const live = Array.from({ length: 30 }, (_, i) => run(t, { hours: (i + 1) / 2, at: daysAgo(5) }));
     await commitBatch(db, { runs: [...baseline, ...live] });
+    await lockForTest(db, t, "intake", daysAgo(100));
     const r = await cycle({ tenantId: t, workflow: "intake" });
     expect(r.status).toBe("ok");
     expect(r.baseline).toEqual({ n: 30, p50_hours: 15.5, p90_hours: 27.1, mean_hours: 15.5 });
@@ -55,7 +58,7 @@ describe("cycle time", () => {
     });
     // 19:00 at −05:00 on the previous evening is 00:00 UTC on the edge day.
     const from = new Date(new Date(edge.getTime() - 5 * 3_600_000).toISOString().slice(0, 19) + "-05:00");
-    const r = await cycle({ tenantId: t, from, to: daysAgo(1) });
+    const r = await cycle({ tenantId: t, from, to: daysAgo(1), phase: "live" });
     expect(r.live.n).toBe(1);
     expect(r.live.p50_hours).toBe(1);
   });
@@ -66,7 +69,7 @@ describe("cycle time", () => {
     const batch = { runs: [run(t, { hours: 1 }), run(t, { hours: 3 })] };
     await commitBatch(db, batch, { dedupToken: `${t}-1` });
     await commitBatch(db, batch, { dedupToken: `${t}-1` });
-    const r = await cycle({ tenantId: t });
+    const r = await cycle({ tenantId: t, phase: "live" });
     expect(r.live).toEqual({ n: 2, p50_hours: 2, p90_hours: 2.8, mean_hours: 2 });
   });
 
@@ -76,16 +79,16 @@ describe("cycle time", () => {
     await commitBatch(await testDb(), {
       runs: [run(a, { hours: 1 }), run(b, { hours: 9 }), run(a, { workflow: "billing", hours: 5 })],
     });
-    expect((await cycle({ tenantId: a })).live.n).toBe(2);
-    expect((await cycle({ tenantId: a, workflows: ["intake"] })).live.mean_hours).toBe(1);
-    expect((await cycle({ tenantId: a, workflows: [] })).live.n).toBe(0);
+    expect((await cycle({ tenantId: a, phase: "live" })).live.n).toBe(2);
+    expect((await cycle({ tenantId: a, workflows: ["intake"], phase: "live" })).live.mean_hours).toBe(1);
+    expect((await cycle({ tenantId: a, workflows: [], phase: "live" })).live.n).toBe(0);
     expect((await cycle({ tenantId: a, workflow: "billing", workflows: ["intake"] })).live.n).toBe(0);
   });
 
   it("builds a weekly series of live medians", async () => {
     const t = freshTenant();
     await commitBatch(await testDb(), { runs: [run(t, { hours: 2, at: daysAgo(2) }), run(t, { hours: 4, at: daysAgo(2) })] });
-    const r = await cycle({ tenantId: t, grain: "day" });
+    const r = await cycle({ tenantId: t, grain: "day", phase: "live" });
     expect(r.series).toEqual([{ bucket: daysAgo(2).toISOString().slice(0, 10), n: 2, p50_hours: 3 }]);
   });
 
@@ -96,6 +99,7 @@ describe("cycle time", () => {
     const baseline = Array.from({ length: 2600 }, (_, i) => run(t, { phase: "baseline", hours: 10 + i / 1000, at: daysAgo(200) }));
     const live = Array.from({ length: 2600 }, (_, i) => run(t, { hours: 1 + i / 1000, at: daysAgo(5) }));
     await commitBatch(db, { runs: [...baseline, ...live] });
+    await lockForTest(db, t, "intake", daysAgo(100));
     const input = { tenantId: t };
     const { samples } = await cycleTime.load(db, { input, scope: scopeOf(input) });
     // Independently: every run with its hash, sorted here as 64-bit integers.
@@ -110,7 +114,7 @@ describe("cycle time", () => {
         .sort((a, b) => (BigInt(a.h) < BigInt(b.h) ? -1 : BigInt(a.h) > BigInt(b.h) ? 1 : 0))
         .slice(0, 2000)
         .map((r) => r.s);
-      expect(samples.filter((x) => x.phase === phase).map((x) => x.s)).toEqual(expected);
+      expect(samples[phase as "baseline" | "live"].map((x) => x.s)).toEqual(expected);
     }
   });
 });

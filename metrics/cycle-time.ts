@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { MIN_RUNS, defineMetric, round, type MetricResultBase } from "./define-metric";
-import { SCOPE_SQL, windowParams } from "./scope";
-import { baselineLocks, type BaselineLock } from "./workflow-settings";
-import { bootstrapCompression, mannWhitney } from "./stats";
-import { GRAIN_SQL, PHASE_WINDOW_SQL, phaseWindowParams, seriesRow } from "./phase-window";
+import { type Comparability, type ComparisonSides, type SampleRow, comparability, cycleSamples, loadSides, pooledSides, workflowsOf } from "./comparison";
+import { SIDE_FIGURES, type SideFigures, sideFiguresRow } from "./locked-baseline";
+import { runSetParams, runSetSql } from "./run-set";
+import { windowParams } from "./scope";
+import { bootstrapCompression, mannWhitney, roundP } from "./stats";
+import { GRAIN_SQL, seriesRow } from "./phase-window";
+import type { BaselineLock } from "./workflow-settings";
 
 export interface PhaseSummary {
   n: number;
@@ -12,64 +15,57 @@ export interface PhaseSummary {
   mean_hours: number | null;
 }
 
+export interface WorkflowCompression {
+  workflow: string;
+  baseline_version: number;
+  live_runs: number;
+  compression: number;
+  interval: [number, number] | null;
+}
+
 export interface CycleTimeResult extends MetricResultBase {
   key: "cycle-time";
   baseline: PhaseSummary;
   live: PhaseSummary;
-  /** 1 − p50(live)/p50(baseline). */
+  /**
+   * 1 − p50(live)/p50(locked baseline) for one workflow; firm-wide, the comparable workflows' own
+   * compressions weighted by their live runs in the window (so it lies between them).
+   */
   compression: number | null;
   interval: [number, number] | null;
   p_value: number | null;
   mann_whitney_u: number | null;
+  /** The workflows the comparison took, with their own figures, and those it left out and why. */
+  workflows: WorkflowCompression[];
+  excluded: Comparability["excluded"];
   series: { bucket: string; n: number; p50_hours: number | null }[];
 }
 
-const summaryRow = z.object({
-  phase: z.enum(["baseline", "live"]),
-  n: z.coerce.number(),
-  seconds: z.number(),
-  q: z.array(z.number()),
-});
-const sampleRow = z.object({ phase: z.enum(["baseline", "live"]), s: z.number() });
-
-/** Bootstrap and rank test run on a bounded, deterministic sample per side (cityHash of the run id). */
-const SAMPLE_PER_SIDE = 2000;
-
-/**
- * The sample: each side's runs with the smallest hashes, in hash order. One `ORDER BY … LIMIT` per side
- * keeps only the first rows while it reads; a single `LIMIT … BY phase` sorted every run of the window
- * first. Same rows in the same order; at 2.4M runs 0.26–0.30 s and +35 MB against 0.94–1.1 s and
- * +170 MB (two rounds in turns, one process per query).
- */
-const sampleSide = (phase: "baseline" | "live") =>
-  `SELECT phase, toFloat64(dateDiff('millisecond', start_time, end_time)) / 1000 AS s, cityHash64(run_id) AS h
-   FROM runs WHERE ${SCOPE_SQL} AND phase = '${phase}' AND ${PHASE_WINDOW_SQL("toDate(start_time)")}
-   ORDER BY h LIMIT ${SAMPLE_PER_SIDE}`;
-const SAMPLE_SQL = `SELECT phase, s FROM (${sampleSide("baseline")} UNION ALL ${sampleSide("live")}) ORDER BY phase, h`;
-
 interface Data {
-  summary: z.output<typeof summaryRow>[];
-  samples: z.output<typeof sampleRow>[];
+  sides: ComparisonSides;
+  candidates: string[];
+  /** Set when a side is looked at alone (`input.phase`): that side's runs in the window, no lock. */
+  alone: SideFigures | null;
+  pooled: { baseline?: SideFigures; live?: SideFigures };
+  samples: { baseline: SampleRow[]; live: SampleRow[] };
   series: z.output<typeof seriesRow>[];
-  lock: BaselineLock | null;
 }
 
-function summarize(rows: Data["summary"], phase: "baseline" | "live"): PhaseSummary {
-  const r = rows.find((x) => x.phase === phase);
-  if (!r || r.n === 0) return { n: 0, p50_hours: null, p90_hours: null, mean_hours: null };
-  return {
-    n: r.n,
-    p50_hours: round((r.q[0] ?? 0) / 3600, 6),
-    p90_hours: round((r.q[1] ?? 0) / 3600, 6),
-    mean_hours: round(r.seconds / r.n / 3600, 6),
-  };
+const EMPTY: PhaseSummary = { n: 0, p50_hours: null, p90_hours: null, mean_hours: null };
+
+export function summarize(f: SideFigures | undefined): PhaseSummary {
+  if (!f || f.n === 0) return EMPTY;
+  return { n: f.n, p50_hours: round((f.q[0] ?? 0) / 3600, 6), p90_hours: round((f.q[1] ?? 0) / 3600, 6), mean_hours: round(f.cycle_seconds_sum / f.n / 3600, 6) };
 }
 
-/**
- * The key columns select whole granules of runs_cycle_daily already (256 rows); a PREWHERE step first
- * only adds a pass before the states are read. Measured at 50M spans: 44 against 54 ms for the tile.
- */
-const STATE_READ_SETTINGS = "SETTINGS optimize_move_to_prewhere = 0";
+/** A declared (time-study) baseline has figures but no runs. */
+const declaredSummary = (lock: BaselineLock): PhaseSummary => ({ n: lock.n, p50_hours: lock.p50_hours, p90_hours: lock.p90_hours, mean_hours: lock.mean_hours });
+
+/** The series of live p50 per bucket, over the given workflows' finished runs. */
+const SERIES_SQL = `
+  SELECT toString(${GRAIN_SQL}) AS bucket, count() AS n, quantileExactInclusive(0.5)(cycle_seconds) AS v
+  FROM (SELECT toDate(start_time) AS day, cycle_seconds FROM (${runSetSql()}))
+  GROUP BY bucket ORDER BY bucket`;
 
 export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
   key: "cycle-time",
@@ -77,56 +73,98 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
   unit: "hours",
   direction: "down",
   async load(db, { input, scope }) {
-    const params = { ...windowParams(scope), ...phaseWindowParams(input, scope), grain: input.grain ?? "week" };
-    const summary = await db.query(
-      `SELECT phase, sum(runs) AS n, sum(cycle_seconds_sum) AS seconds, quantilesMerge(0.5, 0.9)(cycle_seconds_q) AS q
-       FROM runs_cycle_daily WHERE ${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("day")}
-       GROUP BY phase
-       ${STATE_READ_SETTINGS}`,
-      params,
-      summaryRow,
-    );
-    const samples = await db.query(SAMPLE_SQL, params, sampleRow);
-    const series = await db.query(
-      `SELECT toString(${GRAIN_SQL}) AS bucket, sum(runs) AS n, quantilesMerge(0.5)(cycle_seconds_q)[1] AS v
-       FROM runs_cycle_daily WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")}
-       GROUP BY bucket ORDER BY bucket
-       ${STATE_READ_SETTINGS}`,
-      params,
-      seriesRow,
-    );
-    const locks = input.workflow ? await baselineLocks(db, scope.params) : new Map<string, BaselineLock>();
-    return { summary, samples, series, lock: input.workflow ? (locks.get(input.workflow) ?? null) : null };
-  },
-  compute({ summary, samples, series, lock }, { input }) {
-    const baseline = summarize(summary, "baseline");
-    const live = summarize(summary, "live");
-    const base = {
-      baseline,
-      live,
-      series: series.map((s) => ({ bucket: s.bucket, n: s.n, p50_hours: s.n ? round(s.v / 3600, 6) : null })),
-      baselineVersion: lock?.version ?? null,
-    };
-    const empty = { compression: null, interval: null, p_value: null, mann_whitney_u: null };
-    const headline = (value: number | null) => ({ value, unit: "ratio", label: "Cycle-time compression (1 − p50 live / p50 baseline)" });
-    if (input.phase) return { ...base, ...empty, status: "ok", headline: headline(null) };
-    if (baseline.n < MIN_RUNS || live.n < MIN_RUNS || !baseline.p50_hours) {
-      const side = baseline.n < MIN_RUNS ? `baseline has ${baseline.n}` : `live has ${live.n}`;
-      return { ...base, ...empty, status: "insufficient_data", reason: `Needs ${MIN_RUNS} runs per side; ${side}`, headline: headline(null) };
+    const grain = input.grain ?? "week";
+    const none = { locks: new Map(), baseline: new Map(), live: new Map() };
+    if (input.phase) {
+      const params = { ...windowParams(scope), ...runSetParams(input.phase, scope.from, scope.to), grain };
+      const rows = await db.query(SERIES_SQL, params, seriesRow);
+      const alone = (await db.query(SIDE_FIGURES(runSetSql(), "pooled"), params, sideFiguresRow))[0] ?? null;
+      return { sides: none, candidates: [], alone, pooled: {}, samples: { baseline: [], live: [] }, series: rows };
     }
-    const b = samples.filter((s) => s.phase === "baseline").map((s) => s.s);
-    const l = samples.filter((s) => s.phase === "live").map((s) => s.s);
-    const compression = round(1 - (live.p50_hours ?? 0) / baseline.p50_hours);
-    const [lo, hi] = bootstrapCompression(b, l);
-    const mw = mannWhitney(b, l);
+    const sides = await loadSides(db, scope);
+    const candidates = workflowsOf(sides, input);
+    const { included } = comparability(sides, candidates);
+    const seriesWfs = input.workflow !== undefined ? scope.params.wfs : included;
+    const params = { ...windowParams(scope), all_wf: 0, wfs: seriesWfs, ...runSetParams("live", scope.from, scope.to), grain };
+    const [samples, series, pooled] = await Promise.all([
+      cycleSamples(db, scope, included),
+      db.query(SERIES_SQL, params, seriesRow),
+      input.workflow === undefined ? pooledSides(db, scope, included) : Promise.resolve({}),
+    ]);
+    return { sides, candidates, alone: null, pooled, samples, series };
+  },
+  compute(data, { input }) {
+    const series = data.series.map((s) => ({ bucket: s.bucket, n: s.n, p50_hours: s.n ? round(s.v / 3600, 6) : null }));
+    const empty = { compression: null, interval: null, p_value: null, mann_whitney_u: null, workflows: [], excluded: [] };
+    const label = "Cycle-time compression (1 − p50 live / p50 locked baseline)";
+    if (input.phase) {
+      const side = summarize(data.alone ?? undefined);
+      const other = EMPTY;
+      return { ...empty, status: "ok", baseline: input.phase === "baseline" ? side : other, live: input.phase === "live" ? side : other, series, headline: { value: null, unit: "ratio", label } };
+    }
+    const { sides } = data;
+    const { included, excluded } = comparability(sides, data.candidates);
+    const perWorkflow = included.map((wf) => compareOne(data, wf));
+    const one = input.workflow !== undefined ? input.workflow : null;
+    const lock = one !== null ? sides.locks.get(one) : undefined;
+    const baseline = one !== null ? (lock?.method === "declared" ? declaredSummary(lock) : summarize(sides.baseline.get(one))) : summarize(data.pooled.baseline);
+    const live = one !== null ? summarize(sides.live.get(one)) : summarize(data.pooled.live);
+    const base = { baseline, live, series, excluded, baselineVersion: lock?.version ?? null };
+    if (perWorkflow.length === 0) {
+      const reason = one !== null ? `Not comparable: ${excluded[0]?.reason ?? "no data"}` : "No workflow is comparable: each needs a locked baseline and 30 live runs in the window";
+      return { ...empty, ...base, status: "insufficient_data", reason, headline: { value: null, unit: "ratio", label } };
+    }
+    const weight = perWorkflow.reduce((a, w) => a + w.live_runs, 0);
+    const compression = round(perWorkflow.reduce((a, w) => a + w.compression * w.live_runs, 0) / weight);
+    const single = perWorkflow.length === 1 ? perWorkflow[0]! : null;
+    const mw = single && one !== null ? rankTest(data, single.workflow) : null;
     return {
       ...base,
       status: "ok",
       compression,
-      interval: [round(lo), round(hi)],
-      p_value: round(mw.p, 6),
-      mann_whitney_u: mw.u,
-      headline: headline(compression),
+      interval: single ? single.interval : combinedInterval(perWorkflow, compression, weight),
+      p_value: mw ? roundP(mw.p) : null,
+      mann_whitney_u: mw ? mw.u : null,
+      workflows: perWorkflow,
+      headline: { value: compression, unit: "ratio", label },
     };
   },
 });
+
+const sampleOf = (rows: SampleRow[], wf: string) => rows.filter((r) => r.workflow === wf).map((r) => r.s);
+
+function compareOne(data: Data, wf: string): WorkflowCompression {
+  const lock = data.sides.locks.get(wf)!;
+  const live = data.sides.live.get(wf)!;
+  const livePct = live.q[0] ?? 0;
+  const baseP50 = lock.method === "declared" ? (lock.p50_hours ?? 0) * 3600 : (data.sides.baseline.get(wf)?.q[0] ?? 0);
+  const compression = baseP50 > 0 ? 1 - livePct / baseP50 : 0;
+  const b = sampleOf(data.samples.baseline, wf);
+  const l = sampleOf(data.samples.live, wf);
+  const interval = lock.method === "measured" && b.length > 0 && l.length > 0 ? bootstrapCompression(b, l) : null;
+  return {
+    workflow: wf,
+    baseline_version: lock.version,
+    live_runs: live.n,
+    compression: round(compression),
+    interval: interval && [round(interval[0]), round(interval[1])],
+  };
+}
+
+function rankTest(data: Data, wf: string) {
+  const b = sampleOf(data.samples.baseline, wf);
+  const l = sampleOf(data.samples.live, wf);
+  return b.length > 0 && l.length > 0 ? mannWhitney(b, l) : null;
+}
+
+/**
+ * Firm-wide interval: the workflows' estimates are independent, so the weighted mean's standard
+ * error is the root of the weighted squares of each one's (read off its 95% bootstrap interval).
+ * Unknown (null) when any workflow has no interval (a declared baseline).
+ */
+function combinedInterval(ws: WorkflowCompression[], estimate: number, weight: number): [number, number] | null {
+  if (ws.some((w) => w.interval === null)) return null;
+  const variance = ws.reduce((a, w) => a + ((w.live_runs / weight) * ((w.interval![1] - w.interval![0]) / 3.92)) ** 2, 0);
+  const half = 1.96 * Math.sqrt(variance);
+  return [round(estimate - half), round(estimate + half)];
+}

@@ -1,4 +1,6 @@
+import type { Db } from "@/clickhouse/client";
 import type { RunRow, StepRow } from "@/ingest/rows";
+import { freezeBaselineRuns, frozenVersionFigures, knownRate } from "./locked-baseline";
 import { addDays, startOfUtcDay } from "./scope";
 
 /** Fixtures for metric tests: runs at whole-hour offsets from a recent UTC day (inside the live TTL). */
@@ -35,4 +37,32 @@ export function step(tenant: string, r: RunRow, over: Partial<StepRow> = {}): St
     end_time: r.end_time,
     ...over,
   };
+}
+
+/**
+ * Locks a measured baseline for a metric test the way `plumbline baseline lock` does (freeze the runs,
+ * then store the figures they give), without the audit trail that lives in server/.
+ */
+export async function lockForTest(db: Db, tenant: string, workflow: string, goLive: Date, version = 1): Promise<void> {
+  const goLiveDay = startOfUtcDay(goLive);
+  await freezeBaselineRuns(db, tenant, workflow, version, goLiveDay);
+  const f = await frozenVersionFigures(db, tenant, workflow, version);
+  const n = f?.n ?? 0;
+  await db.insert("baseline_locks", [
+    {
+      tenant_id: tenant,
+      workflow,
+      version,
+      go_live_date: goLiveDay.toISOString().slice(0, 10),
+      method: "measured",
+      n,
+      p50_hours: f && n ? (f.q[0] ?? 0) / 3600 : null,
+      p90_hours: f && n ? (f.q[1] ?? 0) / 3600 : null,
+      mean_hours: f && n ? f.cycle_seconds_sum / n / 3600 : null,
+      mean_human_minutes: f && f.runs_with_minutes ? f.minutes_sum / f.runs_with_minutes : null,
+      exception_rate: f ? knownRate(f.exception_runs, f.exception_known) : null,
+      reason: "test",
+      locked_by: "test",
+    },
+  ]);
 }

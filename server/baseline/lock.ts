@@ -2,7 +2,8 @@ import { z } from "zod";
 import { type Db, fromClickHouseTime } from "@/clickhouse/client";
 import { audit } from "@/server/audit";
 import { BaselineError, latestDeclaredBaseline } from "./declared";
-import { measuredBaseline } from "./measured-baseline";
+import { freezeBaselineRuns, frozenVersionFigures } from "@/metrics/locked-baseline";
+import { type MeasuredBaseline, measuredBaseline, toMeasured } from "./measured-baseline";
 
 export const lockRow = z.object({
   workflow: z.string(),
@@ -68,11 +69,19 @@ export interface LockRequest {
   reason?: string;
 }
 
-/** The figures a lock would freeze now, with where they come from; writes nothing. */
-export async function computeBaseline(db: Db, tenantId: string, workflow: string, goLiveDate: string) {
+function goLiveOf(goLiveDate: string): Date {
   const goLive = new Date(`${goLiveDate}T00:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(goLiveDate) || Number.isNaN(goLive.getTime())) throw new BaselineError(`Invalid go-live date "${goLiveDate}" (expected YYYY-MM-DD)`);
-  const [measured, declared] = await Promise.all([measuredBaseline(db, tenantId, workflow, goLive), latestDeclaredBaseline(db, tenantId, workflow)]);
+  return goLive;
+}
+
+/**
+ * The figures a lock would freeze now, with where they come from; writes nothing. `frozen` gives the
+ * measured side from runs already frozen for a version (what `lockBaseline` stores).
+ */
+export async function computeBaseline(db: Db, tenantId: string, workflow: string, goLiveDate: string, frozen?: MeasuredBaseline) {
+  const goLive = goLiveOf(goLiveDate);
+  const [measured, declared] = await Promise.all([frozen ?? measuredBaseline(db, tenantId, workflow, goLive), latestDeclaredBaseline(db, tenantId, workflow)]);
   const imports = measured.import_ids.length
     ? await db.query(
         `SELECT import_id, file_name, checksum, runs, imported_by, toString(imported_at) AS imported_at
@@ -144,14 +153,18 @@ export async function lockBaseline(db: Db, req: LockRequest): Promise<BaselineLo
         `creating a new version needs a reason (--reason "...")`,
     );
   }
-  const figures = await computeBaseline(db, req.tenantId, req.workflow, req.goLiveDate);
+  const version = (current?.version ?? 0) + 1;
+  // The runs are frozen first and the figures computed from the frozen rows, so what the lock row
+  // says is exactly what its runs give, even while data keeps arriving.
+  await freezeBaselineRuns(db, req.tenantId, req.workflow, version, goLiveOf(req.goLiveDate));
+  const frozen = toMeasured(await frozenVersionFigures(db, req.tenantId, req.workflow, version));
+  const figures = await computeBaseline(db, req.tenantId, req.workflow, req.goLiveDate, frozen);
   if (!figures) {
     throw new BaselineError(
       `No baseline for ${req.workflow}: no baseline runs before ${req.goLiveDate} and no time study. ` +
         `Import a legacy export (plumbline import) or declare one (plumbline baseline declare).`,
     );
   }
-  const version = (current?.version ?? 0) + 1;
   const at = (s: string | null) => (s ? fromClickHouseTime(s) : null);
   await db.insert("baseline_locks", [
     {

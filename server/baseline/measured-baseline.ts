@@ -1,63 +1,65 @@
-import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { type SideFigures, candidateBaselineFigures, knownRate, lockedBaselineFigures } from "@/metrics/locked-baseline";
 
 /**
- * The measured baseline of a workflow: its baseline-phase runs that started before go-live
- * (DESIGN.md §3). Cycle time = end − start; human minutes per run = the run's own figure plus its
- * steps' (they add up, as live labor hours count them: docs/conventions.md), averaged over the runs
- * that record any (a case list with a blank minutes cell says nothing about effort, it does not say
- * zero); a run is an exception when its outcome is `exception` or any step was an intervention. Percentiles interpolate linearly (type 7, as spreadsheets and numpy do).
+ * The measured baseline of a workflow, in the shape a lock stores: its finished baseline-phase runs
+ * that started before go-live, each counted once (docs/metrics.md, "Run" and "Locked baseline").
+ * The figures come from `SIDE_FIGURES` in metrics/, the same computation every comparison reads, so a
+ * lock and the comparisons that cite it cannot disagree.
  */
-const SQL = `
-  SELECT count() AS n,
-         if(n = 0, NULL, quantileExactInclusive(0.5)(hours)) AS p50_hours,
-         if(n = 0, NULL, quantileExactInclusive(0.9)(hours)) AS p90_hours,
-         if(n = 0, NULL, avg(hours)) AS mean_hours,
-         countIf(has_minutes) AS runs_with_minutes,
-         if(runs_with_minutes = 0, NULL, avgIf(minutes, has_minutes)) AS mean_human_minutes,
-         if(n = 0, NULL, avg(exception)) AS exception_rate,
-         if(n = 0, NULL, toString(min(start_time))) AS window_from,
-         if(n = 0, NULL, toString(max(end_time))) AS window_to,
-         groupUniqArrayIf(import_id, import_id != '') AS import_ids,
-         countIf(import_id = '') AS instrumented_runs
-  FROM (
-    SELECT r.start_time AS start_time, r.end_time AS end_time, r.import_id AS import_id,
-           dateDiff('millisecond', r.start_time, r.end_time) / 3600000 AS hours,
-           ifNull(r.human_minutes, 0) + ifNull(s.minutes, 0) AS minutes,
-           r.human_minutes IS NOT NULL OR s.minutes > 0 AS has_minutes,
-           r.outcome = 'exception' OR s.interventions > 0 AS exception
-    FROM (
-      SELECT run_id, start_time, end_time, outcome, human_minutes, import_id
-      FROM runs FINAL
-      WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND phase = 'baseline'
-        AND start_time < {goLive:DateTime64(3)}
-    ) AS r
-    LEFT JOIN (
-      SELECT run_id, sum(human_minutes) AS minutes, sum(intervention) AS interventions
-      FROM steps FINAL
-      WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND phase = 'baseline'
-      GROUP BY run_id
-    ) AS s ON s.run_id = r.run_id
-  )`;
+export interface MeasuredBaseline {
+  n: number;
+  p50_hours: number | null;
+  p90_hours: number | null;
+  mean_hours: number | null;
+  runs_with_minutes: number;
+  mean_human_minutes: number | null;
+  /** Over the runs whose outcome is known; null when none is (a log with no outcome column). */
+  exception_rate: number | null;
+  window_from: string | null;
+  window_to: string | null;
+  import_ids: string[];
+  instrumented_runs: number;
+}
 
-export const measuredRow = z.object({
-  n: z.coerce.number(),
-  p50_hours: z.number().nullable(),
-  p90_hours: z.number().nullable(),
-  mean_hours: z.number().nullable(),
-  runs_with_minutes: z.coerce.number(),
-  mean_human_minutes: z.number().nullable(),
-  exception_rate: z.number().nullable(),
-  window_from: z.string().nullable(),
-  window_to: z.string().nullable(),
-  import_ids: z.array(z.string()),
-  instrumented_runs: z.coerce.number(),
-});
-export type MeasuredBaseline = z.infer<typeof measuredRow>;
+const EMPTY: MeasuredBaseline = {
+  n: 0,
+  p50_hours: null,
+  p90_hours: null,
+  mean_hours: null,
+  runs_with_minutes: 0,
+  mean_human_minutes: null,
+  exception_rate: null,
+  window_from: null,
+  window_to: null,
+  import_ids: [],
+  instrumented_runs: 0,
+};
 
+export function toMeasured(f: SideFigures | undefined): MeasuredBaseline {
+  if (!f || f.n === 0) return EMPTY;
+  return {
+    n: f.n,
+    p50_hours: (f.q[0] ?? 0) / 3600,
+    p90_hours: (f.q[1] ?? 0) / 3600,
+    mean_hours: f.cycle_seconds_sum / f.n / 3600,
+    runs_with_minutes: f.runs_with_minutes,
+    mean_human_minutes: f.runs_with_minutes > 0 ? f.minutes_sum / f.runs_with_minutes : null,
+    exception_rate: knownRate(f.exception_runs, f.exception_known),
+    window_from: f.window_from,
+    window_to: f.window_to,
+    import_ids: f.import_ids,
+    instrumented_runs: f.instrumented_runs,
+  };
+}
+
+/** What a lock at `goLive` would freeze now. */
 export async function measuredBaseline(db: Db, tenantId: string, workflow: string, goLive: Date): Promise<MeasuredBaseline> {
-  const rows = await db.query(SQL, { tenant: tenantId, workflow, goLive }, measuredRow);
-  const row = rows[0];
-  if (!row) throw new Error("The baseline query returned no row");
-  return row;
+  return toMeasured(await candidateBaselineFigures(db, tenantId, workflow, goLive));
+}
+
+/** The figures of the runs frozen by the workflow's latest lock version. */
+export async function frozenBaseline(db: Db, tenantId: string, workflow: string): Promise<MeasuredBaseline> {
+  const figures = await lockedBaselineFigures(db, { tenant: tenantId, all_wf: 0, wfs: [workflow] });
+  return toMeasured(figures.get(workflow));
 }
