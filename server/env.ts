@@ -104,5 +104,5 @@ export function storeConfig(e: Env = env()): StoreConfig {
 
 /** Where `plumbline backup` writes (server/backup.ts): PLUMBLINE_BACKUP_DIR, else beside the data dir. */
 export function backupRoot(e: Env = env()): string {
-  return path.resolve(e.PLUMBLINE_BACKUP_DIR ?? path.join(path.resolve(e.PLUMBLINE_DATA_DIR), "..", "plumbline-backups"));
+  return path.resolve(/*turbopackIgnore: true*/ e.PLUMBLINE_BACKUP_DIR ?? path.join(path.resolve(e.PLUMBLINE_DATA_DIR), "..", "plumbline-backups"));
 }
