@@ -1,13 +1,19 @@
 import { z } from "zod";
-import { MIN_RUNS, defineMetric, round, type MetricResultBase } from "./define-metric";
-import { GRAIN_SQL, PHASE_WINDOW_SQL, phaseWindowParams } from "./phase-window";
-import { SCOPE_SQL, windowParams } from "./scope";
+import { MIN_RUNS, defineMetric, round, type MetricInput, type MetricResultBase } from "./define-metric";
+import { type Comparability, type ComparisonSides, comparability, loadSides, pooledSides, workflowsOf } from "./comparison";
+import { SIDE_FIGURES, type SideFigures, knownRate, sideFiguresRow } from "./locked-baseline";
+import { GRAIN_SQL } from "./phase-window";
+import { runSetParams, runSetSql } from "./run-set";
+import { type Scope, windowParams } from "./scope";
 import { linearTrend } from "./stats";
+import type { BaselineLock } from "./workflow-settings";
 
 export interface RateSide {
   runs: number;
   exception_runs: number;
+  /** Over the runs whose exception status is known; null when none is. */
   exception_rate: number | null;
+  /** Over the runs whose straight-through status is known; null when none is. */
   straight_through_rate: number | null;
 }
 
@@ -20,42 +26,53 @@ export interface ExceptionRateResult extends MetricResultBase {
   /** Change of the weekly live rate per week, with its 95% interval. */
   trend: { slope: number; interval: [number, number] | null; direction: "declining" | "rising" | "flat" } | null;
   series: { bucket: string; runs: number; exception_rate: number | null }[];
+  /** Workflows whose runs the figures pool (firm-wide: the comparable ones), and those left out. */
+  workflows: string[];
+  excluded: Comparability["excluded"];
 }
 
-const totalsRow = z.object({ phase: z.enum(["baseline", "live"]), runs: z.coerce.number() });
-const flagsRow = z.object({ phase: z.enum(["baseline", "live"]), exceptions: z.coerce.number(), human: z.coerce.number() });
 const reasonRow = z.object({ reason: z.string(), runs: z.coerce.number() });
-const bucketRow = z.object({ bucket: z.string(), runs: z.coerce.number(), exceptions: z.coerce.number() });
+const bucketRow = z.object({ bucket: z.string(), runs: z.coerce.number(), known: z.coerce.number(), exceptions: z.coerce.number() });
 
 interface Data {
-  totals: z.output<typeof totalsRow>[];
-  flags: z.output<typeof flagsRow>[];
+  sides: ComparisonSides;
+  candidates: string[];
+  /** The workflows the live figures below cover. */
+  pooled: string[];
+  live: SideFigures | undefined;
+  baseline: SideFigures | undefined;
   reasons: z.output<typeof reasonRow>[];
   weekly: z.output<typeof bucketRow>[];
   series: z.output<typeof bucketRow>[];
 }
 
-// Finished runs come from runs_daily; flagged runs from run_flags_daily, whose uniqExact states
-// (fed by both the run and the step views) merge into a union of run ids (migration 0030).
 const BUCKETS_SQL = (bucket: string) => `
-  SELECT toString(bucket) AS bucket, sum(r) AS runs, sum(e) AS exceptions FROM (
-    SELECT ${bucket} AS bucket, sum(runs) AS r, 0 AS e FROM runs_daily
-    WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")} GROUP BY bucket
-    UNION ALL
-    SELECT ${bucket} AS bucket, 0 AS r, uniqExactMerge(exception_runs) AS e FROM run_flags_daily
-    WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")} GROUP BY bucket
-  ) GROUP BY bucket ORDER BY bucket`;
+  SELECT toString(${bucket}) AS bucket, count() AS runs, count(exception) AS known, sum(ifNull(exception, 0)) AS exceptions
+  FROM (SELECT toDate(start_time) AS day, exception FROM (${runSetSql()}))
+  GROUP BY bucket ORDER BY bucket`;
 
-function side(data: Data, phase: "baseline" | "live"): RateSide {
-  const runs = data.totals.find((t) => t.phase === phase)?.runs ?? 0;
-  const f = data.flags.find((t) => t.phase === phase);
-  const exceptions = Math.min(f?.exceptions ?? 0, runs);
-  return {
-    runs,
-    exception_runs: exceptions,
-    exception_rate: runs ? round(exceptions / runs) : null,
-    straight_through_rate: runs ? round(1 - Math.min(f?.human ?? 0, runs) / runs) : null,
-  };
+// Each exception run once, under its outcome's reason, else its first intervention's.
+const REASONS_SQL = `
+  SELECT reason, count() AS runs FROM (${runSetSql()}) WHERE exception = 1
+  GROUP BY reason ORDER BY runs DESC, reason`;
+
+const EMPTY_SIDE: RateSide = { runs: 0, exception_runs: 0, exception_rate: null, straight_through_rate: null };
+
+function rateSide(f: SideFigures | undefined): RateSide {
+  if (!f || f.n === 0) return EMPTY_SIDE;
+  const r = (v: number | null) => (v === null ? null : round(v));
+  return { runs: f.n, exception_runs: f.exception_runs, exception_rate: r(knownRate(f.exception_runs, f.exception_known)), straight_through_rate: r(knownRate(f.st_runs, f.st_known)) };
+}
+
+const declaredSide = (lock: BaselineLock): RateSide => ({ runs: lock.n, exception_runs: 0, exception_rate: lock.exception_rate, straight_through_rate: null });
+
+/** Which workflows the figures pool: the one asked for; firm-wide, the comparable ones; a side alone, all in scope. */
+async function pick(db: Parameters<typeof loadSides>[0], scope: Scope, input: MetricInput) {
+  if (input.phase) return { sides: { locks: new Map(), baseline: new Map(), live: new Map() }, candidates: [], wfs: null };
+  const sides = await loadSides(db, scope);
+  const candidates = workflowsOf(sides, input);
+  const wfs = input.workflow !== undefined ? scope.params.wfs : comparability(sides, candidates).included;
+  return { sides, candidates, wfs };
 }
 
 export const exceptionRate = defineMetric<"exception-rate", Data, ExceptionRateResult>({
@@ -64,51 +81,57 @@ export const exceptionRate = defineMetric<"exception-rate", Data, ExceptionRateR
   unit: "ratio",
   direction: "down",
   async load(db, { input, scope }) {
-    const params = { ...windowParams(scope), ...phaseWindowParams(input, scope), grain: input.grain ?? "week" };
-    const where = `${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("day")}`;
-    const totals = await db.query(`SELECT phase, sum(runs) AS runs FROM runs_daily WHERE ${where} GROUP BY phase`, params, totalsRow);
-    const flags = await db.query(
-      `SELECT phase, uniqExactMerge(exception_runs) AS exceptions, uniqExactMerge(human_runs) AS human
-       FROM run_flags_daily WHERE ${where} GROUP BY phase`,
-      params,
-      flagsRow,
-    );
-    const reasons = await db.query(
-      `SELECT reason, uniqExactMerge(exception_runs) AS runs FROM run_flags_daily
-       WHERE ${SCOPE_SQL} AND phase = {series_phase:String} AND ${PHASE_WINDOW_SQL("day")}
-       GROUP BY reason HAVING runs > 0 ORDER BY runs DESC, reason`,
-      params,
-      reasonRow,
-    );
-    const weekly = await db.query(BUCKETS_SQL("toMonday(day)"), params, bucketRow);
-    const series = await db.query(BUCKETS_SQL(GRAIN_SQL), params, bucketRow);
-    return { totals, flags, reasons, weekly, series };
+    const { sides, candidates, wfs } = await pick(db, scope, input);
+    const phase = input.phase ?? "live";
+    const restrict = wfs === null ? scope.params : { ...scope.params, all_wf: 0 as const, wfs };
+    const params = { ...windowParams(scope), ...restrict, ...runSetParams(phase, scope.from, scope.to), grain: input.grain ?? "week" };
+    const [live, reasons, weekly, series, pooled] = await Promise.all([
+      db.query(SIDE_FIGURES(runSetSql(), "pooled"), params, sideFiguresRow),
+      db.query(REASONS_SQL, params, reasonRow),
+      db.query(BUCKETS_SQL("toMonday(day)"), params, bucketRow),
+      db.query(BUCKETS_SQL(GRAIN_SQL), params, bucketRow),
+      wfs !== null && input.workflow === undefined ? pooledSides(db, scope, wfs) : Promise.resolve({ baseline: undefined }),
+    ]);
+    const baseline = input.workflow !== undefined ? sides.baseline.get(input.workflow) : pooled.baseline;
+    return { sides, candidates, pooled: wfs ?? [], live: live[0], baseline, reasons, weekly, series };
   },
   compute(data, { input }) {
-    const baseline = side(data, "baseline");
-    const live = side(data, "live");
-    const weekly = data.weekly
-      .filter((w) => w.runs > 0)
-      .map((w) => ({ week: w.bucket, runs: w.runs, exception_rate: round(Math.min(w.exceptions, w.runs) / w.runs) }));
+    const rate = (b: { known: number; exceptions: number }) => (b.known ? round(b.exceptions / b.known) : null);
+    const weekly = data.weekly.flatMap((w) => (w.known > 0 ? [{ week: w.bucket, runs: w.runs, exception_rate: rate(w)! }] : []));
     const fit = linearTrend(
       weekly.map((w) => Date.parse(w.week) / 604_800_000),
       weekly.map((w) => w.exception_rate),
     );
-    // "Declining" only when the whole interval is below zero (issue 5): noise is called flat.
+    // "Declining" only when the whole interval is below zero: noise is called flat.
     const direction = (iv: [number, number] | null): "declining" | "rising" | "flat" => (iv && iv[1] < 0 ? "declining" : iv && iv[0] > 0 ? "rising" : "flat");
     const trend: ExceptionRateResult["trend"] = fit ? { slope: round(fit.slope, 6), interval: fit.interval && ([round(fit.interval[0], 6), round(fit.interval[1], 6)] as [number, number]), direction: direction(fit.interval) } : null;
-    const focus = input.phase === "baseline" ? baseline : live;
-    const insufficient = focus.runs < MIN_RUNS;
+    const side = rateSide(data.live);
+    const lock = input.workflow !== undefined ? data.sides.locks.get(input.workflow) : undefined;
+    const baseline = input.phase ? (input.phase === "baseline" ? side : EMPTY_SIDE) : lock?.method === "declared" ? declaredSide(lock) : rateSide(data.baseline);
+    const live = input.phase === "baseline" ? EMPTY_SIDE : side;
+    const { excluded } = comparability(data.sides, data.candidates);
+    const label = input.phase === "baseline" ? "Baseline exception rate" : "Live exception rate";
+    const reason =
+      !input.phase && input.workflow === undefined && data.pooled.length === 0
+        ? "No workflow is comparable: each needs a locked baseline and 30 live runs in the window"
+        : side.runs < MIN_RUNS
+          ? `Needs ${MIN_RUNS} finished runs; has ${side.runs}`
+          : side.exception_rate === null
+            ? "Exception status unknown: the runs' records do not say how they ended"
+            : undefined;
     return {
-      status: insufficient ? "insufficient_data" : "ok",
-      ...(insufficient ? { reason: `Needs ${MIN_RUNS} finished runs; has ${focus.runs}` } : {}),
-      headline: { value: insufficient ? null : focus.exception_rate, unit: "ratio", label: "Live exception rate" },
+      status: reason ? "insufficient_data" : "ok",
+      ...(reason ? { reason } : {}),
+      headline: { value: reason ? null : side.exception_rate, unit: "ratio", label },
+      baselineVersion: lock?.version ?? null,
       baseline,
       live,
       reasons: data.reasons,
       weekly,
       trend,
-      series: data.series.map((s) => ({ bucket: s.bucket, runs: s.runs, exception_rate: s.runs ? round(Math.min(s.exceptions, s.runs) / s.runs) : null })),
+      series: data.series.map((s) => ({ bucket: s.bucket, runs: s.runs, exception_rate: rate(s) })),
+      workflows: input.workflow !== undefined ? [input.workflow] : data.pooled,
+      excluded: input.workflow !== undefined ? [] : excluded,
     };
   },
 });

@@ -23,8 +23,9 @@ import { SCOPE_SQL } from "./scope";
  * (services' clocks differ a little). The flags use only max/min over a run's steps, so a step
  * delivered twice cannot change them; minutes are summed over distinct step span ids.
  *
- * Parameters: the scope (`SCOPE_SQL`), `{rs_phase:String}`, and the start-time window
- * `{rs_from:DateTime64(3)}` (inclusive) to `{rs_to:DateTime64(3)}` (exclusive) on UTC days.
+ * Parameters (`runSetParams`): the scope (`SCOPE_SQL`), `{rs_phase:String}`, the start-time window
+ * `{rs_from:DateTime64(3)}` (inclusive) to `{rs_to:DateTime64(3)}` (exclusive) on UTC days, and the
+ * first day steps are read from.
  */
 export function runSetSql(): string {
   const runs = `
@@ -58,7 +59,7 @@ export function runSetSql(): string {
       FROM steps
       WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
         AND (intervention = 1 OR actor IN ('human', 'unknown') OR human_minutes > 0)
-        AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) - 1
+        AND toDate(start_time) >= toDate({rs_steps_from:DateTime64(3)})
         AND toDate(start_time) <= (SELECT toDate(max(end_time)) + 1 FROM runs
                                   WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
                                     AND toDate(start_time) >= toDate({rs_from:DateTime64(3)})
@@ -80,5 +81,7 @@ export function runSetSql(): string {
 
 /** The window parameters of `runSetSql` for one phase. */
 export function runSetParams(phase: "baseline" | "live", from: Date, to: Date) {
-  return { rs_phase: phase, rs_from: from, rs_to: to };
+  // The day before, computed here: Date arithmetic in SQL wraps below 1970-01-01.
+  const stepsFrom = new Date(Math.max(0, from.getTime() - 86_400_000));
+  return { rs_phase: phase, rs_from: from, rs_to: to, rs_steps_from: stepsFrom };
 }
