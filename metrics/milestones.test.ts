@@ -6,7 +6,7 @@ import { runMetric, type MetricInput } from "./registry";
 import type { MilestonesResult } from "./milestones";
 import { overall, passedStatus, project, upcomingStatus } from "./milestone-status";
 import { dayString } from "./scope";
-import { daysAgo, run } from "./testing";
+import { daysAgo, lockForTest, run } from "./testing";
 
 const ms = async (input: MetricInput) => (await runMetric(await testDb(), "milestones", input)) as MilestonesResult;
 const targets = JSON.stringify({ cycle_time_compression: 0.3, exception_rate: 0.05, labor_hours_30d: 1000 });
@@ -15,11 +15,9 @@ async function setUp(t: string, goLiveDaysAgo: number, live: RunRow[]) {
   const db = await testDb();
   const goLive = dayString(daysAgo(goLiveDaysAgo));
   await db.insert("workflows", [{ tenant_id: t, workflow: "intake", go_live_date: goLive, hourly_cost: 50, targets }]);
-  await db.insert("baseline_locks", [
-    { tenant_id: t, workflow: "intake", version: 3, go_live_date: goLive, method: "measured", n: 30, p50_hours: 10, mean_human_minutes: 10, exception_rate: 0.1 },
-  ]);
   const baseline = Array.from({ length: 30 }, () => run(t, { phase: "baseline", hours: 10, at: daysAgo(goLiveDaysAgo + 30), human_minutes: 10 }));
   await commitBatch(db, { runs: [...baseline, ...live] });
+  await lockForTest(db, t, "intake", daysAgo(goLiveDaysAgo), 3);
 }
 
 describe("milestones", () => {
@@ -42,6 +40,13 @@ describe("milestones", () => {
     expect(byName.labor_hours_30d!.status).toBe("at risk");
     expect(["on track", "at risk"]).toContain(c90.status);
     expect(c90.status).toBe("at risk");
+    // Both baselines are the lock's: baseline runs imported after it move neither.
+    expect(byName.cycle_time_compression!.baseline).toBe(10);
+    expect(byName.exception_rate!.baseline).toBe(0);
+    const late = Array.from({ length: 40 }, () => run(t, { phase: "baseline", hours: 20, at: daysAgo(80), outcome: "exception" }));
+    await commitBatch(await testDb(), { runs: late });
+    const again = (await ms({ tenantId: t })).workflows[0]!.checkpoints[0]!.metrics;
+    expect(again.map((m) => m.baseline)).toEqual(c90.metrics.map((m) => m.baseline));
   });
 
   it("shows all three checkpoints of a workflow 400 days after go-live as met or missed", async () => {

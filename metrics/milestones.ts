@@ -123,11 +123,13 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
   const passed = at <= asOf;
   const end = passed ? at : asOf;
   const t = w.settings.targets;
-  const baselineRate = w.lock?.exception_rate ?? e.exceptions.baseline.exception_rate;
+  // Both baselines are the cited lock's (its frozen runs, or a declared study's figures): the
+  // comparisons read nothing else, so the milestone and the workflow page cannot disagree.
+  const baselineRate = e.exceptions.baseline.exception_rate;
   const goal = (target: number | undefined, bar: number | null, direction: Goal["direction"]): Goal | null =>
     target !== undefined ? { bar: target, direction } : bar === null ? null : { bar, direction };
   const ok = <T extends { status: string }>(r: T, v: number | null) => (r.status === "ok" ? v : null);
-  const cycleBase = e.cycle.baseline.p50_hours ?? w.lock?.p50_hours ?? null;
+  const cycleBase = e.cycle.baseline.p50_hours;
   const rows: { metric: MetricName; value: number | null; target?: number; baseline: number | null; goal: Goal | null; weekly: { week: string; value: number }[] }[] = [
     {
       metric: "cycle_time_compression",
