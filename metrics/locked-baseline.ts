@@ -110,5 +110,30 @@ export async function frozenVersionFigures(db: Db, tenantId: string, workflow: s
   return rows[0];
 }
 
+/**
+ * Baseline runs stored since the cited lock that it does not hold: a pending revision, which changes
+ * no comparison until someone locks a new version (with a reason). Null when the workflow has no lock.
+ */
+export async function pendingRevision(db: Db, tenantId: string, workflow: string): Promise<{ version: number; runs: number } | null> {
+  const rows = await db.query(
+    `SELECT version, toString(go_live_date) AS go_live FROM baseline_locks
+     WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND method = 'measured'
+     ORDER BY version DESC LIMIT 1`,
+    { tenant: tenantId, workflow },
+    z.object({ version: z.coerce.number(), go_live: z.string() }),
+  );
+  const lock = rows[0];
+  if (!lock) return null;
+  const params = { ...candidateBaselineParams(tenantId, workflow, new Date(`${lock.go_live}T00:00:00Z`)), version: lock.version, workflow };
+  const count = await db.query(
+    `SELECT count() AS runs FROM (${candidateBaselineSql()})
+     WHERE run_id NOT IN (SELECT run_id FROM baseline_lock_runs
+                          WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND version = {version:UInt32})`,
+    params,
+    z.object({ runs: z.coerce.number() }),
+  );
+  return { version: lock.version, runs: count[0]?.runs ?? 0 };
+}
+
 /** A rate over the runs whose status is known; null when none is. */
 export const knownRate = (hits: number, known: number): number | null => (known > 0 ? hits / known : null);

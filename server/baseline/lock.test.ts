@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { importBaseline } from "@/ingest/baseline/import-baseline";
+import { pendingRevision } from "@/metrics/locked-baseline";
 import { declareBaseline } from "./declared";
 import { latestBaselineLock, lockBaseline } from "./lock";
 import { getWorkflowSettings, setGoLive } from "./workflow-settings";
@@ -57,10 +58,13 @@ describe("baseline lock", () => {
     const more = Buffer.from("case,start,end\nOLD-1,2023-11-01T09:00:00Z,2023-11-01T19:00:00Z\nOLD-2,2023-11-02T09:00:00Z,2023-11-02T10:00:00Z\n");
     await importCases(t, "tickets", more, "older.csv");
     expect(await latestBaselineLock(db, t, "tickets")).toMatchObject({ version: 1, n: 3, p50_hours: 4 });
+    // The two older cases are a pending revision: shown, and cited by no comparison.
+    expect(await pendingRevision(db, t, "tickets")).toEqual({ version: 1, runs: 2 });
 
     await expect(lockBaseline(db, { tenantId: t, workflow: "tickets", goLiveDate: "2024-02-01", actor: "bob" })).rejects.toThrow(/needs a reason/);
     await lockBaseline(db, { tenantId: t, workflow: "tickets", goLiveDate: "2024-02-01", actor: "bob", reason: "added the Q4 export" });
     expect(await latestBaselineLock(db, t, "tickets")).toMatchObject({ version: 2, n: 5, p50_hours: 4, reason: "added the Q4 export", locked_by: "bob" });
+    expect(await pendingRevision(db, t, "tickets")).toEqual({ version: 2, runs: 0 });
     const details = await auditDetails(t, "baseline.lock");
     expect(details).toHaveLength(2);
     expect(details[1]).toMatch(/new version 2 replaces 1 .*n 3 → 5.*added the Q4 export/);

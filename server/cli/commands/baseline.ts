@@ -1,4 +1,5 @@
 import { type BaselineImport, listBaselineImports } from "@/ingest/baseline/list-imports";
+import { pendingRevision } from "@/metrics/locked-baseline";
 import { BaselineError, type DeclaredBaseline, declareBaseline, latestDeclaredBaseline } from "@/server/baseline/declared";
 import { type BaselineFigures, type BaselineLockVersion, baselineLockHistory, computeBaseline } from "@/server/baseline/lock";
 import { getWorkflowSettings, setGoLive } from "@/server/baseline/workflow-settings";
@@ -109,6 +110,8 @@ interface Shown {
   current: BaselineFigures | null;
   declared: DeclaredBaseline | null;
   imports: BaselineImport[];
+  /** Baseline runs stored after the cited lock that it does not hold (they change no comparison). */
+  pending: { version: number; runs: number } | null;
 }
 
 export const baselineShow = defineCommand({
@@ -119,20 +122,24 @@ export const baselineShow = defineCommand({
   async run(ctx, args): Promise<Shown> {
     const tenantId = await tenantIdOf(ctx, args);
     const workflow = requireOpt(args, "workflow");
-    const [settings, history, declared, imports] = await Promise.all([
+    const [settings, history, declared, imports, pending] = await Promise.all([
       getWorkflowSettings(ctx.db, tenantId, workflow),
       baselineLockHistory(ctx.db, tenantId, workflow),
       latestDeclaredBaseline(ctx.db, tenantId, workflow),
       listBaselineImports(ctx.db, tenantId, workflow),
+      pendingRevision(ctx.db, tenantId, workflow),
     ]);
     const goLiveDate = settings?.go_live_date ?? null;
     const cut = goLiveDate ?? new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const current = (await computeBaseline(ctx.db, tenantId, workflow, cut).catch(userError)) ?? null;
-    return { workflow, goLiveDate, lock: history[0] ?? null, history, current, declared: declared ?? null, imports };
+    return { workflow, goLiveDate, lock: history[0] ?? null, history, current, declared: declared ?? null, imports, pending };
   },
   format: (s: Shown) => {
     const lines = [`Workflow ${s.workflow}, go-live ${s.goLiveDate ?? "not set"}`];
     lines.push(s.lock ? `Locked baseline ${describeLock(s.lock)}` : "Baseline not locked yet (plumbline baseline lock --workflow <w> --go-live <date>).");
+    if (s.pending && s.pending.runs > 0) {
+      lines.push(`Pending revision: ${s.pending.runs} baseline runs stored since version ${s.pending.version} are not in it; comparisons still cite version ${s.pending.version} until you lock again (--reason).`);
+    }
     if (s.history.length > 1) lines.push(`Earlier versions: ${s.history.slice(1).map((v) => `${v.version} (${v.locked_at}, ${v.reason})`).join("; ")}`);
     if (s.current) {
       lines.push(
