@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapCompression, linearTrend, mannWhitney, normalCdf, quantile, roundP, seededRandom, t95, tQuantile } from "./stats";
+import { bootstrapCompression, linearTrend, mannWhitney, normalCdf, quantile, formatP, roundP, seededRandom, t95, tQuantile } from "./stats";
 
 describe("statistics", () => {
   it("computes Mann–Whitney U and its normal-approximation p-value as done by hand", () => {
@@ -50,6 +50,15 @@ describe("statistics", () => {
     expect(roundP(0.123456789)).toBe(0.123457);
     expect(roundP(0.0000004)).toBeGreaterThan(0);
     expect(roundP(1)).toBe(1);
+  });
+
+  it("prints a p-value below 1e-6 as a bound and larger ones to a sensible precision", () => {
+    expect(formatP(0)).toBe("< 0.000001");
+    expect(formatP(9.9e-7)).toBe("< 0.000001");
+    expect(formatP(1e-6)).toBe("0.000001");
+    expect(formatP(0.000123456)).toBe("0.00012");
+    expect(formatP(0.0456)).toBe("0.046");
+    expect(formatP(1)).toBe("1.000");
   });
 
   it("matches the Student t table at 0.975 for every df, continuously past 30", () => {

@@ -238,6 +238,20 @@ export function roundP(p: number): number {
   return Math.min(1, Number(p.toPrecision(6)));
 }
 
+/** Below this a p-value is printed as a bound: the normal approximation says nothing finer. */
+export const P_FLOOR = 1e-6;
+
+/**
+ * A p-value for people: three decimals from 0.001 up, two significant digits below (0.00012), and
+ * "< 0.000001" below 1e-6, never "0" (a p-value is never 0; rounding it there read as certainty).
+ */
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return String(p);
+  if (p < P_FLOOR) return "< 0.000001";
+  if (p < 0.001) return String(Number(p.toPrecision(2)));
+  return p.toFixed(3);
+}
+
 export interface Trend {
   slope: number;
   intercept: number;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { audit } from "@/server/audit";
 import { TenantError, requireTenant } from "@/server/tenants";
 import { metricKeys, runMetric, type MetricKey, type MetricResult } from "@/metrics/registry";
+import { formatP } from "@/metrics/stats";
 import { CliError, defineCommand, stringOpt } from "../command";
 
 const date = z
@@ -20,7 +21,16 @@ const options = z.object({
   grain: z.enum(["day", "week", "month"]).optional(),
 });
 
-const show = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
+const show = (k: string, v: unknown) =>
+  k === "p_value" && typeof v === "number" ? formatP(v) : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+
+/**
+ * `--phase baseline` looks at the baseline alone, and the baseline predates go-live: the default window
+ * (the 30 days up to now) held none of it and answered n 0. Without `--from`, it covers all of the
+ * baseline, from the epoch (the earliest a stored run can start).
+ */
+const windowStart = (phase: "baseline" | "live" | undefined, from: Date | undefined): Date | undefined =>
+  from ?? (phase === "baseline" ? new Date(0) : undefined);
 
 export const metricsCommand = defineCommand({
   name: "metrics",
@@ -63,7 +73,7 @@ export const metricsCommand = defineCommand({
       workflow: o.workflow,
       workflows: null,
       phase: o.phase,
-      from: o.from,
+      from: windowStart(o.phase, o.from),
       to: o.to,
       asOf: o["as-of"],
       grain: o.grain,
@@ -87,7 +97,7 @@ export const metricsCommand = defineCommand({
       `${headline.label}: ${head}${status === "insufficient_data" ? `  [insufficient data: ${reason ?? ""}]` : ""}`,
     ];
     if (baselineVersion !== undefined && baselineVersion !== null) lines.push(`baseline version: ${baselineVersion}`);
-    for (const [k, v] of Object.entries(rest)) lines.push(`${k}: ${show(v)}`);
+    for (const [k, v] of Object.entries(rest)) lines.push(`${k}: ${show(k, v)}`);
     return lines.join("\n");
   },
 });
