@@ -58,6 +58,23 @@ describe("compliance", () => {
     expect(r.open_exceptions).toEqual({ open: 2, past_sla: 1, oldest_past_sla_hours: 9 });
   });
 
+  it("counts an AI step delivered twice once, in coverage and in violations", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    await db.insert("workflows", [{ tenant_id: t, workflow: "intake", approved_models: JSON.stringify({ phi: ["m-ok"] }) }]);
+    const r = run(t, { at: T0 });
+    const ai = step(t, r, { actor: "ai", request_model: "m-bad", data_classification: "phi", review_required: 1, model_version: "v1", prompt_version: "p1" });
+    const plain = step(t, r, { actor: "ai", request_model: "m-ok", data_classification: "phi" });
+    await commitBatch(db, { runs: [r], steps: [ai, plain] });
+    await commitBatch(db, { steps: [ai] });
+    const c = await comply({ tenantId: t, asOf });
+    // By hand: two AI steps, one documented; one review required; one unapproved step.
+    expect(c.ai_steps).toBe(2);
+    expect(c.audit_coverage).toBe(0.5);
+    expect(c.reviews_required).toBe(1);
+    expect(c.policy_violations).toMatchObject({ total: 1, unapproved_model_steps: 1 });
+  });
+
   it("shows nothing from another tenant or a barred workflow", async () => {
     const t = freshTenant();
     await setUp(t);

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { defineMetric, round, type MetricResultBase } from "./define-metric";
+import { type OpenExceptionCounts, openExceptionCounts } from "./open-exception";
 import { SCOPE_SQL } from "./scope";
+import { stepSetParams, stepSetSql } from "./step-set";
 import { workflowSettings, type WorkflowSettings } from "./workflow-settings";
 
 export interface ComplianceResult extends MetricResultBase {
@@ -24,14 +26,13 @@ const stepsRow = z.object({ ai: z.coerce.number(), documented: z.coerce.number()
 const usageRow = z.object({ workflow: z.string(), classification: z.string(), model: z.string(), steps: z.coerce.number() });
 const countRow = z.object({ n: z.coerce.number() });
 const reviewRow = z.object({ with_sla: z.coerce.number(), within: z.coerce.number() });
-const openRow = z.object({ open: z.coerce.number(), past_sla: z.coerce.number(), oldest_minutes: z.number().nullable() });
 
 interface Data {
   steps: z.output<typeof stepsRow>;
   usage: z.output<typeof usageRow>[];
   denied: number;
   reviews: z.output<typeof reviewRow>;
-  open: z.output<typeof openRow>;
+  open: OpenExceptionCounts;
   settings: Map<string, WorkflowSettings>;
 }
 
@@ -48,20 +49,23 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
   direction: "up",
   async load(db, { input, scope }) {
     const params = { ...scope.params, from: scope.from, to: scope.to, as_of: scope.asOf, phase: input.phase ?? "live", guarded: GUARDED };
-    const rollupWindow = `${SCOPE_SQL} AND phase = {phase:String} AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})`;
     const rawWindow = `${SCOPE_SQL} AND phase = {phase:String} AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}`;
+    // Each step once (step-set.ts): a span delivered twice is one AI step, one review, one violation.
+    const stepSet = { ...params, ...stepSetParams(params.phase, scope.from, scope.to) };
     const steps = await db.query(
-      `SELECT sumIf(steps, actor = 'ai') AS ai, sum(ai_steps_documented) AS documented,
-              sum(reviews_required) AS required, sum(reviews_done) AS done
-       FROM steps_daily WHERE ${rollupWindow}`,
-      params,
+      `SELECT countIf(actor = 'ai') AS ai,
+              countIf(actor = 'ai' AND model != '' AND model_version != '' AND prompt_version != '') AS documented,
+              countIf(review_required = 1) AS required, countIf(review_outcome != '') AS done
+       FROM (${stepSetSql(["actor", "model_version", "prompt_version", "review_required", "review_outcome"])})`,
+      stepSet,
       stepsRow,
     );
     const usage = await db.query(
-      `SELECT workflow, data_classification AS classification, model, sum(steps) AS steps FROM ai_usage_daily
-       WHERE ${rollupWindow} AND data_classification IN {guarded:Array(String)}
+      `SELECT workflow, data_classification AS classification, model, count() AS steps
+       FROM (${stepSetSql(["actor", "data_classification"])})
+       WHERE actor = 'ai' AND data_classification IN {guarded:Array(String)}
        GROUP BY workflow, classification, model ORDER BY workflow, classification, model`,
-      params,
+      stepSet,
       usageRow,
     );
     const denied = await db.query(
@@ -84,30 +88,14 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
       params,
       reviewRow,
     );
-    // Open = flagged (exception outcome or intervention) and no 'resolve' action yet; the age runs from the flag.
-    const open = await db.query(
-      `SELECT count() AS open, countIf(s.sla > 0 AND age_min > s.sla) AS past_sla,
-              maxOrNullIf(age_min, s.sla > 0 AND age_min > s.sla) AS oldest_minutes FROM (
-         SELECT workflow, run_id, dateDiff('second', min(at), {as_of:DateTime64(3)}) / 60 AS age_min FROM (
-           SELECT workflow, run_id, end_time AS at FROM runs
-           WHERE ${SCOPE_SQL} AND phase = 'live' AND outcome = 'exception' AND end_time <= {as_of:DateTime64(3)}
-           UNION ALL
-           SELECT workflow, run_id, end_time AS at FROM steps
-           WHERE ${SCOPE_SQL} AND phase = 'live' AND intervention = 1 AND end_time <= {as_of:DateTime64(3)}
-         )
-         WHERE run_id NOT IN (SELECT run_id FROM exception_actions WHERE tenant_id = {tenant:String}
-                              AND action = 'resolve' AND at <= {as_of:DateTime64(3)})
-         GROUP BY workflow, run_id
-       ) AS e LEFT JOIN ${SLA_SQL("exception_sla_minutes")} AS s ON s.workflow = e.workflow`,
-      params,
-      openRow,
-    );
+    // Open exceptions and SLA age: the one definition (open-exception.ts) the queue also reads.
+    const open = await openExceptionCounts(db, { params: scope.params, from: scope.from, to: scope.to, asOf: scope.asOf }, "pooled");
     return {
       steps: first(steps, { ai: 0, documented: 0, required: 0, done: 0 }),
       usage,
       denied: denied[0]?.n ?? 0,
       reviews: first(reviews, { with_sla: 0, within: 0 }),
-      open: first(open, { open: 0, past_sla: 0, oldest_minutes: null }),
+      open: first(open, { wf: "*", open: 0, past_sla: 0, oldest_past_sla_minutes: null }),
       settings: await workflowSettings(db, scope.params),
     };
   },
@@ -135,7 +123,7 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
       open_exceptions: {
         open: d.open.open,
         past_sla: d.open.past_sla,
-        oldest_past_sla_hours: d.open.oldest_minutes === null ? null : round(d.open.oldest_minutes / 60, 2),
+        oldest_past_sla_hours: d.open.oldest_past_sla_minutes === null ? null : round(d.open.oldest_past_sla_minutes / 60, 2),
       },
     };
   },

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { fromClickHouseTime, type Db } from "@/clickhouse/client";
+import { type ExceptionWindow, exceptionItemsParams, exceptionItemsSql } from "@/metrics/open-exception";
 import { WORKFLOW_SCOPE_SQL, workflowScope } from "../trpc";
 
 export const queueState = z.enum(["new", "acknowledged", "assigned", "resolved"]);
@@ -12,76 +13,45 @@ const itemRow = z.object({
   run_id: z.string(),
   reason: z.string(),
   opened_at: time,
+  resolved_at: time.nullable(),
   sla_minutes: z.coerce.number(),
   state: queueState,
   assignee: z.string(),
   last_note: z.string(),
   actions: z.coerce.number(),
+  age_minutes: z.number(),
 });
-export type QueueRow = z.output<typeof itemRow>;
 
-export interface QueueItem extends QueueRow {
-  age_minutes: number;
-  /** Minutes left before the SLA is breached; negative once breached; null without an SLA. */
+export interface QueueItem extends z.output<typeof itemRow> {
+  /** Minutes left before the SLA is breached (at resolution, for a resolved item); negative once breached; null without an SLA. */
   sla_left_minutes: number | null;
 }
 
 export interface QueueFilter {
-  tenantId: string;
-  workflows: string[] | null;
-  workflow?: string;
+  /** Scope and opening window: the same `scopeOf` window the metrics and the evidence pack use. */
+  window: ExceptionWindow;
   states: QueueState[];
-  from: Date;
-  to: Date;
-  limit: number;
+  /** Null lists every item (the evidence pack's complete file). */
+  limit: number | null;
 }
 
-// An exception is a live run with outcome 'exception' or any step flagged as an intervention (the same
-// definition as metrics/compliance.ts). Its state is folded from the append-only exception_actions:
-// resolved when the newest resolve/reopen is a resolve, else assigned, acknowledged or new.
-const QUEUE_SQL = `
-  SELECT e.workflow AS workflow, e.run_id AS run_id, e.reason AS reason, toString(e.opened_at) AS opened_at,
-         ifNull(s.sla, 0) AS sla_minutes,
-         multiIf(a.closing = 'resolve', 'resolved', a.assignee != '', 'assigned', a.acks > 0, 'acknowledged', 'new') AS state,
-         ifNull(a.assignee, '') AS assignee, ifNull(a.last_note, '') AS last_note, ifNull(a.actions, 0) AS actions
-  FROM (
-    SELECT workflow, run_id, min(at) AS opened_at, anyIf(reason, reason != '') AS reason FROM (
-      SELECT workflow, run_id, end_time AS at, toString(exception_reason) AS reason FROM runs
-      WHERE tenant_id = {tenant:String} AND ${WORKFLOW_SCOPE_SQL} AND phase = 'live' AND outcome = 'exception'
-        AND end_time >= {from:DateTime64(3)} AND end_time < {to:DateTime64(3)}
-      UNION ALL
-      SELECT workflow, run_id, end_time AS at, toString(intervention_reason) AS reason FROM steps
-      WHERE tenant_id = {tenant:String} AND ${WORKFLOW_SCOPE_SQL} AND phase = 'live' AND intervention = 1
-        AND end_time >= {from:DateTime64(3)} AND end_time < {to:DateTime64(3)}
-    )
-    WHERE {one:String} = '' OR workflow = {one:String}
-    GROUP BY workflow, run_id
-  ) AS e
-  LEFT JOIN (
-    SELECT run_id, argMaxIf(toString(action), at, action IN ('resolve', 'reopen')) AS closing,
-           argMaxIf(assignee, at, action = 'assign') AS assignee, countIf(action = 'acknowledge') AS acks,
-           argMaxIf(note, at, note != '') AS last_note, count() AS actions
-    FROM exception_actions WHERE tenant_id = {tenant:String} GROUP BY run_id
-  ) AS a ON a.run_id = e.run_id
-  LEFT JOIN (
-    SELECT workflow, argMax(exception_sla_minutes, updated_at) AS sla FROM workflows
-    WHERE tenant_id = {tenant:String} GROUP BY workflow
-  ) AS s ON s.workflow = e.workflow
+// Items, state and SLA age are metrics/open-exception.ts's definition; the queue only filters and orders.
+const QUEUE_SQL = (limited: boolean) => `
+  SELECT workflow, run_id, reason, toString(opened_at) AS opened_at, if(resolved_at IS NULL, NULL, toString(resolved_at)) AS resolved_at,
+         sla_minutes, state, assignee, last_note, actions, age_minutes
+  FROM (${exceptionItemsSql()})
   WHERE state IN {states:Array(String)}
-  ORDER BY e.opened_at ASC
-  LIMIT {limit:UInt32}`;
+  ORDER BY opened_at ASC, workflow, run_id
+  ${limited ? "LIMIT {limit:UInt32}" : ""}`;
 
-/** The queue as of `now`: oldest first, with age and SLA countdown computed against the same clock. */
-export async function exceptionQueue(db: Db, f: QueueFilter, now = new Date()): Promise<QueueItem[]> {
-  const rows = await db.query(
-    QUEUE_SQL,
-    { tenant: f.tenantId, ...workflowScope(f.workflows), one: f.workflow ?? "", states: f.states, from: f.from, to: f.to, limit: f.limit },
-    itemRow,
-  );
-  return rows.map((r) => {
-    const age = Math.max(0, (now.getTime() - Date.parse(r.opened_at)) / 60_000);
-    return { ...r, age_minutes: Math.round(age), sla_left_minutes: r.sla_minutes > 0 ? Math.round(r.sla_minutes - age) : null };
-  });
+/** The queue as of the window's `asOf`: oldest first, with SLA age and countdown from the shared definition. */
+export async function exceptionQueue(db: Db, f: QueueFilter): Promise<QueueItem[]> {
+  const rows = await db.query(QUEUE_SQL(f.limit !== null), { ...exceptionItemsParams(f.window), states: f.states, limit: f.limit ?? 0 }, itemRow);
+  return rows.map((r) => ({
+    ...r,
+    age_minutes: Math.round(r.age_minutes),
+    sla_left_minutes: r.sla_minutes > 0 ? Math.round(r.sla_minutes - r.age_minutes) : null,
+  }));
 }
 
 const ownerRow = z.object({ workflow: z.string() });

@@ -1,16 +1,17 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { type ExceptionRateResult, type ComplianceResult } from "@/metrics/registry";
+import { scopeOf } from "@/metrics/scope";
 import { router, tenantProcedure } from "../trpc";
 import { cachedMetric } from "./cached-metric";
 import { actionHistory, appendAction, exceptionQueue, exceptionWorkflow, queueState, type QueueAction } from "./exception-queue";
 import { metricInput, windowInput } from "./metric-window";
 
-const DAY_MS = 86_400_000;
-
 const listInput = windowInput.extend({
   states: z.array(queueState).min(1).default(["new", "acknowledged", "assigned"]),
   limit: z.number().int().min(1).max(2000).default(500),
+  /** Every item, no limit: the evidence pack's file must be the complete list. */
+  complete: z.boolean().default(false),
 });
 
 const target = z.object({ runId: z.string().min(1).max(200), note: z.string().max(2000).default("") });
@@ -30,9 +31,11 @@ export const exceptionsRouter = router({
   list: tenantProcedure(["executive", "ops", "admin"])
     .input(listInput)
     .query(({ ctx, input }) => {
-      const to = input.to ? new Date(Date.parse(`${input.to}T00:00:00Z`) + DAY_MS) : new Date();
-      const from = input.from ? new Date(`${input.from}T00:00:00Z`) : new Date(to.getTime() - 30 * DAY_MS);
-      return exceptionQueue(ctx.db, { tenantId: ctx.tenant.id, workflows: ctx.workflows, workflow: input.workflow, states: input.states, from, to, limit: input.limit });
+      // The window is scopeOf's, as for every metric and the evidence pack: whole UTC days, default
+      // the 30 days up to today; the state is folded as of now.
+      const scope = scopeOf(metricInput(ctx, input));
+      const limit = input.complete ? null : input.limit;
+      return exceptionQueue(ctx.db, { window: { params: scope.params, from: scope.from, to: scope.to, asOf: scope.asOf }, states: input.states, limit });
     }),
   history: tenantProcedure(["executive", "ops", "admin"])
     .input(z.object({ runId: z.string().min(1).max(200) }))

@@ -24,13 +24,14 @@ export async function GET(req: Request): Promise<Response> {
   const { file, ...scope } = parsed.data;
   try {
     const caller = await serverCaller();
-    const compliance = await caller.compliance.summary(scope);
+    // Every file is complete (no row limit), and the queue and compliance read the same scopeOf window.
+    const compliance = await caller.compliance.summary({ ...scope, complete: true });
     const base = `${scope.tenant}-${compliance.metric.window.from}-${compliance.metric.window.to}`;
-    const exceptions = await caller.exceptions.list({ ...scope, states: ["new", "acknowledged", "assigned", "resolved"], limit: 2000 });
+    const exceptions = await caller.exceptions.list({ ...scope, states: ["new", "acknowledged", "assigned", "resolved"], complete: true });
     const files: Record<Exclude<(typeof FILES)[number], "summary.html" | "metrics.json">, Record<string, CsvValue>[]> = {
       "violations.csv": compliance.violations,
       "denials.csv": compliance.denials,
-      "exceptions.csv": exceptions.map(({ workflow, run_id, reason, opened_at, sla_minutes, state, assignee, last_note, actions }) => ({ workflow, run_id, reason, opened_at, sla_minutes, state, assignee, last_note, actions })),
+      "exceptions.csv": exceptions.map(({ workflow, run_id, reason, opened_at, resolved_at, sla_minutes, age_minutes, sla_left_minutes, state, assignee, last_note, actions }) => ({ workflow, run_id, reason, opened_at, resolved_at, sla_minutes, age_minutes, sla_left_minutes, state, assignee, last_note, actions })),
     };
     if (file !== "summary.html" && file !== "metrics.json") return download(toCsv(files[file]), "text/csv; charset=utf-8", `${base}-${file}`);
     const overview = await caller.overview.summary(scope);
