@@ -20,6 +20,7 @@ export interface BaselineEvent {
   role: string;
   actor: "unknown" | "human" | "system";
   humanMinutes: number | null;
+  /** `""`: the row says nothing about how the case ended; a run with no outcome at all is `unknown`. */
   outcome: z.infer<typeof outcome> | "";
 }
 
@@ -33,6 +34,8 @@ export interface RowProblem {
 export type ParseItem =
   | { kind: "event"; event: BaselineEvent }
   | { kind: "problem"; problem: RowProblem }
+  /** A row that was kept, with something the user should know (an outcome read as unknown). */
+  | { kind: "notice"; problem: RowProblem }
   | { kind: "mapping"; mapping: Record<string, string>; headers: string[]; format: ImportFormat };
 
 export type ImportFormat = "csv-events" | "csv-cases" | "xes";

@@ -143,7 +143,7 @@ describe("importBaseline with hand-written CSVs", () => {
   it("turns start/complete pairs into steps with durations and marks system resources", async () => {
     const db = await testDb();
     const tenantId = freshTenant();
-    await importBaseline(db, { ...request(tenantId, "lifecycle-pairs.csv"), options: { systemResources: "robot" } });
+    await importBaseline(db, { ...request(tenantId, "lifecycle-pairs.csv"), options: { systemResources: "dms-robot" } });
     const steps = await db.query(
       `SELECT step, toString(actor) AS actor, dateDiff('minute', start_time, end_time) AS minutes FROM steps
        WHERE tenant_id = {t:String} ORDER BY start_time`,
@@ -157,7 +157,7 @@ describe("importBaseline with hand-written CSVs", () => {
     ]);
   });
 
-  it("imports a case list with outcomes and human minutes at run level", async () => {
+  it("imports a case list with outcomes (unknown where unrecognised) and human minutes at run level", async () => {
     const db = await testDb();
     const tenantId = freshTenant();
     await importBaseline(db, request(tenantId, "cases.csv"));
@@ -171,6 +171,7 @@ describe("importBaseline with hand-written CSVs", () => {
       { id: "INC-1", outcome: "completed", human_minutes: 45, hours: 4 },
       { id: "INC-2", outcome: "exception", human_minutes: 120, hours: 48 },
       { id: "INC-4", outcome: "cancelled", human_minutes: null, hours: 1 },
+      { id: "INC-5", outcome: "unknown", human_minutes: 20, hours: 1 },
     ]);
   });
 

@@ -1,13 +1,15 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { z } from "zod";
-import { type Db, fromClickHouseTime } from "@/clickhouse/client";
+import type { Db } from "@/clickhouse/client";
 import { commitBatch } from "@/ingest/commit";
 import { ImportFileError, type ImportFormat } from "./baseline-event";
-import { importOptions, type ImportOptions } from "./import-options";
-import { checksumOf, type ImportSource, openSource } from "./open-source";
+import { type DateOrder, DateOrderError, DateOrderEvidence, decideDateOrder } from "./date-order";
+import { importIdOf, iso, lastImportOf, type PreviousImport, publishKeyOf, settingsKey } from "./import-identity";
+import { importOptions, type ImportOptions, type ParsedImportOptions } from "./import-options";
+import { checksumOf, type ImportSource, type OpenedSource, openSource } from "./open-source";
 import { parseBaseline } from "./parse-baseline";
-import { caseBuckets, publishStaged, stagedStats } from "./publish-import";
+import { caseBuckets, publishStaged, type StagedKeys, stagedStats } from "./publish-import";
 import { SkipTally, type SkippedReason } from "./skip-tally";
 import { EventStager } from "./stage-events";
 
@@ -46,59 +48,32 @@ export interface ImportSummary {
   events: number;
   skipped: number;
   skippedReasons: SkippedReason[];
+  /** Rows kept with a remark (an outcome value read as unknown), by reason. */
+  notices: SkippedReason[];
+  /** How slashed dates were read; null when the file has none that the order changes. */
+  dateOrder: DateOrder | null;
   period: { from: string; to: string } | null;
 }
 
 export const workflowName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/i, "a workflow name is letters, digits, dot, dash or underscore");
 
-const previousRow = z.object({
-  import_id: z.string(),
-  format: z.string(),
-  mapping: z.string(),
-  rows_read: z.coerce.number(),
-  rows_skipped: z.coerce.number(),
-  runs: z.coerce.number(),
-  events: z.coerce.number(),
-  skipped: z.string(),
-  period_from: z.string().nullable(),
-  period_to: z.string().nullable(),
-});
-
-/** The import's id is derived from what is imported, so a retry of the same file targets the same rows. */
-function importIdOf(tenantId: string, workflow: string, checksum: string): string {
-  return createHash("sha256").update(`${tenantId}\n${workflow}\n${checksum}`).digest("hex").slice(0, 32);
-}
-
-const iso = (chTime: string | null) => (chTime ? fromClickHouseTime(chTime).toISOString() : null);
-
-async function previousImport(db: Db, req: ImportRequest, checksum: string): Promise<ImportSummary | undefined> {
-  const rows = await db.query(
-    `SELECT import_id, format, mapping, rows_read, rows_skipped, runs, events, skipped,
-            toString(period_from) AS period_from, toString(period_to) AS period_to
-     FROM baseline_imports FINAL
-     WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND checksum = {checksum:String}
-     LIMIT 1`,
-    { tenant: req.tenantId, workflow: req.workflow, checksum },
-    previousRow,
-  );
-  const p = rows[0];
-  if (!p) return undefined;
-  const from = iso(p.period_from);
-  const to = iso(p.period_to);
+function alreadyImported(req: ImportRequest, checksum: string, p: PreviousImport): ImportSummary {
   return {
     status: "already-imported",
-    importId: p.import_id,
+    importId: p.importId,
     workflow: req.workflow,
     fileName: req.fileName,
-    format: z.enum(["csv-events", "csv-cases", "xes"]).catch("csv-events").parse(p.format),
+    format: p.format,
     checksum,
-    mapping: z.record(z.string(), z.string()).catch({}).parse(JSON.parse(p.mapping)),
-    rowsRead: p.rows_read,
+    mapping: p.mapping,
+    rowsRead: p.rowsRead,
     runs: 0,
     events: 0,
-    skipped: p.rows_skipped,
+    skipped: p.skipped,
     skippedReasons: [],
-    period: from && to ? { from, to } : null,
+    notices: [],
+    dateOrder: null,
+    period: p.period,
   };
 }
 
@@ -115,71 +90,82 @@ function parseRequest(req: ImportRequest) {
 /**
  * Imports a legacy export as baseline runs and steps (phase `baseline`, origin `import`), with its
  * provenance in `baseline_imports`. Events are staged first and published only once the whole file
- * has been read, so a file-level error leaves nothing visible; re-importing the same file (same
- * checksum for the tenant and workflow) adds nothing. The CLI and the Settings page both call this.
+ * has been read, so a file-level error leaves nothing visible; re-importing the same file with the same
+ * settings (import-identity.ts) adds nothing. The CLI and the Settings page both call this.
  */
 export async function importBaseline(db: Db, req: ImportRequest): Promise<ImportSummary> {
   const options = parseRequest(req);
-  if (typeof req.source === "string" || req.source instanceof Uint8Array) {
-    const done = await previousImport(db, req, await checksumOf(req.source));
-    if (done) return done;
-  }
-  const source = openSource(req.source);
-  const stager = new EventStager(db, req.tenantId, randomUUID().replace(/-/g, ""));
-  const tally = new SkipTally();
-  let mapping: Record<string, string> = {};
-  let format: ImportFormat = "csv-events";
-  let rowsRead = 0;
+  return runImport(db, req, options, settingsKey(options));
+}
+
+interface StagedFile {
+  stager: EventStager;
+  tally: SkipTally;
+  notices: SkipTally;
+  mapping: Record<string, string>;
+  format: ImportFormat;
+  rowsRead: number;
+  evidence: DateOrderEvidence;
+}
+
+/** Parses the whole file into staging; the caller discards the stager whatever happens next. */
+async function stageFile(req: ImportRequest, options: ParsedImportOptions, source: OpenedSource, stager: EventStager): Promise<StagedFile> {
+  const f: StagedFile = { stager, tally: new SkipTally(), notices: new SkipTally(), mapping: {}, format: "csv-events", rowsRead: 0, evidence: new DateOrderEvidence() };
   let lastProgress = 0;
   const totalBytes =
     req.source instanceof Uint8Array ? req.source.length : typeof req.source === "string" ? (await stat(req.source)).size : undefined;
+  for await (const item of parseBaseline(source.chunks, options, f.evidence)) {
+    if (item.kind === "mapping") {
+      f.mapping = item.mapping;
+      f.format = item.format;
+      continue;
+    }
+    // A notice rides on a row already counted as its event.
+    if (item.kind === "notice") {
+      f.notices.add(item.problem);
+      continue;
+    }
+    f.rowsRead += 1;
+    if (item.kind === "problem") f.tally.add(item.problem);
+    else await stager.add(item.event);
+    if (req.onProgress && f.rowsRead - lastProgress >= 10_000) {
+      lastProgress = f.rowsRead;
+      req.onProgress({ rows: f.rowsRead, bytes: source.bytesRead(), ...(totalBytes !== undefined ? { totalBytes } : {}) });
+    }
+  }
+  await stager.flush();
+  return f;
+}
+
+const rereadable = (s: ImportSource): s is string | Uint8Array => typeof s === "string" || s instanceof Uint8Array;
+
+async function runImport(db: Db, req: ImportRequest, options: ParsedImportOptions, settings: string): Promise<ImportSummary> {
+  const who = { tenantId: req.tenantId, workflow: req.workflow };
+  if (rereadable(req.source)) {
+    const checksum = await checksumOf(req.source);
+    const last = await lastImportOf(db, who, checksum);
+    if (last?.importId === importIdOf(req.tenantId, req.workflow, checksum, settings)) return alreadyImported(req, checksum, last);
+  }
+  const source = openSource(req.source);
+  const stager = new EventStager(db, req.tenantId, randomUUID().replace(/-/g, ""));
   try {
-    for await (const item of parseBaseline(source.chunks, options)) {
-      if (item.kind === "mapping") {
-        mapping = item.mapping;
-        format = item.format;
-        continue;
-      }
-      rowsRead += 1;
-      if (item.kind === "problem") tally.add(item.problem);
-      else await stager.add(item.event);
-      if (req.onProgress && rowsRead - lastProgress >= 10_000) {
-        lastProgress = rowsRead;
-        req.onProgress({ rows: rowsRead, bytes: source.bytesRead(), ...(totalBytes !== undefined ? { totalBytes } : {}) });
-      }
-    }
-    await stager.flush();
-    const checksum = source.checksum();
-    const done = await previousImport(db, req, checksum);
-    if (done) {
+    const f = await stageFile(req, options, source, stager);
+    const order = decideDateOrder(f.evidence, options.dateOrder);
+    if (order.reread && order.order) {
+      // Read month first while the file had not yet shown its order; read it again day first.
+      if (!rereadable(req.source)) throw new DateOrderError({ kind: "needs-reread", order: order.order, example: f.evidence.dmy?.example ?? "" });
       await stager.discard();
-      return done;
+      return await runImport(db, req, { ...options, dateOrder: order.order }, settings);
     }
-    const keys = { tenant: req.tenantId, workflow: req.workflow, staging: stager.stagingId, importId: importIdOf(req.tenantId, req.workflow, checksum) };
-    const buckets = await caseBuckets(db, keys, req.bucketEvents);
-    const stats = await stagedStats(db, keys, buckets);
-    const dups = stats.duplicates;
-    if (dups.extra > 0) tally.add({ line: dups.lines[0] ?? 0, reason: "duplicate row" }, dups.extra, dups.lines);
-    if (stats.runs === 0) {
-      const why = tally.total ? `: all ${tally.total} rows were skipped (${tally.list().map((r) => `${r.reason} ×${r.count}, first at line ${r.lines[0]}`).join("; ")})` : ": the file has no data rows";
-      throw new ImportFileError(`Nothing to import${why}`);
+    const checksum = source.checksum();
+    const importId = importIdOf(req.tenantId, req.workflow, checksum, settings);
+    const last = await lastImportOf(db, who, checksum);
+    if (last?.importId === importId) {
+      await stager.discard();
+      return alreadyImported(req, checksum, last);
     }
-    await publishStaged(db, keys, buckets, stats.starts > 0);
-    const summary: ImportSummary = {
-      status: "imported",
-      importId: keys.importId,
-      workflow: req.workflow,
-      fileName: req.fileName,
-      format,
-      checksum,
-      mapping,
-      rowsRead,
-      runs: stats.runs,
-      events: stats.events,
-      skipped: tally.total,
-      skippedReasons: tally.list(),
-      period: stats.periodFrom && stats.periodTo ? { from: iso(stats.periodFrom) ?? "", to: iso(stats.periodTo) ?? "" } : null,
-    };
+    const keys = { tenant: req.tenantId, workflow: req.workflow, staging: stager.stagingId, importId, publishKey: publishKeyOf(importId, last?.importId ?? "") };
+    const summary = await publish(db, req, f, keys, { checksum, dateOrder: order.order });
     await recordImport(db, req, summary);
     await stager.discard();
     return summary;
@@ -187,6 +173,36 @@ export async function importBaseline(db: Db, req: ImportRequest): Promise<Import
     await stager.discard().catch(() => undefined);
     throw err;
   }
+}
+
+async function publish(db: Db, req: ImportRequest, f: StagedFile, keys: StagedKeys, o: { checksum: string; dateOrder: DateOrder | null }): Promise<ImportSummary> {
+  const { tally } = f;
+  const buckets = await caseBuckets(db, keys, req.bucketEvents);
+  const stats = await stagedStats(db, keys, buckets);
+  const dups = stats.duplicates;
+  if (dups.extra > 0) tally.add({ line: dups.lines[0] ?? 0, reason: "duplicate row" }, dups.extra, dups.lines);
+  if (stats.runs === 0) {
+    const why = tally.total ? `: all ${tally.total} rows were skipped (${tally.list().map((r) => `${r.reason} ×${r.count}, first at line ${r.lines[0]}`).join("; ")})` : ": the file has no data rows";
+    throw new ImportFileError(`Nothing to import${why}`);
+  }
+  await publishStaged(db, keys, buckets, stats.starts > 0);
+  return {
+    status: "imported",
+    importId: keys.importId,
+    workflow: req.workflow,
+    fileName: req.fileName,
+    format: f.format,
+    checksum: o.checksum,
+    mapping: f.mapping,
+    rowsRead: f.rowsRead,
+    runs: stats.runs,
+    events: stats.events,
+    skipped: tally.total,
+    skippedReasons: tally.list(),
+    notices: f.notices.list(),
+    dateOrder: o.dateOrder,
+    period: stats.periodFrom && stats.periodTo ? { from: iso(stats.periodFrom) ?? "", to: iso(stats.periodTo) ?? "" } : null,
+  };
 }
 
 /** Provenance last: its row is what marks the file as imported (DESIGN.md §2: every number says where it came from). */
@@ -206,7 +222,8 @@ async function recordImport(db: Db, req: ImportRequest, s: ImportSummary): Promi
       period_from: s.period ? new Date(s.period.from) : null,
       period_to: s.period ? new Date(s.period.to) : null,
       mapping: JSON.stringify(s.mapping),
-      skipped: JSON.stringify(s.skippedReasons),
+      // Notices are rows kept with a remark; `kept` tells them from skipped rows.
+      skipped: JSON.stringify([...s.skippedReasons, ...s.notices.map((n) => ({ ...n, kept: true }))]),
       imported_by: req.actor,
     },
   ]);

@@ -9,11 +9,12 @@ export const importOptions = z.object({
   /** Field → column name overrides; other fields are detected from the header. */
   mapping: z.partialRecord(z.enum(FIELDS), z.string().min(1)).default({}),
   delimiter: z.string().length(1).optional(),
-  /** Resources whose name matches this pattern (case-insensitive) are systems, not people. */
+  /** Resources whose whole name matches this pattern (case-insensitive) are systems, not people (classify-actor.ts). */
   systemResources: z.string().optional(),
   /** Zone of timestamps written without an offset. */
   timeZone: z.string().refine(isTimeZone, "not an IANA time zone (e.g. UTC, Europe/Amsterdam, America/New_York)").default("UTC"),
-  dateOrder: z.enum(["dmy", "mdy"]).default("mdy"),
+  /** How slashed dates are read, for the whole file: `auto` decides from all its values (date-order.ts). */
+  dateOrder: z.enum(["auto", "dmy", "mdy"]).default("auto"),
 });
 export type ImportOptions = z.input<typeof importOptions>;
 export type ParsedImportOptions = z.output<typeof importOptions>;

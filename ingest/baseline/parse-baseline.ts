@@ -1,5 +1,6 @@
 import type { ImportFormat, ParseItem } from "./baseline-event";
 import { compileSystemPattern } from "./classify-actor";
+import type { DateOrderEvidence } from "./date-order";
 import type { ParsedImportOptions } from "./import-options";
 import { parseCsv } from "./parse-csv";
 import { parseXes } from "./parse-xes";
@@ -9,8 +10,16 @@ function looksLikeXml(head: Buffer): boolean {
   return /^(\uFEFF)?\s*</.test(head.subarray(0, 256).toString("utf8"));
 }
 
-/** Picks the parser for a file (by --format, else by content) and streams its events and problems. */
-export async function* parseBaseline(chunks: AsyncIterable<Buffer>, options: ParsedImportOptions): AsyncGenerator<ParseItem> {
+/**
+ * Picks the parser for a file (by --format, else by content) and streams its events and problems.
+ * `evidence` collects what the file's dates say about their order; the caller decides once the whole
+ * file (or the previewed part) has been read (date-order.ts).
+ */
+export async function* parseBaseline(
+  chunks: AsyncIterable<Buffer>,
+  options: ParsedImportOptions,
+  evidence?: DateOrderEvidence,
+): AsyncGenerator<ParseItem> {
   const systemResources = compileSystemPattern(options.systemResources);
   const it = chunks[Symbol.asyncIterator]();
   const first = await it.next();
@@ -24,7 +33,7 @@ export async function* parseBaseline(chunks: AsyncIterable<Buffer>, options: Par
     }
   }
   const format: ImportFormat | undefined = options.format ?? (looksLikeXml(head) ? "xes" : undefined);
-  const timestamps = { timeZone: options.timeZone, dateOrder: options.dateOrder };
+  const timestamps = { timeZone: options.timeZone, dateOrder: options.dateOrder, ...(evidence ? { evidence } : {}) };
   if (format === "xes") {
     yield* parseXes(all(), { ...timestamps, systemResources });
   } else {

@@ -12,8 +12,9 @@ async function parse(bytes: Buffer, options: ImportOptions = {}) {
   for await (const item of parseBaseline((async function* () { if (bytes.length) yield bytes; })(), importOptions.parse(options))) items.push(item);
   const events = items.flatMap((i) => (i.kind === "event" ? [i.event] : []));
   const problems = items.flatMap((i) => (i.kind === "problem" ? [i.problem] : []));
+  const notices = items.flatMap((i) => (i.kind === "notice" ? [i.problem] : []));
   const mapping = items.flatMap((i) => (i.kind === "mapping" ? [i] : []))[0];
-  return { events, problems, mapping };
+  return { events, problems, notices, mapping };
 }
 
 const times = (events: BaselineEvent[]) => events.map((e) => e.time.toISOString());
@@ -21,7 +22,7 @@ const lines = (problems: RowProblem[], reason: string) => problems.filter((p) =>
 
 describe("parseBaseline on CSV", () => {
   it("detects case, activity, time, resource, role and minutes columns from common header names", async () => {
-    const { events, mapping } = await parse(fixture("intake-events.csv"), { systemResources: "-bot$" });
+    const { events, mapping } = await parse(fixture("intake-events.csv"), { systemResources: ".*-bot" });
     expect(mapping).toMatchObject({
       format: "csv-events",
       mapping: { caseId: "Matter Number", activity: "Task", timestamp: "Completed At", resource: "Assignee", role: "Role", humanMinutes: "Minutes" },
@@ -64,18 +65,17 @@ describe("parseBaseline on CSV", () => {
     expect(problems.find((p) => p.line === 4)?.detail).toBe("yesterday at noon");
   });
 
-  it("reads case lists with start, end, minutes and outcome, skipping impossible rows", async () => {
-    const { events, problems, mapping } = await parse(fixture("cases.csv"));
+  it("reads case lists with start, end, minutes and outcome, skipping impossible rows and keeping unrecognised outcomes as unknown", async () => {
+    const { events, problems, notices, mapping } = await parse(fixture("cases.csv"));
     expect(mapping?.format).toBe("csv-cases");
     expect(events.map((e) => [e.caseId, e.outcome, e.humanMinutes])).toEqual([
       ["INC-1", "completed", 45],
       ["INC-2", "exception", 120],
       ["INC-4", "cancelled", null],
+      ["INC-5", "unknown", 20],
     ]);
-    expect(problems.map((p) => [p.line, p.reason])).toEqual([
-      [4, "end before start"],
-      [6, "unknown outcome"],
-    ]);
+    expect(problems.map((p) => [p.line, p.reason])).toEqual([[4, "end before start"]]);
+    expect(notices.map((p) => [p.line, p.reason, p.detail])).toEqual([[6, "unrecognised outcome, kept as unknown", "Maybe"]]);
   });
 
   it("rejects an empty file, a header without rows is left to the importer", async () => {

@@ -1,9 +1,8 @@
-import type { z } from "zod";
-import type { outcome } from "@/ingest/rows";
-import { type BaselineEvent, ImportFileError, type Lifecycle, type ParseItem, type RowProblem } from "./baseline-event";
+import { type BaselineEvent, ImportFileError, type ParseItem, type RowProblem } from "./baseline-event";
 import { actorClassifier } from "./classify-actor";
 import { type ColumnMapping, detectMapping } from "./column-mapping";
 import { csvRecords } from "./csv-records";
+import { lifecycleOf, outcomeOf, UNRECOGNISED_OUTCOME } from "./event-semantics";
 import { parseTimestamp, type TimestampOptions } from "./parse-timestamp";
 
 export type CsvFormat = "csv-events" | "csv-cases";
@@ -14,21 +13,6 @@ export interface CsvParseOptions extends TimestampOptions {
   mapping: ColumnMapping;
   delimiter?: string;
   systemResources?: RegExp;
-}
-
-const OUTCOMES: Record<string, z.infer<typeof outcome>> = {
-  completed: "completed", complete: "completed", closed: "completed", done: "completed", resolved: "completed", success: "completed", ok: "completed",
-  exception: "exception", escalated: "exception", rework: "exception", manualreview: "exception",
-  failed: "failed", failure: "failed", error: "failed",
-  cancelled: "cancelled", canceled: "cancelled", withdrawn: "cancelled", abandoned: "cancelled", rejected: "cancelled",
-};
-
-/** XES lifecycle model: `start` opens an activity, `complete` closes it; other transitions only mark time. */
-export function lifecycleOf(text: string): Lifecycle {
-  const t = text.trim().toLowerCase();
-  if (t === "start" || t === "started" || t === "begin") return "start";
-  if (t === "" || t === "complete" || t === "completed" || t === "end" || t === "done") return "complete";
-  return "other";
 }
 
 function required(format: CsvFormat): (keyof ColumnMapping)[] {
@@ -55,21 +39,20 @@ function toEvent(get: Row, line: number, o: CsvParseOptions & { format: CsvForma
   const humanMinutes = minutes(get("humanMinutes"));
   if (humanMinutes === undefined) return { line, reason: "human minutes not a non-negative number", detail: get("humanMinutes") };
   const resource = get("resource");
-  const base = { line, caseId, resource, role: get("role"), actor: actorOf(resource), humanMinutes };
+  // An event log's outcome column (often a case attribute repeated on each row) reaches the run too.
+  const { outcome } = outcomeOf(get("outcome"));
+  const base = { line, caseId, resource, role: get("role"), actor: actorOf(resource), humanMinutes, outcome };
   if (o.format === "csv-cases") {
     const rawEnd = get("end");
     if (rawEnd === "") return { line, reason: "missing end time" };
     const endTime = parseTimestamp(rawEnd, o);
     if (!endTime) return { line, reason: "unparsable timestamp", detail: rawEnd };
     if (endTime < time) return { line, reason: "end before start", detail: `${rawTime} > ${rawEnd}` };
-    const rawOutcome = get("outcome");
-    const mapped = rawOutcome === "" ? "completed" : OUTCOMES[rawOutcome.toLowerCase().replace(/[^a-z]/g, "")];
-    if (!mapped) return { line, reason: "unknown outcome", detail: rawOutcome };
-    return [{ ...base, activity: "", time, endTime, lifecycle: "case", outcome: mapped }];
+    return [{ ...base, activity: "", time, endTime, lifecycle: "case" }];
   }
   const activity = get("activity");
   if (activity === "") return { line, reason: "missing activity" };
-  const event: BaselineEvent = { ...base, activity, time, endTime: null, lifecycle: lifecycleOf(get("lifecycle")), outcome: "" };
+  const event: BaselineEvent = { ...base, activity, time, endTime: null, lifecycle: lifecycleOf(get("lifecycle")) };
   const rawStart = get("startTimestamp");
   if (rawStart === "") return [event];
   // Exports with a start and a complete column per row (Disco, Celonis) describe a start/complete pair.
@@ -121,8 +104,12 @@ export async function* parseCsv(chunks: AsyncIterable<Buffer>, o: CsvParseOption
       return i === undefined ? "" : (item.fields[i] ?? "").trim();
     };
     const out = toEvent(get, item.line, rowOptions, actorOf);
-    if (Array.isArray(out)) for (const event of out) yield { kind: "event", event };
-    else yield { kind: "problem", problem: out };
+    if (!Array.isArray(out)) {
+      yield { kind: "problem", problem: out };
+      continue;
+    }
+    for (const event of out) yield { kind: "event", event };
+    if (!outcomeOf(get("outcome")).recognised) yield { kind: "notice", problem: { line: item.line, reason: UNRECOGNISED_OUTCOME, detail: get("outcome") } };
   }
   if (!index) throw new ImportFileError("The file is empty");
 }

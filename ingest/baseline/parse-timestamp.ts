@@ -3,12 +3,17 @@
  * day- or month-first dates with slashes or dots, and Unix epochs. A time without an offset is local
  * time in `timeZone` (IANA), because that is how practice-management and ticketing systems export it.
  */
-export type DateOrder = "dmy" | "mdy";
+import type { DateOrder, DateOrderEvidence } from "./date-order";
 
 export interface TimestampOptions {
   timeZone: string;
-  /** How to read `01/02/2024`: day first (most of the world) or month first (US). */
-  dateOrder: DateOrder;
+  /**
+   * How to read `01/02/2024`: day first (most of the world) or month first (US). The order is decided
+   * once per file (date-order.ts); `auto` reads each value provisionally and lets the evidence decide.
+   */
+  dateOrder: DateOrder | "auto";
+  /** Collects what each slashed date says about the order, so the file is read one way (date-order.ts). */
+  evidence?: DateOrderEvidence;
 }
 
 const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -112,7 +117,9 @@ export function parseTimestamp(text: string, options: TimestampOptions): Date | 
   if (m) {
     const a = Number(m[1]);
     const b = Number(m[2]);
-    // An unambiguous date (13/02 or 02/13) wins over the configured order.
+    options.evidence?.see(a, b, t);
+    // A value only one order can read (13/02 or 02/13) is read that way here; whether the file as a
+    // whole agrees with it, and with the given order, is the evidence's call (date-order.ts).
     const dayFirst = a > 12 ? true : b > 12 ? false : options.dateOrder === "dmy";
     let h = Number(m[4] ?? 0);
     const ampm = m[8]?.toUpperCase();

@@ -1,7 +1,7 @@
 import { SaxesParser } from "saxes";
 import { type BaselineEvent, ImportFileError, type ParseItem } from "./baseline-event";
 import { actorClassifier } from "./classify-actor";
-import { lifecycleOf } from "./parse-csv";
+import { lifecycleOf } from "./event-semantics";
 import { parseTimestamp, type TimestampOptions } from "./parse-timestamp";
 
 export interface XesParseOptions extends TimestampOptions {
@@ -75,6 +75,7 @@ export async function* parseXes(chunks: AsyncIterable<Buffer>, o: XesParseOption
       role: e.attrs.get("org:role") ?? e.attrs.get("org:group") ?? "",
       actor: actorOf(resource),
       humanMinutes: minutes,
+      // XES has no standard outcome attribute: the run's outcome is unknown (docs/conventions.md).
       outcome: "",
     };
     return { kind: "event", event };

@@ -59,7 +59,7 @@ const dailyRuns = z.object({ runs: z.coerce.number() });
 describe("publishing an import in buckets of cases", () => {
   const sources: [string, Pick<ImportRequest, "source" | "options">, number][] = [
     ["receipt.xes.gz, completions only", { source: path.join(FIXTURES, "receipt.xes.gz") }, 500],
-    ["a log of start/complete pairs", { source: pairedLog(), options: { systemResources: "robot" } }, 7],
+    ["a log of start/complete pairs", { source: pairedLog(), options: { systemResources: "dms-robot" } }, 7],
     ["a case list", { source: path.join(FIXTURES, "cases.csv") }, 1],
   ];
 

@@ -74,7 +74,9 @@ const INSERT_SETTINGS = `SETTINGS insert_deduplication_token = {token:String}, m
 const runs = (r: CaseRange) => `
   INSERT INTO runs (tenant_id, workflow, run_id, phase, start_time, end_time, outcome, human_minutes, origin, import_id, attributes)
   SELECT {tenant:String}, {workflow:String}, ${RUN_ID}, 'baseline', min(time), max(greatest(time, ifNull(end_time, time))),
-         if(countIf(outcome != '') = 0, 'completed', anyIf(outcome, outcome != '')),
+         -- The last outcome the case's rows state; a case whose rows state none is unknown, not completed
+         -- (an export without an outcome column cannot tell an exception from a clean run).
+         if(countIf(outcome NOT IN ('', 'unknown')) = 0, 'unknown', argMaxIf(outcome, (time, line), outcome NOT IN ('', 'unknown'))),
          -- Run-level minutes only from case lists: an event log's minutes are on its steps, and the two
          -- add up (docs/conventions.md), so copying them onto the run would count them twice.
          if(countIf(lifecycle = 'case' AND human_minutes IS NOT NULL) = 0, NULL,
@@ -86,9 +88,19 @@ const runs = (r: CaseRange) => `
   ${INSERT_SETTINGS}`;
 
 /**
+ * A step's span id comes from what the step is (case, activity, start, end, resource, minutes), never
+ * from the file or the import, so the same events imported from another file (the log as .xes.gz and
+ * as .xes, or as CSV and as XES) are the same steps, whichever way the file is cut into steps.
+ */
+const spanId = (cid: string, name: string, start: string, end: string, resource: string, minutes: string) =>
+  `lower(hex(cityHash64({workflow:String}, ${cid}, ${name}, ${start}, ${end}, ${resource}, ifNull(toString(${minutes}), ''))))`;
+
+/**
  * Steps pair the k-th `start` of an activity in a case with its k-th `complete` (first in, first out);
- * an unpaired complete is an instant step, an unpaired start a step that never finished. Case lists
- * have no steps.
+ * an unpaired complete is an instant step, an unpaired start a step that never finished. Events with
+ * another lifecycle value are instant steps when their activity has no start in the case (statuses
+ * such as BPIC 2013's); where it has starts they only mark time inside a started step (schedule,
+ * suspend, resume). Case lists have no steps.
  */
 const steps = (r: CaseRange) => `
   INSERT INTO steps (tenant_id, workflow, run_id, span_id, step, actor, phase, start_time, end_time, human_minutes,
@@ -99,39 +111,42 @@ const steps = (r: CaseRange) => `
     WHERE lifecycle IN ('start', 'complete')
   )
   SELECT {tenant:String}, {workflow:String}, ${RUN_ID.replace("case_id", "cid")},
-         lower(hex(cityHash64({workflow:String}, cid, name, k_, start_, end_))),
-         name, actor_, 'baseline', start_, end_, human_minutes_, resource_, 'import', {importId:String},
+         ${spanId("cid", "name", "start_", "end_", "resource_", "minutes_")},
+         name, actor_, 'baseline', start_, end_, ifNull(minutes_, 0), resource_, 'import', {importId:String},
          if(role_ = '', map(), map('org.role', role_))
   FROM (
     SELECT if(c.line = 0, s.case_id, c.case_id) AS cid,
            if(c.line = 0, s.activity, c.activity) AS name,
-           if(c.line = 0, s.k, c.k) AS k_,
            if(s.line = 0, c.time, s.time) AS start_,
            if(c.line = 0, s.time, greatest(c.time, if(s.line = 0, c.time, s.time))) AS end_,
-           ifNull(coalesce(c.human_minutes, s.human_minutes), 0) AS human_minutes_,
+           coalesce(c.human_minutes, s.human_minutes) AS minutes_,
            if(c.line = 0 OR (c.resource = '' AND s.line != 0), s.resource, c.resource) AS resource_,
            if(c.line = 0 OR (c.resource = '' AND s.line != 0), s.actor, c.actor) AS actor_,
            if(c.line = 0 OR (c.role = '' AND s.line != 0), s.role, c.role) AS role_
     FROM (SELECT * FROM ev WHERE lifecycle = 'complete') AS c
     FULL OUTER JOIN (SELECT * FROM ev WHERE lifecycle = 'start') AS s
       ON c.case_id = s.case_id AND c.activity = s.activity AND c.k = s.k
+    UNION ALL
+    SELECT case_id, activity, time, time, human_minutes, resource, actor, role
+    FROM (${deduped(r)})
+    WHERE lifecycle = 'other' AND (case_id, activity) NOT IN (SELECT case_id, activity ${staged(r)} AND lifecycle = 'start')
   )
-  ORDER BY cid, start_, name, k_
+  ORDER BY cid, start_, name
   ${INSERT_SETTINGS}`;
 
 /**
- * The common case, a log with completions only (receipt.xes, most exports): every event is an instant
- * step, no pairing, so no window function or join holds the whole import in memory.
+ * The common case, a log without starts (receipt.xes, most exports): every event is an instant step,
+ * no pairing, so no window function or join holds the whole import in memory.
  */
 const instantSteps = (r: CaseRange) => `
   INSERT INTO steps (tenant_id, workflow, run_id, span_id, step, actor, phase, start_time, end_time, human_minutes,
                      resource, origin, import_id, attributes)
   SELECT {tenant:String}, {workflow:String}, ${RUN_ID},
-         lower(hex(cityHash64({workflow:String}, case_id, activity, time, resource, ifNull(toString(human_minutes), '')))),
+         ${spanId("case_id", "activity", "time", "time", "resource", "human_minutes")},
          activity, actor, 'baseline', time, time, ifNull(human_minutes, 0), resource, 'import', {importId:String},
          if(role = '', map(), map('org.role', role))
   FROM (${deduped(r)})
-  WHERE lifecycle = 'complete'
+  WHERE lifecycle IN ('complete', 'other')
   ORDER BY case_id, time, activity
   ${INSERT_SETTINGS}`;
 
@@ -174,6 +189,8 @@ export interface StagedKeys {
   workflow: string;
   staging: string;
   importId: string;
+  /** Base of the insert tokens: the import id, plus the import it replaces (import-identity.ts). */
+  publishKey: string;
 }
 
 export interface StagedStats {
@@ -240,9 +257,9 @@ export async function publishStaged(db: Db, k: StagedKeys, buckets: CaseBuckets,
   const params = { tenant: k.tenant, workflow: k.workflow, staging: k.staging, importId: k.importId };
   const of = (b: number) => `${b + 1}/${buckets.ranges.length}@${buckets.size}`;
   for (const [b, r] of buckets.ranges.entries()) {
-    await db.command(pairs ? steps(r) : instantSteps(r), { ...params, ...bounds(r), token: `${k.importId}:steps:${of(b)}` });
+    await db.command(pairs ? steps(r) : instantSteps(r), { ...params, ...bounds(r), token: `${k.publishKey}:steps:${of(b)}` });
   }
   for (const [b, r] of buckets.ranges.entries()) {
-    await db.command(runs(r), { ...params, ...bounds(r), token: `${k.importId}:runs:${of(b)}` });
+    await db.command(runs(r), { ...params, ...bounds(r), token: `${k.publishKey}:runs:${of(b)}` });
   }
 }

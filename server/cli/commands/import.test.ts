@@ -63,12 +63,14 @@ describe("plumbline baseline", () => {
     ]);
     expect(declared.text).toMatch(/25 min\/run/);
     const locked = await cli(["baseline", "lock", "--workflow", "tickets", "--go-live", "2024-02-01", "--tenant", slug, "--json"]);
-    expect(locked.result).toMatchObject({ changed: true, lock: { version: 1, n: 3, method: "measured" } });
+    // INC-5 (outcome "Maybe") is a run of unknown outcome, so it counts for cycle time: 4 runs.
+    expect(locked.result).toMatchObject({ changed: true, lock: { version: 1, n: 4, method: "measured" } });
     await expect(cli(["baseline", "lock", "--workflow", "tickets", "--go-live", "2024-03-01", "--tenant", slug])).rejects.toThrow(/needs a reason/);
     await cli(["baseline", "lock", "--workflow", "tickets", "--go-live", "2024-03-01", "--tenant", slug, "--reason", "go-live slipped a month"]);
     const shown = await cli(["baseline", "show", "--workflow", "tickets", "--tenant", slug]);
     expect(shown.result).toMatchObject({ goLiveDate: "2024-03-01", lock: { version: 2, reason: "go-live slipped a month" }, imports: [{ file_name: "cases.csv" }] });
-    expect(shown.text).toMatch(/Locked baseline version 2 .*\n.*n 3, p50 4.00 h/);
+    // Cycle hours 4, 48, 1.5, 1.5 by hand: the inclusive p50 of 1.5, 1.5, 4, 48 is 1.5 + 0.5 × 2.5 = 2.75.
+    expect(shown.text).toMatch(/Locked baseline version 2 .*\n.*n 4, p50 2.75 h/);
     expect(shown.text).toMatch(/Earlier versions: 1 /);
   });
 });

@@ -27,7 +27,9 @@ function importOptionsOf(args: ParsedArgs): ImportOptions {
   const format = stringOpt(args, "format");
   if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(", ")}`, 2);
   const dateOrder = stringOpt(args, "date-order");
-  if (dateOrder !== undefined && dateOrder !== "dmy" && dateOrder !== "mdy") throw new CliError("--date-order must be dmy or mdy", 2);
+  if (dateOrder !== undefined && dateOrder !== "dmy" && dateOrder !== "mdy" && dateOrder !== "auto") {
+    throw new CliError("--date-order must be dmy (day first), mdy (month first) or auto (decided from the file's dates)", 2);
+  }
   return {
     format: format as ImportOptions["format"],
     mapping: parseMapOption(stringOpt(args, "map")),
@@ -59,11 +61,14 @@ export function progressReporter(fileName: string, line: (s: string) => void, no
 }
 
 function formatSummary(s: ImportSummary): string {
-  if (s.status === "already-imported") return `${s.fileName} was already imported into ${s.workflow} (import ${s.importId}); nothing added.`;
+  if (s.status === "already-imported") {
+    return `${s.fileName} was already imported into ${s.workflow} with these options (import ${s.importId}); nothing added.`;
+  }
   const lines = [
     `Imported ${s.fileName} (${s.format}) into ${s.workflow}: ${num(s.runs)} baseline runs, ${num(s.events)} events from ${num(s.rowsRead)} records.`,
     s.period ? `Period: ${s.period.from} → ${s.period.to}` : "",
     `Mapping: ${Object.entries(s.mapping).map(([f, c]) => `${f}=${c}`).join(", ")}`,
+    s.dateOrder ? `Dates read ${s.dateOrder === "dmy" ? "day first" : "month first"} (--date-order ${s.dateOrder}).` : "",
     `Checksum: sha256:${s.checksum}  (import ${s.importId})`,
   ];
   if (s.skipped > 0) {
@@ -72,19 +77,25 @@ function formatSummary(s: ImportSummary): string {
       lines.push(`  ${r.reason} ×${num(r.count)} (lines ${r.lines.join(", ")}${r.count > r.lines.length ? ", …" : ""})${r.example ? ` e.g. ${JSON.stringify(r.example)}` : ""}`);
     }
   }
+  for (const r of s.notices) {
+    lines.push(`Kept with a notice: ${r.reason} ×${num(r.count)} (lines ${r.lines.join(", ")}${r.count > r.lines.length ? ", …" : ""})${r.example ? ` e.g. ${JSON.stringify(r.example)}` : ""}`);
+  }
   return lines.filter(Boolean).join("\n");
 }
 
 function formatPreview(p: ImportPreview): string {
+  const remark = (q: { line: number; reason: string; detail?: string }) => `  line ${q.line}: ${q.reason}${q.detail ? ` (${q.detail})` : ""}`;
   const lines = [
-    `Format: ${p.format}${p.alreadyImported ? "  (already imported: importing it again adds nothing)" : ""}`,
+    `Format: ${p.format}${p.alreadyImported ? "  (already imported with these options: importing it again adds nothing)" : ""}`,
     `Mapping: ${Object.entries(p.mapping).map(([f, c]) => `${f}=${c}`).join(", ")}`,
+    ...(p.dateOrder ? [`Dates read ${p.dateOrder === "dmy" ? "day first" : "month first"}`] : []),
     "",
     ["LINE", "CASE", "ACTIVITY", "TIME", "LIFECYCLE", "RESOURCE", "ACTOR", "MINUTES"].join("\t"),
     ...p.rows.map((r) => [r.line, r.caseId, r.activity, r.endTime ? `${r.time} → ${r.endTime}` : r.time, r.lifecycle, r.resource, r.actor, r.humanMinutes ?? ""].join("\t")),
     "",
     p.problems.length ? `Problems in the first ${num(p.scanned)} records:` : `No problems in the first ${num(p.scanned)} records.`,
-    ...p.problems.map((q) => `  line ${q.line}: ${q.reason}${q.detail ? ` (${q.detail})` : ""}`),
+    ...p.problems.map(remark),
+    ...(p.notices.length ? ["Kept with a notice:", ...p.notices.map(remark)] : []),
   ];
   return lines.join("\n");
 }
@@ -94,7 +105,7 @@ export const importCommand = defineCommand<ImportSummary | ImportPreview>({
   summary: "Import a legacy export (CSV events, CSV cases, XES) as a workflow's baseline",
   usage:
     "plumbline import <file> --workflow <name> [--tenant <slug>] [--map col=field,...] [--format csv-events|csv-cases|xes] " +
-    "[--system-resources <regex>] [--timezone <IANA>] [--date-order dmy|mdy] [--delimiter <c>] [--preview] [--json]",
+    "[--system-resources <regex>] [--timezone <IANA>] [--date-order auto|dmy|mdy] [--delimiter <c>] [--preview] [--json]",
   options: {
     workflow: { type: "string" },
     tenant: { type: "string" },

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { type Db, fromClickHouseTime } from "@/clickhouse/client";
+import type { ImportFormat } from "./baseline-event";
+import type { ParsedImportOptions } from "./import-options";
+
+/**
+ * What decides the rows an import stores besides the file's bytes: the format and column mapping, the
+ * delimiter, which resources are systems, how dates and zone-less times are read. Two imports of one
+ * file with the same settings store the same rows; with other settings they store other rows, so
+ * they are different imports (the second replaces the first's rows by run and step identity).
+ */
+export function settingsKey(o: ParsedImportOptions): string {
+  const mapping = Object.entries(o.mapping).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([o.format ?? "", mapping, o.delimiter ?? "", o.systemResources ?? "", o.timeZone, o.dateOrder]);
+}
+
+/**
+ * The import's id is derived from what is imported and how, so a retry of the same file with the same
+ * settings targets the same rows. `after` is the import this one replaces ('' for none): importing A,
+ * then B, then A again must publish A's rows again, which insert tokens equal to the first A's would
+ * silently drop.
+ */
+export function importIdOf(tenantId: string, workflow: string, checksum: string, settings: string): string {
+  return createHash("sha256").update(`${tenantId}\n${workflow}\n${checksum}\n${settings}`).digest("hex").slice(0, 32);
+}
+
+export function publishKeyOf(importId: string, after: string): string {
+  return after === "" ? importId : `${importId}~${after}`;
+}
+
+const previousRow = z.object({
+  import_id: z.string(),
+  format: z.string(),
+  mapping: z.string(),
+  rows_read: z.coerce.number(),
+  rows_skipped: z.coerce.number(),
+  period_from: z.string().nullable(),
+  period_to: z.string().nullable(),
+});
+
+export interface PreviousImport {
+  importId: string;
+  format: ImportFormat;
+  mapping: Record<string, string>;
+  rowsRead: number;
+  skipped: number;
+  period: { from: string; to: string } | null;
+}
+
+export const iso = (chTime: string | null) => (chTime ? fromClickHouseTime(chTime).toISOString() : null);
+
+/**
+ * The import this file last went in with, for the tenant and workflow (`baseline_imports` keeps one row
+ * per file checksum: the latest). The caller compares its id with the one it would make.
+ */
+export async function lastImportOf(db: Db, k: { tenantId: string; workflow: string }, checksum: string): Promise<PreviousImport | undefined> {
+  const rows = await db.query(
+    `SELECT import_id, format, mapping, rows_read, rows_skipped, toString(period_from) AS period_from, toString(period_to) AS period_to
+     FROM baseline_imports FINAL
+     WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND checksum = {checksum:String}
+     LIMIT 1`,
+    { tenant: k.tenantId, workflow: k.workflow, checksum },
+    previousRow,
+  );
+  const p = rows[0];
+  if (!p) return undefined;
+  const from = iso(p.period_from);
+  const to = iso(p.period_to);
+  return {
+    importId: p.import_id,
+    format: z.enum(["csv-events", "csv-cases", "xes"]).catch("csv-events").parse(p.format),
+    mapping: z.record(z.string(), z.string()).catch({}).parse(JSON.parse(p.mapping)),
+    rowsRead: p.rows_read,
+    skipped: p.rows_skipped,
+    period: from && to ? { from, to } : null,
+  };
+}
