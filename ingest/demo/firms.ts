@@ -37,7 +37,8 @@ export interface DemoWorkflow {
   targetCycleShare: number;
   liveExceptionRate: number;
   exceptionReasons: string[];
-  targets: Record<string, number>;
+  /** The keys of targetsSchema (metrics/workflow-settings.ts), which the milestones read. */
+  targets: { cycle_time_compression?: number; exception_rate?: number; labor_hours_30d?: number };
   approvedModels: Record<string, string[]>;
   declared?: { minutesPerRun: number; runsPerMonth: number; exceptionShare: number; method: string; author: string; byRole: Record<string, number> };
 }
@@ -86,7 +87,7 @@ export const DEMO_FIRMS: DemoFirm[] = [
         targetCycleShare: 0.35,
         liveExceptionRate: 0.07,
         exceptionReasons: ["missing-id", "incomplete-form", "duplicate-client", "low-confidence"],
-        targets: { cycle_time_compression: 0.4, exception_rate: 0.09, hours_displaced_per_month: 250 },
+        targets: { cycle_time_compression: 0.4, exception_rate: 0.09, labor_hours_30d: 250 },
         approvedModels: lawModels,
         baselineSteps: [
           { step: "receive-request", actor: "human", minutes: 8, classification: "pii" },
@@ -118,7 +119,7 @@ export const DEMO_FIRMS: DemoFirm[] = [
         targetCycleShare: 0.3,
         liveExceptionRate: 0.06,
         exceptionReasons: ["possible-conflict", "name-ambiguity", "related-party"],
-        targets: { cycle_time_compression: 0.5, exception_rate: 0.08, hours_displaced_per_month: 180 },
+        targets: { cycle_time_compression: 0.5, exception_rate: 0.08, labor_hours_30d: 180 },
         approvedModels: lawModels,
         baselineSteps: [
           { step: "search-records", actor: "human", minutes: 25, classification: "privileged" },
@@ -147,7 +148,7 @@ export const DEMO_FIRMS: DemoFirm[] = [
         targetCycleShare: 0.5,
         liveExceptionRate: 0.05,
         exceptionReasons: ["block-billing", "vague-entry", "rate-mismatch"],
-        targets: { cycle_time_compression: 0.3, exception_rate: 0.06, hours_displaced_per_month: 300 },
+        targets: { cycle_time_compression: 0.3, exception_rate: 0.06, labor_hours_30d: 300 },
         approvedModels: lawModels,
         baselineSteps: [
           { step: "collect-time-entries", actor: "system", minutes: 2, classification: "internal" },
@@ -188,7 +189,7 @@ export const DEMO_FIRMS: DemoFirm[] = [
         targetCycleShare: 0.45,
         liveExceptionRate: 0.13,
         exceptionReasons: ["missing-clinical-notes", "payer-portal-down", "code-mismatch", "denied"],
-        targets: { cycle_time_compression: 0.35, exception_rate: 0.12, hours_displaced_per_month: 150 },
+        targets: { cycle_time_compression: 0.35, exception_rate: 0.12, labor_hours_30d: 150 },
         approvedModels: { phi: ["azure-gpt-4o"], internal: ["azure-gpt-4o", "gpt-4o-mini"] },
         baselineSteps: [
           { step: "gather-documentation", actor: "human", minutes: 18, classification: "phi" },
@@ -217,7 +218,7 @@ export const DEMO_FIRMS: DemoFirm[] = [
         targetCycleShare: 0.6,
         liveExceptionRate: 0.09,
         exceptionReasons: ["insurance-not-verified", "missing-consent"],
-        targets: { cycle_time_compression: 0.3, exception_rate: 0.1, hours_displaced_per_month: 120 },
+        targets: { cycle_time_compression: 0.3, exception_rate: 0.1, labor_hours_30d: 120 },
         approvedModels: { phi: ["azure-gpt-4o"] },
         declared: {
           minutesPerRun: 18,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { epochMs, type RunRow, type StepRow } from "../rows";
+import { targetsSchema } from "@/metrics/workflow-settings";
+import { workflowConfigInput } from "@/server/routers/settings-workflows";
 import { DEMO_FIRMS } from "./firms";
 import { dayStart, generateFirm, rolloutCurve } from "./generate";
 
@@ -80,4 +82,19 @@ describe("demo generator", () => {
       expect(epochMs(s.end_time)).toBeLessThanOrEqual(epochMs(r!.end_time));
     }
   });
+
+  it("sets only targets that the milestones read, in a shape the settings form accepts", () => {
+    // The keys the milestones read (metrics/milestones.ts: t.cycle_time_compression, t.exception_rate,
+    // t.labor_hours_30d); a key outside them was dropped on read and made "Save new version" answer 400.
+    const read = ["cycle_time_compression", "exception_rate", "labor_hours_30d"];
+    for (const f of DEMO_FIRMS) {
+      for (const w of f.workflows) {
+        for (const key of Object.keys(w.targets)) expect(read, `${f.slug}/${w.workflow}: ${key}`).toContain(key);
+        // targetsSchema strips unknown keys, so it gives back the same object only if every key is known.
+        expect(targetsSchema.parse(w.targets), `${f.slug}/${w.workflow}`).toEqual(w.targets);
+        expect(workflowConfigInput.shape.targets.safeParse(JSON.stringify(w.targets)).success, `${f.slug}/${w.workflow}`).toBe(true);
+      }
+    }
+  });
 });
+
