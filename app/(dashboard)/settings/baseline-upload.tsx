@@ -76,6 +76,15 @@ export function BaselineUpload({ tenant, workflows }: { tenant: string; workflow
           <input name="timeZone" defaultValue="UTC" className={field} />
         </label>
         <label className="flex flex-col text-xs text-slate-600">
+          {/* The name the route's refusals cite ("Date order"): one order per file, never guessed per row. */}
+          Date order
+          <select name="dateOrder" defaultValue="auto" className={field} onChange={() => { setPreview(null); setSummary(null); }}>
+            <option value="auto">Automatic (from the file&apos;s dates)</option>
+            <option value="dmy">Day first (31/12/2024)</option>
+            <option value="mdy">Month first (12/31/2024)</option>
+          </select>
+        </label>
+        <label className="flex flex-col text-xs text-slate-600">
           File (CSV, XES, gzip)
           <input name="file" type="file" required accept=".csv,.xes,.gz,.txt,.xml" className="text-sm" onChange={() => { setPreview(null); setSummary(null); }} />
         </label>
@@ -86,9 +95,11 @@ export function BaselineUpload({ tenant, workflows }: { tenant: string; workflow
         <div className="mt-3 space-y-2 text-sm" data-testid="baseline-preview">
           <p>
             Format <strong>{preview.format}</strong>; columns: {Object.entries(preview.mapping).map(([k, v]) => `${k} ← ${v}`).join(", ")}.
-            {preview.alreadyImported ? " This exact file was already imported: committing adds nothing." : ""}
+            {preview.dateOrder ? ` Dates read ${preview.dateOrder === "dmy" ? "day first" : "month first"}.` : ""}
+            {preview.alreadyImported ? " This exact file was already imported with these options: committing adds nothing." : ""}
           </p>
           <p>{preview.problems.length} problems among the first {preview.scanned} records{preview.problems.length ? `: ${preview.problems.slice(0, 3).map((p) => `line ${p.line}: ${p.reason}`).join("; ")}` : "."}</p>
+          {preview.notices.length ? <p>{preview.notices.length} rows kept with a notice: {preview.notices.slice(0, 3).map((p) => `line ${p.line}: ${p.reason}${p.detail ? ` (${p.detail})` : ""}`).join("; ")}</p> : null}
           <div className="overflow-x-auto">
             <table className="w-full text-left text-xs">
               <caption className="sr-only">Preview of mapped rows</caption>
@@ -108,7 +119,7 @@ export function BaselineUpload({ tenant, workflows }: { tenant: string; workflow
       ) : null}
       {summary ? (
         <p role="status" className="mt-3 text-sm text-emerald-800" data-testid="baseline-summary">
-          {summary.status === "imported" ? `Imported ${summary.runs} runs (${summary.events} events, ${summary.skipped} rows skipped)` : "Already imported: nothing added"} from {summary.fileName}
+          {summary.status === "imported" ? `Imported ${summary.runs} runs (${summary.events} events, ${summary.skipped} rows skipped${summary.notices.length ? `, ${summary.notices.reduce((n, r) => n + r.count, 0)} kept with a notice` : ""})` : "Already imported with these options: nothing added"} from {summary.fileName}
           {summary.period ? `, ${summary.period.from} to ${summary.period.to}` : ""}.
         </p>
       ) : null}

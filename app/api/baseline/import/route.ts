@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ImportFileError } from "@/ingest/baseline/baseline-event";
+import { DateOrderError } from "@/ingest/baseline/date-order";
 import { workflowName } from "@/ingest/baseline/import-baseline";
 import { previewImport } from "@/ingest/baseline/preview-import";
 import { audit } from "@/server/audit";
@@ -16,7 +17,14 @@ const form = z.object({
   workflow: workflowName,
   mode: z.enum(["preview", "commit"]),
   timeZone: z.string().min(1).max(64).default("UTC"),
+  /** The form's "Date order" select; `auto` decides from the file's dates, as the CLI does. */
+  dateOrder: z.enum(["auto", "dmy", "mdy"]).default("auto"),
 });
+
+/** A file error as the upload form's user can act on it: the form has fields, not CLI flags. */
+function userMessage(err: ImportFileError): string {
+  return err instanceof DateOrderError ? err.messageFor("form") : err.message;
+}
 
 const text = (status: number, message: string) => new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 
@@ -38,7 +46,7 @@ export async function POST(req: Request): Promise<Response> {
   }
   const fields = form.safeParse(Object.fromEntries([...data.entries()].filter(([, v]) => typeof v === "string")));
   const file = data.get("file");
-  if (!fields.success || !(file instanceof File)) return text(400, "Expected tenant, workflow, mode and a file.");
+  if (!fields.success || !(file instanceof File)) return text(400, "Expected tenant, workflow, mode, a date order of auto, dmy or mdy, and a file.");
   const store = await db();
   const access = await resolveAccess(store, user.id, fields.data.tenant);
   const entry = { actorId: user.id, actorEmail: user.email, inputSummary: `workflow=${fields.data.workflow} file=${file.name.slice(0, 200)}` };
@@ -47,7 +55,7 @@ export async function POST(req: Request): Promise<Response> {
     return text(403, "You do not have access to this.");
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const options = { timeZone: fields.data.timeZone };
+  const options = { timeZone: fields.data.timeZone, dateOrder: fields.data.dateOrder };
   const base = { tenantId: access.tenant.id, workflow: fields.data.workflow, source: bytes, options };
   if (fields.data.mode === "preview") {
     try {
@@ -55,7 +63,7 @@ export async function POST(req: Request): Promise<Response> {
       await audit(store, { ...entry, tenantId: access.tenant.id, kind: "read", action: "baseline.preview", result: "ok" });
       return Response.json(preview);
     } catch (err) {
-      if (err instanceof ImportFileError) return text(422, err.message);
+      if (err instanceof ImportFileError) return text(422, userMessage(err));
       throw err;
     }
   }
@@ -79,7 +87,7 @@ export async function POST(req: Request): Promise<Response> {
         });
         send({ summary });
       } catch (err) {
-        send({ error: err instanceof ImportFileError ? err.message : "The import failed on the server. It has been logged." });
+        send({ error: err instanceof ImportFileError ? userMessage(err) : "The import failed on the server. It has been logged." });
         if (!(err instanceof ImportFileError)) console.error("[plumbline] baseline upload failed:", err);
       }
       controller.close();
