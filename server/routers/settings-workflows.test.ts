@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { testDb } from "@/clickhouse/testing";
 import { buildWorld, type World } from "./test-world";
 
@@ -36,4 +37,30 @@ describe("workflow settings", () => {
     await expect(admin.save({ tenant: world.a.slug, ...config, targets: "{not json" })).rejects.toThrow(/documented shape/);
     await expect(admin.save({ tenant: world.a.slug, ...config, approved_models: '{"phi":"gpt-4o"}' })).rejects.toThrow(/documented shape/);
   });
+
+  it("answers a save that changes nothing with 'no change' and writes no version", async () => {
+    const admin = world.caller("admin", world.a).settingsWorkflows;
+    const same = { tenant: world.a.slug, ...config, workflow: "unchanged-intake" };
+    expect(await admin.save(same)).toMatchObject({ changed: true });
+    // Key order and spacing of the JSON fields are not a change.
+    const reordered = { ...same, approved_models: '{ "privileged": ["gpt-4o-mini"] }' };
+    expect(await admin.save(reordered)).toEqual({ workflow: "unchanged-intake", changed: false, message: "no change" });
+    expect(await versions("unchanged-intake")).toBe(1);
+  });
+
+  it("saves a stored version with a retired target key unchanged, but refuses to change it without fixing the key", async () => {
+    // A demo before the fix stored hours_displaced_per_month, which the form's check refuses.
+    const legacy = { ...config, workflow: "legacy-targets", targets: '{"hours_displaced_per_month":250}' };
+    await world.db.insert("workflows", [{ tenant_id: world.a.id, ...legacy, removed: 0, updated_by: "demo", updated_at: new Date() }]);
+    const admin = world.caller("admin", world.a).settingsWorkflows;
+    expect(await admin.save({ tenant: world.a.slug, ...legacy })).toMatchObject({ changed: false, message: "no change" });
+    await expect(admin.save({ tenant: world.a.slug, ...legacy, hourly_cost: 130 })).rejects.toThrow(/documented shape/);
+    expect(await versions("legacy-targets")).toBe(1);
+  });
 });
+
+async function versions(workflow: string): Promise<number> {
+  const rows = await world.db.query("SELECT count() AS n FROM workflows WHERE tenant_id = {t:String} AND workflow = {w:String}", { t: world.a.id, w: workflow }, z.object({ n: z.coerce.number() }));
+  return rows[0]!.n;
+}
+

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { workflowSettingsRow } from "@/server/baseline/workflow-settings";
@@ -30,6 +31,36 @@ export const workflowConfigInput = z.object({
   implementation_cost: z.number().min(0).max(1_000_000_000),
 });
 
+/**
+ * What the form sends, checked only for size and types: a save that changes nothing is answered before
+ * the documented-shape checks, so a version stored before a check existed (a demo's retired target key)
+ * can be saved unchanged; any change must pass workflowConfigInput.
+ */
+const saveInput = workflowConfigInput.extend({ targets: z.string().max(10_000), approved_models: z.string().max(10_000) });
+type SaveInput = z.infer<typeof saveInput>;
+
+/** JSON text compared by value: key order and spacing are not a change. */
+function sameJson(a: string, b: string): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === "object"
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+  try {
+    return JSON.stringify(canonical(JSON.parse(a))) === JSON.stringify(canonical(JSON.parse(b)));
+  } catch {
+    return a === b;
+  }
+}
+
+const EDITED = ["display_name", "go_live_date", "hourly_cost", "currency", "review_sla_minutes", "exception_sla_minutes", "platform_cost_monthly", "implementation_cost"] as const;
+
+function unchanged(input: SaveInput, current: WorkflowConfig | undefined): boolean {
+  if (!current) return false;
+  return EDITED.every((k) => input[k] === current[k]) && sameJson(input.targets, current.targets) && sameJson(input.approved_models, current.approved_models);
+}
+
 /** The current version of every workflow's configuration (append-only table: newest updated_at wins). */
 export async function workflowConfigs(db: Db, tenantId: string): Promise<WorkflowConfig[]> {
   const rows = await db.query(
@@ -45,11 +76,19 @@ export async function workflowConfigs(db: Db, tenantId: string): Promise<Workflo
 
 export const settingsWorkflowsRouter = router({
   list: tenantProcedure("admin").query(({ ctx }) => workflowConfigs(ctx.db, ctx.tenant.id)),
-  /** Appends a new configuration version; the old one stays for the record (and the audit log has who). */
+  /**
+   * Appends a new configuration version; the old one stays for the record (and the audit log has who).
+   * Saving what is already current writes nothing and says so: a version identical to the last one
+   * records nothing, and pressing "Save new version" twice is not an error.
+   */
   save: tenantProcedure("admin")
-    .input(workflowConfigInput)
+    .input(saveInput)
     .mutation(async ({ ctx, input }) => {
-      await ctx.db.insert("workflows", [{ tenant_id: ctx.tenant.id, ...input, removed: 0, updated_by: ctx.user.email, updated_at: new Date() }]);
-      return { workflow: input.workflow };
+      const current = (await workflowConfigs(ctx.db, ctx.tenant.id)).find((c) => c.workflow === input.workflow);
+      if (unchanged(input, current)) return { workflow: input.workflow, changed: false, message: "no change" };
+      const checked = workflowConfigInput.safeParse(input);
+      if (!checked.success) throw new TRPCError({ code: "BAD_REQUEST", message: checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+      await ctx.db.insert("workflows", [{ tenant_id: ctx.tenant.id, ...checked.data, removed: 0, updated_by: ctx.user.email, updated_at: new Date() }]);
+      return { workflow: input.workflow, changed: true, message: "saved" };
     }),
 });
