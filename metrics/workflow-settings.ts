@@ -34,6 +34,7 @@ export const settingsRow = z.object({
   approved_models: jsonObject.pipe(approvedSchema),
   platform_cost_monthly: z.number(),
   implementation_cost: z.number(),
+  recurring_investment_monthly: z.number(),
 });
 export type WorkflowSettings = z.infer<typeof settingsRow>;
 
@@ -44,7 +45,8 @@ export type WorkflowSettings = z.infer<typeof settingsRow>;
 export async function workflowSettings(db: Db, params: { tenant: string; all_wf: 0 | 1; wfs: string[] }): Promise<Map<string, WorkflowSettings>> {
   const rows = await db.query(
     `SELECT workflow, toString(go_live_date) AS go_live_date, hourly_cost, currency, review_sla_minutes,
-            exception_sla_minutes, targets, approved_models, platform_cost_monthly, implementation_cost, removed
+            exception_sla_minutes, targets, approved_models, platform_cost_monthly, implementation_cost,
+            recurring_investment_monthly, removed
      FROM workflows
      WHERE tenant_id = {tenant:String} AND ({all_wf:UInt8} = 1 OR workflow IN {wfs:Array(String)})
      ORDER BY updated_at DESC

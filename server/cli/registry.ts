@@ -11,6 +11,7 @@ import { tenantsCreate, tenantsList } from "./commands/tenants";
 import { tenantsDelete, tenantsExport } from "./commands/tenant-admin";
 import { backupCommand, restoreCommand } from "./commands/backup";
 import { usersCreate, usersSetupLink } from "./commands/users";
+import { workflowsCosts } from "./commands/workflows";
 
 /** Every CLI command, one line each; later features add theirs here. */
 export const commands: Command<never>[] = [
@@ -32,4 +33,5 @@ export const commands: Command<never>[] = [
   ...alertsCommands,
   importCommand,
   ...baselineCommands,
+  workflowsCosts,
 ] as Command<never>[];

@@ -8,7 +8,9 @@ import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section"
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
+import { ComparedWorkflows } from "./compared-workflows";
 import { MilestonesSection, MilestonesSkeleton } from "./milestones-section";
+import { RoiTiles } from "./roi-tiles";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -23,7 +25,6 @@ export default async function OverviewPage({ searchParams }: Props) {
   const { labor, cycle, exceptions, freshness, completeness } = o;
   const f = formatter(locale, labor.currency);
   const badge = <FreshnessBadge freshness={freshness} />;
-  const laborGap = labor.status === "ok" ? undefined : (labor.reason ?? "Not enough data");
   const window = `${f.date(labor.window.from)} – ${f.date(labor.window.to)}`;
   const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
   const cycleSeries = cycle.series.map((s) => ({ bucket: s.bucket, "p50 hours": s.p50_hours }));
@@ -32,19 +33,7 @@ export default async function OverviewPage({ searchParams }: Props) {
       <PageHeader title="Overview" description={`Is the automation paying off? ${tenant.name}, ${params.workflow ?? "all workflows"}, ${window}.`} />
       <FilterBar workflows={workflows.map((w) => w.workflow)} />
       <h2 className="sr-only">Return on investment</h2>
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5" data-testid="roi-tiles">
-        <Tile testId="tile-hours" label="Hours displaced" value={f.hours(labor.hours)} insufficient={laborGap} detail={f.interval(labor.hours_interval, f.hours) ?? "Baseline minutes per run × live runs − human minutes"} badge={badge} />
-        <Tile testId="tile-value" label="Value of hours" value={f.money(labor.value)} insufficient={laborGap} detail="Hours × loaded hourly cost" badge={badge} />
-        <Tile testId="tile-net" label="Net value" value={f.money(labor.net_value)} insufficient={laborGap} detail={`After AI ${f.money(labor.ai_cost)} and platform ${f.money(labor.platform_cost)}`} badge={badge} />
-        <Tile testId="tile-roi" label="ROI" value={labor.roi === null ? "—" : f.percent(labor.roi)} insufficient={laborGap} detail={labor.roi === null ? "No AI or platform cost recorded" : "Net value ÷ AI and platform cost"} badge={badge} />
-        <Tile
-          testId="tile-payback"
-          label="Payback date"
-          value={labor.payback.date ? f.date(labor.payback.date) : "Not yet"}
-          detail={labor.payback.date ? (labor.payback.projected ? "Projected at the last 30 days' pace" : "Reached") : `Implementation cost ${f.money(labor.payback.implementation_cost)}`}
-          badge={badge}
-        />
-      </div>
+      <RoiTiles labor={labor} locale={locale} badge={badge} />
       <h2 className="sr-only">Operations versus baseline</h2>
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tiles">
         <Tile
@@ -72,6 +61,7 @@ export default async function OverviewPage({ searchParams }: Props) {
           detail={`${f.number(completeness.rejected)} spans rejected · ${f.number(completeness.runs_never_closed)} runs never closed`}
         />
       </div>
+      {params.workflow ? null : <ComparedWorkflows cycle={cycle} percent={f.percent} slug={tenant.slug} />}
       <Suspense fallback={<MilestonesSkeleton />}>
         <MilestonesSection caller={caller} input={input} locale={locale} slug={tenant.slug} />
       </Suspense>

@@ -28,7 +28,8 @@ export function evidenceSummary(e: EvidenceInput): string {
     ["Policy violations", String(c.policy_violations.total), `${c.policy_violations.unapproved_model_steps} AI steps on phi/privileged data with an unapproved model + ${c.policy_violations.denied_accesses} denied data accesses`],
     ["Open exceptions past SLA", String(c.open_exceptions.past_sla), `${c.open_exceptions.open} open; oldest past SLA ${c.open_exceptions.oldest_past_sla_hours ?? "—"} h`],
     ["Labor hours displaced", e.labor.hours === null ? `insufficient data (${e.labor.reason ?? ""})` : `${e.labor.hours} h`, "Σ (locked baseline minutes − run human minutes) / 60 over live runs"],
-    ["Net value", e.labor.net_value === null ? "—" : `${e.labor.net_value} ${e.labor.currency}`, "value − AI token cost − platform cost"],
+    ["Net value", e.labor.net_value === null ? `unknown${e.labor.unknown_reason ? ` (${e.labor.unknown_reason})` : ""}` : `${e.labor.net_value} ${e.labor.currency}`, "value − AI token cost − platform cost − recurring investment"],
+    ["ROI", e.labor.roi === null ? `unknown${e.labor.unknown_reason ? ` (${e.labor.unknown_reason})` : ""}` : pct(e.labor.roi), "net value ÷ (AI token cost + platform cost + recurring investment); the one-time investment counts in payback"],
   ];
   const checkpoints = e.milestones.workflows.flatMap((w) => w.checkpoints.map((cp) => `<tr><td>${esc(w.workflow)}</td><td>${cp.days} d</td><td>${esc(cp.date)}</td><td>${esc(cp.status)}</td><td>${esc(w.baseline_version ? `v${w.baseline_version}` : "none")}</td></tr>`));
   return `<!doctype html>
