@@ -32,6 +32,15 @@ describe("workflow settings", () => {
     expect(saved).toMatchObject({ hourly_cost: 130, currency: "EUR", exception_sla_minutes: 240, go_live_date: "2026-01-15", updated_by: world.a.users.admin.email });
   });
 
+  it("saves the recurring investment with the one-time investment, and a change to it alone is a change", async () => {
+    const admin = world.caller("admin", world.a).settingsWorkflows;
+    const base = { tenant: world.a.slug, ...config, workflow: "invested-intake" };
+    await admin.save({ ...base, recurring_investment_monthly: 800 });
+    expect(await admin.save({ ...base, recurring_investment_monthly: 900 })).toMatchObject({ changed: true });
+    const [saved] = (await admin.list({ tenant: world.a.slug })).filter((c) => c.workflow === "invested-intake");
+    expect(saved).toMatchObject({ implementation_cost: 20000, recurring_investment_monthly: 900 });
+  });
+
   it("refuses targets or approved models that are not the documented JSON", async () => {
     const admin = world.caller("admin", world.a).settingsWorkflows;
     await expect(admin.save({ tenant: world.a.slug, ...config, targets: "{not json" })).rejects.toThrow(/documented shape/);

@@ -29,6 +29,8 @@ export const workflowConfigInput = z.object({
   approved_models: jsonText(z.record(z.string(), z.array(z.string()))),
   platform_cost_monthly: z.number().min(0).max(100_000_000),
   implementation_cost: z.number().min(0).max(1_000_000_000),
+  /** Support and maintenance a month, beside the platform licence (docs/metrics.md, "Labor hours and ROI"). */
+  recurring_investment_monthly: z.number().min(0).max(100_000_000).default(0),
 });
 
 /**
@@ -54,7 +56,7 @@ function sameJson(a: string, b: string): boolean {
   }
 }
 
-const EDITED = ["display_name", "go_live_date", "hourly_cost", "currency", "review_sla_minutes", "exception_sla_minutes", "platform_cost_monthly", "implementation_cost"] as const;
+const EDITED = ["display_name", "go_live_date", "hourly_cost", "currency", "review_sla_minutes", "exception_sla_minutes", "platform_cost_monthly", "implementation_cost", "recurring_investment_monthly"] as const;
 
 function unchanged(input: SaveInput, current: WorkflowConfig | undefined): boolean {
   if (!current) return false;
@@ -65,7 +67,8 @@ function unchanged(input: SaveInput, current: WorkflowConfig | undefined): boole
 export async function workflowConfigs(db: Db, tenantId: string): Promise<WorkflowConfig[]> {
   const rows = await db.query(
     `SELECT workflow, display_name, toString(go_live_date) AS go_live_date, hourly_cost, currency, review_sla_minutes,
-            exception_sla_minutes, targets, approved_models, platform_cost_monthly, implementation_cost, updated_by,
+            exception_sla_minutes, targets, approved_models, platform_cost_monthly, implementation_cost,
+            recurring_investment_monthly, updated_by,
             toString(updated_at) AS updated_at, removed
      FROM workflows WHERE tenant_id = {tenant:String} ORDER BY updated_at DESC LIMIT 1 BY workflow`,
     { tenant: tenantId },

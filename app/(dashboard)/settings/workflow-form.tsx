@@ -39,6 +39,7 @@ export function WorkflowForm({ tenant, config }: { tenant: string; config?: Work
       approved_models: s("approved_models") || "{}",
       platform_cost_monthly: Number(s("platform_cost_monthly")),
       implementation_cost: Number(s("implementation_cost")),
+      recurring_investment_monthly: Number(s("recurring_investment_monthly")),
     });
   };
   const id = (k: string) => `${config?.workflow ?? "new"}-${k}`;
@@ -58,7 +59,8 @@ export function WorkflowForm({ tenant, config }: { tenant: string; config?: Work
       {input("review_sla_minutes", "Review SLA (min)", "number", { min: "0", required: "" })}
       {input("exception_sla_minutes", "Exception SLA (min)", "number", { min: "0", required: "" })}
       {input("platform_cost_monthly", "Platform cost / month", "number", { step: "0.01", min: "0", required: "" })}
-      {input("implementation_cost", "Implementation cost", "number", { step: "0.01", min: "0", required: "" })}
+      {input("implementation_cost", "One-time investment (build)", "number", { step: "0.01", min: "0", required: "" })}
+      {input("recurring_investment_monthly", "Recurring investment / month", "number", { step: "0.01", min: "0", required: "" })}
       <label htmlFor={id("targets")} className="col-span-2 flex flex-col text-xs text-slate-600">
         Targets (JSON: cycle_time_compression, exception_rate, labor_hours_30d)
         <textarea id={id("targets")} name="targets" defaultValue={config?.targets ?? "{}"} rows={2} className={`${field} font-mono text-xs`} />
