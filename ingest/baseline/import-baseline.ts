@@ -5,7 +5,7 @@ import type { Db } from "@/clickhouse/client";
 import { commitBatch } from "@/ingest/commit";
 import { ImportFileError, type ImportFormat } from "./baseline-event";
 import { type DateOrder, DateOrderError, DateOrderEvidence, decideDateOrder } from "./date-order";
-import { importIdOf, iso, lastImportOf, type PreviousImport, publishKeyOf, settingsKey } from "./import-identity";
+import { dropSuperseded, importIdOf, iso, lastImportOf, type PreviousImport, publishKeyOf, settingsKey } from "./import-identity";
 import { importOptions, type ImportOptions, type ParsedImportOptions } from "./import-options";
 import { checksumOf, type ImportSource, type OpenedSource, openSource } from "./open-source";
 import { parseBaseline } from "./parse-baseline";
@@ -166,6 +166,7 @@ async function runImport(db: Db, req: ImportRequest, options: ParsedImportOption
     }
     const keys = { tenant: req.tenantId, workflow: req.workflow, staging: stager.stagingId, importId, publishKey: publishKeyOf(importId, last?.importId ?? "") };
     const summary = await publish(db, req, f, keys, { checksum, dateOrder: order.order });
+    if (last) await dropSuperseded(db, keys, last.importId);
     await recordImport(db, req, summary);
     await stager.discard();
     return summary;

@@ -117,6 +117,22 @@ describe("re-importing a file", () => {
     expect(await as("112")).toMatchObject({ status: "already-imported" });
   });
 
+  it("replaces the earlier reading's runs and steps when another date order moves them", async () => {
+    const db = await testDb();
+    const tenantId = freshTenant();
+    const ambiguous = Buffer.from("case,activity,timestamp\nA,x,12/03/2025 09:00\nA,y,12/03/2025 10:00\n");
+    await importBaseline(db, { ...base(tenantId, ambiguous, "a.csv"), options: { dateOrder: "mdy" } });
+    await importBaseline(db, { ...base(tenantId, ambiguous, "a.csv"), options: { dateOrder: "dmy" } });
+    const rows = await db.query(
+      `SELECT (SELECT groupArray(toString(toDate(start_time))) FROM runs FINAL WHERE tenant_id = {t:String}) AS runs,
+              (SELECT count() FROM steps FINAL WHERE tenant_id = {t:String}) AS steps`,
+      { t: tenantId },
+      z.object({ runs: z.array(z.string()), steps: z.coerce.number() }),
+    );
+    // One case, two events, read day first: 12 March, not also 3 December.
+    expect(rows).toEqual([{ runs: ["2025-03-12"], steps: 2 }]);
+  });
+
   it("treats another date order or time zone as another import", async () => {
     const db = await testDb();
     const tenantId = freshTenant();

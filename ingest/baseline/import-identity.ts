@@ -76,3 +76,20 @@ export async function lastImportOf(db: Db, k: { tenantId: string; workflow: stri
     period: from && to ? { from, to } : null,
   };
 }
+
+/**
+ * Removes the runs and steps of the import a new reading of the same file replaces. Rows whose identity
+ * did not change were replaced by the new ones already; those whose identity did (a run or step whose
+ * time moved with the date order or zone, a case the new mapping no longer reads) would otherwise stay
+ * beside the new reading. A DELETE is a mutation over the whole table, so it runs only where such rows
+ * are left. Called after the new rows are in and before the provenance says so, so that a retry after a
+ * crash here deletes again rather than never.
+ */
+export async function dropSuperseded(db: Db, k: { tenant: string; workflow: string }, importId: string): Promise<void> {
+  const params = { tenant: k.tenant, workflow: k.workflow, importId };
+  const where = "tenant_id = {tenant:String} AND workflow = {workflow:String} AND origin = 'import' AND import_id = {importId:String}";
+  for (const table of ["steps", "runs"]) {
+    const [left] = await db.query(`SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, params, z.object({ n: z.coerce.number() }));
+    if ((left?.n ?? 0) > 0) await db.command(`DELETE FROM ${table} WHERE ${where}`, params);
+  }
+}
