@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fromClickHouseTime } from "@/clickhouse/client";
 import { defineMetric, round, type MetricResultBase } from "./define-metric";
+import { POINT_SQL, SOURCE_SCOPE_SQL, freshnessOf } from "./source-lag";
 
 export interface SourceFreshness {
   source: string;
@@ -21,10 +22,6 @@ export interface FreshnessResult extends MetricResultBase {
   sources: SourceFreshness[];
 }
 
-// Sources belong to the firm, not to a workflow; a user behind an information barrier sees the sources
-// their workflows read (data access events link the two).
-const SOURCE_SCOPE_SQL = `tenant_id = {tenant:String} AND ({all_wf:UInt8} = 1 OR source IN (
-  SELECT source FROM data_access_events WHERE tenant_id = {tenant:String} AND workflow IN {wfs:Array(String)}))`;
 
 const time = z.string().nullable().transform((s) => (s ? fromClickHouseTime(s) : null));
 const configRow = z.object({ source: z.string(), sla: z.coerce.number(), removed: z.coerce.number() });
@@ -37,7 +34,6 @@ interface Data {
   totals: z.output<typeof totalsRow>[];
 }
 
-const POINT_SQL = "if(watermark IS NOT NULL, watermark, if(status != 'error', end_time, NULL))";
 
 export const freshness = defineMetric<"freshness", Data, FreshnessResult>({
   key: "freshness",
@@ -81,13 +77,14 @@ export const freshness = defineMetric<"freshness", Data, FreshnessResult>({
     const sources = names.map((source): SourceFreshness => {
       const slaMin = config.find((c) => c.source === source)?.sla || null;
       const t = totals.find((x) => x.source === source);
-      const lag = t?.last ? (scope.asOf.getTime() - t.last.getTime()) / 60_000 : null;
+      // Lag and breach: source-lag.ts's definition, which the stale-source alert uses too.
+      const { lag_minutes: lag, breach } = freshnessOf(t?.last ?? null, scope.asOf, slaMin);
       return {
         source,
         sla_minutes: slaMin,
         last_at: t?.last?.toISOString() ?? null,
         lag_minutes: lag === null ? null : round(lag, 2),
-        breach: lag === null || slaMin === null ? null : lag > slaMin,
+        breach,
         share_within_sla: slaMin === null ? null : shareWithin(syncs.filter((s) => s.source === source), t?.prior ?? null, slaMin, scope.from.getTime(), windowEnd),
         records: t?.records ?? 0,
         invalid: t?.invalid ?? 0,

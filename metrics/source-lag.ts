@@ -1,0 +1,61 @@
+import { z } from "zod";
+import type { Db } from "@/clickhouse/client";
+import { fromClickHouseTime } from "@/clickhouse/client";
+
+/**
+ * Freshness of a source (docs/metrics.md, "Freshness"), the one definition the freshness metric, the
+ * stale-source alert and the digest use.
+ *
+ * - A sync's **point** is its watermark (the time of the freshest record it pulled), else, for a sync
+ *   that did not fail, its end. A failed sync without a watermark says nothing about freshness.
+ * - A source's **last point** as of `as_of` is the newest point among its syncs that ended by `as_of`.
+ * - Its **lag** is `as_of − last point`; it is **breached** when it has an SLA and the lag exceeds it, or
+ *   it has an SLA and no point at all (nothing it should deliver has arrived). Without an SLA, breach is
+ *   unknown (null).
+ */
+export const POINT_SQL = "if(watermark IS NOT NULL, watermark, if(status != 'error', end_time, NULL))";
+
+// Sources belong to the firm, not to a workflow; a user behind an information barrier sees the sources
+// their workflows read (data access events link the two).
+export const SOURCE_SCOPE_SQL = `tenant_id = {tenant:String} AND ({all_wf:UInt8} = 1 OR source IN (
+  SELECT source FROM data_access_events WHERE tenant_id = {tenant:String} AND workflow IN {wfs:Array(String)}))`;
+
+/** Lag in minutes and breach of a source whose last point is `last`, as of `asOf`. */
+export function freshnessOf(last: Date | null, asOf: Date, slaMinutes: number | null): { lag_minutes: number | null; breach: boolean | null } {
+  const lag = last ? (asOf.getTime() - last.getTime()) / 60_000 : null;
+  return { lag_minutes: lag, breach: slaMinutes === null ? null : lag === null ? true : lag > slaMinutes };
+}
+
+export interface SourceLag {
+  source: string;
+  /** Null when the source has no SLA (0). */
+  sla_minutes: number | null;
+  last_at: Date | null;
+  lag_minutes: number | null;
+  breach: boolean | null;
+}
+
+const time = z.string().nullable().transform((s) => (s ? fromClickHouseTime(s) : null));
+const lagRow = z.object({ source: z.string(), sla: z.coerce.number(), last: time });
+
+/** Every configured, not removed source in scope, and every source that synced, with its freshness as of `asOf`. */
+export async function sourceLags(db: Db, params: { tenant: string; all_wf: 0 | 1; wfs: string[] }, asOf: Date): Promise<SourceLag[]> {
+  const rows = await db.query(
+    `SELECT source, ifNull(c.sla, 0) AS sla, toString(s.last) AS last FROM (
+       SELECT source, argMax(freshness_sla_minutes, updated_at) AS sla, argMax(removed, updated_at) AS gone
+       FROM sources WHERE ${SOURCE_SCOPE_SQL} GROUP BY source
+     ) AS c
+     FULL OUTER JOIN (
+       SELECT source, maxOrNull(${POINT_SQL}) AS last FROM source_syncs
+       WHERE ${SOURCE_SCOPE_SQL} AND end_time <= {as_of:DateTime64(3)} GROUP BY source
+     ) AS s USING (source)
+     WHERE ifNull(c.gone, 0) = 0
+     ORDER BY source`,
+    { ...params, as_of: asOf },
+    lagRow,
+  );
+  return rows.map((r) => {
+    const sla = r.sla > 0 ? r.sla : null;
+    return { source: r.source, sla_minutes: sla, last_at: r.last, ...freshnessOf(r.last, asOf, sla) };
+  });
+}
