@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { freshTenant, testDb } from "@/clickhouse/testing";
@@ -39,6 +41,26 @@ describe("plumbline import", () => {
     await expect(cli(["import", "empty.csv", "--workflow", "t", "--tenant", slug])).rejects.toMatchObject({ name: "CliError", message: "empty.csv: The file is empty" });
     await expect(cli(["import", "missing.csv", "--workflow", "t", "--tenant", slug])).rejects.toMatchObject({ name: "CliError", message: "missing.csv: no such file" });
     await expect(cli(["import", "offsets.csv", "--workflow", "t", "--tenant", slug, "--timezone", "Mars/Olympus"])).rejects.toThrow(/IANA/);
+  });
+
+  it("refuses a file whose dates fit both orders naming --date-order, and reads it in the order given", async () => {
+    const slug = await tenant();
+    const dir = mkdtempSync(path.join(tmpdir(), "plumbline-dates-"));
+    const file = path.join(dir, "ambiguous.csv");
+    writeFileSync(file, "case,activity,timestamp\nA,x,12/03/2025 09:00\nB,x,01/02/2025 09:00\n");
+    const base = ["import", file, "--workflow", "dates", "--tenant", slug];
+    await expect(cli(base)).rejects.toThrow(/ambiguous\.csv: Dates like "12\/03\/2025 09:00" fit both .*--date-order dmy/);
+    await expect(cli([...base, "--date-order", "ydm"])).rejects.toThrow(/--date-order must be dmy .*, mdy .* or auto/);
+    const { result, text } = await cli([...base, "--date-order", "dmy"]);
+    expect(result).toMatchObject({ status: "imported", dateOrder: "dmy", period: { from: "2025-02-01T09:00:00.000Z", to: "2025-03-12T09:00:00.000Z" } });
+    expect(text).toMatch(/Dates read day first \(--date-order dmy\)/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reports rows kept with an outcome it does not know", async () => {
+    const slug = await tenant();
+    const { text } = await cli(["import", "cases.csv", "--workflow", "tickets", "--tenant", slug]);
+    expect(text).toMatch(/Kept with a notice: unrecognised outcome, kept as unknown ×1 \(lines 6\) e\.g\. "Maybe"/);
   });
 
   it("prints at most one progress line a second, with rows/s and an ETA", () => {
