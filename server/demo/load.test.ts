@@ -3,6 +3,7 @@ import { z } from "zod";
 import { testDb } from "@/clickhouse/testing";
 import { listTenants } from "@/server/tenants";
 import { DEMO_FIRMS } from "@/ingest/demo/firms";
+import { type CycleTimeResult, type ExceptionRateResult, runMetric } from "@/metrics/registry";
 import { ensureDemo, reloadDemo } from "./load";
 
 // The real firms at a tenth of their volume: the same code path, a test that runs in seconds.
@@ -40,5 +41,31 @@ describe("demo loader", () => {
     const [old] = await db.query("SELECT count() AS n FROM runs WHERE tenant_id = {t:String}", { t: demo!.tenantId }, count);
     expect(old?.n).toBe(0);
     expect((await listTenants(db)).filter((t) => t.slug === "demo")).toHaveLength(1);
+
+    // The overview tells the same story as the workflow pages: the firm-wide figures lie between the
+    // comparable workflows' own, which are exactly the workflows the page lists.
+    let compared = 0;
+    for (const t of reloaded.tenants) {
+      const firm = (await runMetric(db, "cycle-time", { tenantId: t.tenantId })) as CycleTimeResult;
+      const rate = (await runMetric(db, "exception-rate", { tenantId: t.tenantId })) as ExceptionRateResult;
+      const own = [];
+      for (const wf of [...firm.workflows.map((w) => w.workflow), ...firm.excluded.map((e) => e.workflow)]) {
+        const c = (await runMetric(db, "cycle-time", { tenantId: t.tenantId, workflow: wf })) as CycleTimeResult;
+        const e = (await runMetric(db, "exception-rate", { tenantId: t.tenantId, workflow: wf })) as ExceptionRateResult;
+        if (c.status === "ok") own.push({ wf, c: c.compression!, e: e.live.exception_rate! });
+      }
+      expect(firm.workflows.map((w) => w.workflow)).toEqual(own.map((o) => o.wf));
+      compared += own.length;
+      if (own.length === 0) continue;
+      const between = (v: number | null, xs: number[]) => {
+        expect(v).not.toBeNull();
+        expect(v!).toBeGreaterThanOrEqual(Math.min(...xs) - 1e-4);
+        expect(v!).toBeLessThanOrEqual(Math.max(...xs) + 1e-4);
+      };
+      between(firm.compression, own.map((o) => o.c));
+      between(rate.live.exception_rate, own.map((o) => o.e));
+      expect(rate.workflows).toEqual(own.map((o) => o.wf));
+    }
+    expect(compared).toBeGreaterThan(0);
   }, 300_000);
 });
