@@ -36,6 +36,27 @@ describe("rework rate", () => {
     expect(r.headline.value).toBe(0.05);
   });
 
+  it("counts each finished run once: a resent run is one run, an in-flight run is none", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    const live = Array.from({ length: 40 }, () => run(t));
+    const inFlight = run(t);
+    await commitBatch(db, {
+      runs: live,
+      steps: [
+        step(t, live[0]!, { step: "review", review_outcome: "corrected" }),
+        // The in-flight run's span has not arrived: its repeated draft counts nowhere.
+        step(t, inFlight, { step: "draft" }),
+        step(t, inFlight, { step: "draft" }),
+      ],
+    });
+    // Ten runs resent in another request.
+    await commitBatch(db, { runs: live.slice(0, 10) });
+    const r = await rw({ tenantId: t, phase: "live" });
+    // By hand: 40 runs, 1 reworked → 1/40 = 0.025.
+    expect(r.live).toEqual({ runs: 40, rework_runs: 1, rework_rate: 0.025 });
+  });
+
   it("is insufficient below 30 runs and blind to other tenants and barred workflows", async () => {
     const t = freshTenant();
     await commitBatch(await testDb(), { runs: [run(t)], steps: [] });

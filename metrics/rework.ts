@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { MIN_RUNS, defineMetric, round, type MetricResultBase } from "./define-metric";
-import { PHASE_WINDOW_SQL, phaseWindowParams } from "./phase-window";
-import { SCOPE_SQL, windowParams } from "./scope";
+import type { Db } from "@/clickhouse/client";
+import { phaseWindowParams } from "./phase-window";
+import { runSetParams, runSetSql } from "./run-set";
+import { SCOPE_SQL, type Scope, addDays } from "./scope";
 
 export interface ReworkSide {
   runs: number;
@@ -24,9 +26,36 @@ interface Data {
   rework: z.output<typeof countRow>[];
 }
 
+const sideRow = z.object({ runs: z.coerce.number(), rework: z.coerce.number() });
+
+/**
+ * Finished runs of one phase started in the window, each once (run-set.ts), and how many of them were
+ * reworked. A repeated step is the same step name on two distinct spans of one run (a duplicate
+ * delivery of one span is not a repeat); "two distinct span ids" is min ≠ max, which keeps two values
+ * per group where a set of ids grew to 1.3 GB RSS at 50M spans; past 256 MB the grouping spills to disk
+ * instead of growing the process (the engine shares its memory). Steps are read from the day before the
+ * window through the day after it, as the run set reads them.
+ */
+async function sideCounts(db: Db, scope: Scope["params"], phase: "baseline" | "live", from: Date, to: Date) {
+  const rows = await db.query(
+    `SELECT count() AS runs, countIf((workflow, run_id) IN (
+       SELECT workflow, run_id FROM steps
+       WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
+         AND toDate(start_time) >= toDate({rs_steps_from:DateTime64(3)}) AND toDate(start_time) <= toDate({rework_steps_to:DateTime64(3)})
+       GROUP BY workflow, run_id, step
+       HAVING min(span_id) != max(span_id) OR countIf(review_outcome IN ('corrected', 'rejected')) > 0
+     )) AS rework
+     FROM (${runSetSql()})
+     SETTINGS max_bytes_before_external_group_by = 268435456`,
+    { ...scope, ...runSetParams(phase, from, to), rework_steps_to: addDays(to, 1) },
+    sideRow,
+  );
+  return rows[0] ?? { runs: 0, rework: 0 };
+}
+
 function side(d: Data, phase: "baseline" | "live"): ReworkSide {
   const runs = d.runs.find((r) => r.phase === phase)?.n ?? 0;
-  const rework = Math.min(d.rework.find((r) => r.phase === phase)?.n ?? 0, runs);
+  const rework = d.rework.find((r) => r.phase === phase)?.n ?? 0;
   return { runs, rework_runs: rework, rework_rate: runs ? round(rework / runs) : null };
 }
 
@@ -36,28 +65,16 @@ export const rework = defineMetric<"rework", Data, ReworkResult>({
   unit: "ratio",
   direction: "down",
   async load(db, { input, scope }) {
-    const params = { ...windowParams(scope), ...phaseWindowParams(input, scope) };
-    const runs = await db.query(
-      `SELECT phase, sum(runs) AS n FROM runs_daily WHERE ${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("day")} GROUP BY phase`,
-      params,
-      countRow,
-    );
-    // A repeated step is the same step name on two distinct spans of one run (a duplicate delivery of one
-    // span is not a repeat). This needs the run's steps together, so it reads raw spans of the window:
-    // a drill-down-sized query, measured in the benchmark. "Two distinct span ids" is min ≠ max, which
-    // keeps two values per group where a set of ids grew to 1.3 GB RSS at 50M spans; past 256 MB the
-    // grouping spills to disk instead of growing the process (the engine shares its memory).
-    const reworked = await db.query(
-      `SELECT phase, uniqExact(run_id) AS n FROM (
-         SELECT phase, run_id FROM steps WHERE ${SCOPE_SQL} AND ${PHASE_WINDOW_SQL("toDate(start_time)")}
-         GROUP BY phase, run_id, step
-         HAVING min(span_id) != max(span_id) OR countIf(review_outcome IN ('corrected', 'rejected')) > 0
-       ) GROUP BY phase
-       SETTINGS max_bytes_before_external_group_by = 268435456`,
-      params,
-      countRow,
-    );
-    return { runs, rework: reworked };
+    const w = phaseWindowParams(input, scope);
+    const sides: { phase: "baseline" | "live"; from: Date; to: Date }[] = [
+      ...(w.want_baseline ? [{ phase: "baseline" as const, from: w.bfrom, to: w.bto }] : []),
+      ...(w.want_live ? [{ phase: "live" as const, from: scope.from, to: scope.to }] : []),
+    ];
+    const counts = await Promise.all(sides.map((side) => sideCounts(db, scope.params, side.phase, side.from, side.to)));
+    return {
+      runs: counts.map((c, i) => ({ phase: sides[i]!.phase, n: c.runs })),
+      rework: counts.map((c, i) => ({ phase: sides[i]!.phase, n: c.rework })),
+    };
   },
   compute(d, { input }) {
     const baseline = side(d, "baseline");
