@@ -15,6 +15,8 @@ export interface ModelPrice {
 export const DEFAULT_MODEL_PRICES: Record<string, ModelPrice> = {
   "gpt-4o": { input_per_1k: 0.0025, output_per_1k: 0.01 },
   "gpt-4o-mini": { input_per_1k: 0.00015, output_per_1k: 0.0006 },
+  // Still called by older integrations (the demo's unapproved calls among them); priced so they are costed.
+  "gpt-3.5-turbo": { input_per_1k: 0.0005, output_per_1k: 0.0015 },
   "gpt-4.1": { input_per_1k: 0.002, output_per_1k: 0.008 },
   "gpt-4.1-mini": { input_per_1k: 0.0004, output_per_1k: 0.0016 },
   "claude-sonnet-4": { input_per_1k: 0.003, output_per_1k: 0.015 },
