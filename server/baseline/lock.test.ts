@@ -40,11 +40,14 @@ describe("baseline lock", () => {
     const t = freshTenant();
     const imported = await importCases(t, "tickets", path.join(FIXTURES, "cases.csv"));
     const { lock, settings } = await setGoLive(db, { tenantId: t, workflow: "tickets", goLiveDate: "2024-02-01", actor: "alice" });
-    // Cycle hours 4, 48 and 1.5: p90 by linear interpolation = 4 + 0.8 × 44 = 39.2.
-    expect(lock).toMatchObject({ version: 1, method: "measured", n: 3, p50_hours: 4, go_live_date: "2024-02-01", locked_by: "alice" });
-    expect(lock.p90_hours).toBeCloseTo(39.2, 6);
-    expect(lock.mean_hours).toBeCloseTo(53.5 / 3, 6);
-    expect(lock.mean_human_minutes).toBe(82.5);
+    // Cases kept: INC-1 4 h (45 min, resolved), INC-2 48 h (120 min, escalated), INC-4 1.5 h (no minutes,
+    // cancelled), INC-5 1.5 h (20 min, outcome "Maybe": unknown); INC-3 ends before it starts.
+    // Sorted 1.5, 1.5, 4, 48: p50 = (1.5 + 4) / 2 = 2.75, p90 at h = 2.7: 4 + 0.7 × 44 = 34.8.
+    expect(lock).toMatchObject({ version: 1, method: "measured", n: 4, p50_hours: 2.75, go_live_date: "2024-02-01", locked_by: "alice" });
+    expect(lock.p90_hours).toBeCloseTo(34.8, 6);
+    expect(lock.mean_hours).toBeCloseTo(55 / 4, 6);
+    expect(lock.mean_human_minutes).toBeCloseTo(185 / 3, 6);
+    // One exception (escalated) among the three runs whose outcome is known; INC-5's is not.
     expect(lock.exception_rate).toBeCloseTo(1 / 3, 6);
     expect(lock.provenance).toMatchObject({ imports: [{ import_id: imported.importId, file_name: "cases.csv" }], human_minutes_from: "measured" });
     expect(settings.go_live_date).toBe("2024-02-01");
@@ -57,17 +60,17 @@ describe("baseline lock", () => {
     await setGoLive(db, { tenantId: t, workflow: "tickets", goLiveDate: "2024-02-01", actor: "alice" });
     const more = Buffer.from("case,start,end\nOLD-1,2023-11-01T09:00:00Z,2023-11-01T19:00:00Z\nOLD-2,2023-11-02T09:00:00Z,2023-11-02T10:00:00Z\n");
     await importCases(t, "tickets", more, "older.csv");
-    expect(await latestBaselineLock(db, t, "tickets")).toMatchObject({ version: 1, n: 3, p50_hours: 4 });
+    expect(await latestBaselineLock(db, t, "tickets")).toMatchObject({ version: 1, n: 4, p50_hours: 2.75 });
     // The two older cases are a pending revision: shown, and cited by no comparison.
     expect(await pendingRevision(db, t, "tickets")).toEqual({ version: 1, runs: 2 });
 
     await expect(lockBaseline(db, { tenantId: t, workflow: "tickets", goLiveDate: "2024-02-01", actor: "bob" })).rejects.toThrow(/needs a reason/);
     await lockBaseline(db, { tenantId: t, workflow: "tickets", goLiveDate: "2024-02-01", actor: "bob", reason: "added the Q4 export" });
-    expect(await latestBaselineLock(db, t, "tickets")).toMatchObject({ version: 2, n: 5, p50_hours: 4, reason: "added the Q4 export", locked_by: "bob" });
+    expect(await latestBaselineLock(db, t, "tickets")).toMatchObject({ version: 2, n: 6, p50_hours: 2.75, reason: "added the Q4 export", locked_by: "bob" });
     expect(await pendingRevision(db, t, "tickets")).toEqual({ version: 2, runs: 0 });
     const details = await auditDetails(t, "baseline.lock");
     expect(details).toHaveLength(2);
-    expect(details[1]).toMatch(/new version 2 replaces 1 .*n 3 → 5.*added the Q4 export/);
+    expect(details[1]).toMatch(/new version 2 replaces 1 .*n 4 → 6.*added the Q4 export/);
   });
 
   it("does nothing when the same go-live date is set again without a reason", async () => {
