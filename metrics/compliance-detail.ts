@@ -28,7 +28,7 @@ const DENIALS_SQL = (limited: boolean) => `
   SELECT toString(time) AS at, toString(source) AS source, toString(workflow) AS workflow, toString(user_role) AS user_role,
          toString(data_classification) AS classification
   FROM data_access_events WHERE ${SCOPE_SQL} AND decision = 'deny' AND time >= {from:DateTime64(3)} AND time < {to:DateTime64(3)}
-  ORDER BY time DESC, event_id ${limited ? "LIMIT {limit:UInt32}" : ""}`;
+  ORDER BY time DESC, event_id LIMIT 1 BY event_id ${limited ? "LIMIT {limit:UInt32}" : ""}`;
 
 /**
  * The rows behind the compliance metric's violation and denial counts, for the same scope and window.

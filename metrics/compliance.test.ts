@@ -65,14 +65,15 @@ describe("compliance", () => {
     const r = run(t, { at: T0 });
     const ai = step(t, r, { actor: "ai", request_model: "m-bad", data_classification: "phi", review_required: 1, model_version: "v1", prompt_version: "p1" });
     const plain = step(t, r, { actor: "ai", request_model: "m-ok", data_classification: "phi" });
-    await commitBatch(db, { runs: [r], steps: [ai, plain] });
-    await commitBatch(db, { steps: [ai] });
+    const denial = { tenant_id: t, event_id: `dup${t}`, time: min(5), workflow: "intake", decision: "deny" as const };
+    await commitBatch(db, { runs: [r], steps: [ai, plain], dataAccess: [denial] });
+    await commitBatch(db, { steps: [ai], dataAccess: [denial] });
     const c = await comply({ tenantId: t, asOf });
-    // By hand: two AI steps, one documented; one review required; one unapproved step.
+    // By hand: two AI steps, one documented; one review required; one unapproved step; one denial.
     expect(c.ai_steps).toBe(2);
     expect(c.audit_coverage).toBe(0.5);
     expect(c.reviews_required).toBe(1);
-    expect(c.policy_violations).toMatchObject({ total: 1, unapproved_model_steps: 1 });
+    expect(c.policy_violations).toMatchObject({ total: 2, unapproved_model_steps: 1, denied_accesses: 1 });
   });
 
   it("shows nothing from another tenant or a barred workflow", async () => {

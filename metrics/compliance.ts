@@ -69,7 +69,8 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
       usageRow,
     );
     const denied = await db.query(
-      `SELECT count() AS n FROM data_access_events WHERE ${SCOPE_SQL} AND decision = 'deny'
+      // An access event delivered twice (same event_id, the hash of its log record) is one denial.
+      `SELECT uniqExact(event_id) AS n FROM data_access_events WHERE ${SCOPE_SQL} AND decision = 'deny'
          AND time >= {from:DateTime64(3)} AND time < {to:DateTime64(3)}`,
       params,
       countRow,

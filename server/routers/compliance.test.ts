@@ -16,8 +16,10 @@ beforeAll(async () => {
   await world.db.insert("workflows", [{ tenant_id: t, workflow: wf, approved_models: JSON.stringify({ phi: ["m-ok"] }), updated_at: new Date() }]);
   const r = run(t, { workflow: wf, at: daysAgo(2) });
   const steps = Array.from({ length: 520 }, () => step(t, r, { actor: "ai", request_model: "m-bad", data_classification: "phi" }));
-  await commitBatch(world.db, { runs: [r], steps });
-  await commitBatch(world.db, { steps: [steps[0]!] });
+  // One denied access, delivered twice: one row in denials.csv.
+  const denial = { tenant_id: t, event_id: `deny-${t}`, time: daysAgo(2), workflow: wf, decision: "deny" as const };
+  await commitBatch(world.db, { runs: [r], steps, dataAccess: [denial] });
+  await commitBatch(world.db, { steps: [steps[0]!], dataAccess: [denial] });
 });
 
 describe("the compliance summary's violation rows", () => {
@@ -27,6 +29,8 @@ describe("the compliance summary's violation rows", () => {
     const complete = await c.summary({ ...window, complete: true });
     expect(complete.metric.policy_violations.unapproved_model_steps).toBe(520);
     expect(complete.violations).toHaveLength(520);
+    expect(complete.denials).toHaveLength(1);
+    expect(complete.metric.policy_violations.denied_accesses).toBe(1);
     expect((await c.summary(window)).violations).toHaveLength(500);
   });
 
