@@ -19,11 +19,14 @@ export interface ReworkResult extends MetricResultBase {
   change: number | null;
 }
 
-const countRow = z.object({ phase: z.enum(["baseline", "live"]), n: z.coerce.number() });
+interface PhaseCount {
+  phase: "baseline" | "live";
+  n: number;
+}
 
 interface Data {
-  runs: z.output<typeof countRow>[];
-  rework: z.output<typeof countRow>[];
+  runs: PhaseCount[];
+  rework: PhaseCount[];
 }
 
 const sideRow = z.object({ runs: z.coerce.number(), rework: z.coerce.number() });
