@@ -4,41 +4,21 @@
  * document, the first contentful paint and the client JavaScript loaded. Last line: one JSON object.
  *   npm run bench:ui            (BENCH_UI_RUNS=5 repetitions per page)
  */
-import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import path from "node:path";
-import { cli, freePort, launchBrowser, startServer, tempDataDir } from "../e2e/harness";
+import { openDemoDashboard } from "./demo-dashboard";
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 5);
 const PAGES = ["overview", "workflows", "exceptions", "sources", "compliance"];
-const root = path.resolve(import.meta.dirname, "..");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const round = (v: number) => Math.round(v * 10) / 10;
 
-const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-needed.mjs")], { stdio: "inherit" });
-if (build.status !== 0) process.exit(build.status ?? 1);
-const dataDir = tempDataDir();
-cli(dataDir, ["migrate"]);
-cli(dataDir, ["demo"]);
-const passwordFile = path.join(dataDir, "password.txt");
-writeFileSync(passwordFile, "bench ui password 123");
-cli(dataDir, ["users", "create", "--email", "exec@bench.test", "--role", "executive", "--tenant", "demo", "--password-file", passwordFile]);
-const server = await startServer(dataDir, await freePort(), { PLUMBLINE_DEMO: "0", PLUMBLINE_ALERTS: "0" });
-const browser = await launchBrowser();
+const dashboard = await openDemoDashboard("executive");
+const { context } = dashboard;
 try {
-  const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
-  const signIn = await context.newPage();
-  await signIn.goto(`${server.url}/sign-in`);
-  await signIn.fill('input[name="email"]', "exec@bench.test");
-  await signIn.fill('input[name="password"]', "bench ui password 123");
-  await Promise.all([signIn.waitForURL((u) => !u.pathname.startsWith("/sign-in")), signIn.click('button:has-text("Sign in")')]);
-  await signIn.close();
-
   // cold = the first request (metric results not yet shared, see server/routers/cached-metric.ts);
   // the medians include it but mostly measure the warm path a second viewer gets.
   const results: Record<string, { server_ms_cold: number; server_ms: number; fcp_ms: number; client_js_kb: number }> = {};
   for (const name of PAGES) {
-    const url = `${server.url}/${name}?tenant=demo`;
+    const url = `${dashboard.url}/${name}?tenant=demo`;
     const serverMs: number[] = [];
     const fcp: number[] = [];
     let jsBytes = 0;
@@ -63,6 +43,5 @@ try {
   const overview = results.overview!;
   console.log(JSON.stringify({ bench: "ui", runs: RUNS, overview_server_ms_cold: overview.server_ms_cold, overview_server_ms: overview.server_ms, overview_fcp_ms: overview.fcp_ms, pages: results }));
 } finally {
-  await browser.close();
-  await server.stop();
+  await dashboard.close();
 }
