@@ -23,13 +23,13 @@ describe("migrations", () => {
       z.object({ name: z.string(), sorting_key: z.string(), partition_key: z.string() }),
     );
     const byName = new Map(rows.map((r) => [r.name, r]));
-    for (const t of ["runs", "steps", "source_syncs", "data_access_events", "ingest_stats", "runs_daily", "steps_daily", "exception_actions", "audit_log"]) {
+    for (const t of ["runs", "steps", "source_syncs", "data_access_events", "ingest_stats", "exception_actions", "audit_log"]) {
       const r = byName.get(t);
       expect(r, t).toBeDefined();
       expect(r?.sorting_key.startsWith("tenant_id"), `${t} sorting key ${r?.sorting_key}`).toBe(true);
       expect(r?.partition_key, t).toMatch(/toYYYYMM/);
     }
-    for (const t of ["tenants", "users", "memberships", "workflow_groups", "ingest_keys", "workflows", "sources", "declared_baselines", "baseline_locks", "baseline_imports"]) {
+    for (const t of ["tenants", "users", "memberships", "workflow_groups", "ingest_keys", "workflows", "sources", "declared_baselines", "baseline_locks", "baseline_lock_runs", "baseline_imports"]) {
       expect(byName.has(t), t).toBe(true);
     }
   });
@@ -67,58 +67,16 @@ describe("migrations", () => {
   });
 });
 
-describe("0080: cycle time in its own fine-grained rollup", () => {
-  const cycle = z.object({ n: z.coerce.number(), s: z.number(), q: z.array(z.number()) });
-  const read = (db: Awaited<ReturnType<typeof testDb>>, table: string, tenant: string) =>
-    db.query(
-      `SELECT sum(runs) AS n, sum(cycle_seconds_sum) AS s, quantilesMerge(0.5, 0.9)(cycle_seconds_q) AS q FROM ${table} WHERE tenant_id = {t:String}`,
-      { t: tenant },
-      cycle,
-    );
-
-  it("back-fills what runs_daily held before it, and is fed by new runs after", async () => {
-    const db = await testDb();
-    const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
-    // Days rolled up before 0080 existed: states in runs_daily, which has not held them since 0100;
-    // a table of its shape then stands in for it.
-    const before = freshTenant();
-    const old = `runs_daily_pre0080_${before.replace(/-/g, "")}`;
-    await db.command(
-      `CREATE TABLE ${old} (tenant_id String, workflow String, phase Enum8('baseline' = 1, 'live' = 2), day Date, runs UInt64,
-         cycle_seconds_sum Float64, cycle_seconds_q AggregateFunction(quantiles(0.5, 0.9), Float64)) ENGINE = Memory`,
-    );
-    await db.command(
-      `INSERT INTO ${old} SELECT {t:String}, 'w', 'live', toDate({d:String}), 3, 60 + 120 + 600, quantilesState(0.5, 0.9)(arrayJoin([60., 120., 600.]))`,
-      { t: before, d: day },
-    );
-    const backfill = loadMigrations().find((m) => m.file.startsWith("0080_"))?.text.split(";").find((st) => /INSERT INTO runs_cycle_daily/.test(st));
-    expect(backfill).toBeDefined();
-    await db.command(backfill!.replace("'0080_runs_cycle_daily_backfill'", `'backfill-${before}'`).replace("FROM runs_daily", `FROM ${old}`));
-    await db.command(`DROP TABLE ${old}`);
-    // p90 of 60, 120, 600 by linear interpolation at (n − 1)·0.9 = 1.8: 120 + 0.8 × 480 = 504.
-    expect(await read(db, "runs_cycle_daily", before)).toEqual([{ n: 3, s: 780, q: [120, 504] }]);
-    // New runs reach it through its view: the same figures from the same three cycle times.
-    const after = freshTenant();
-    const start = Date.parse(`${day}T08:00:00Z`);
-    await db.insert(
-      "runs",
-      [60, 120, 600].map((sec, i) => ({ tenant_id: after, workflow: "w", run_id: `r${i}`, phase: "live", start_time: start, end_time: start + sec * 1000, outcome: "completed" })),
-    );
-    expect(await read(db, "runs_cycle_daily", after)).toEqual([{ n: 3, s: 780, q: [120, 504] }]);
-  });
-});
-
 describe("0110: wider merges for the span tables", () => {
   it("sets merge_selector_base on runs and steps only, and their rows merge as before", async () => {
     const db = await testDb();
     const tables = await db.query(
-      `SELECT name, create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name IN ('runs', 'steps', 'runs_daily', 'source_syncs') ORDER BY name`,
+      `SELECT name, create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name IN ('runs', 'steps', 'source_syncs') ORDER BY name`,
       {},
       z.object({ name: z.string(), q: z.string() }),
     );
     expect(tables.map((t) => [t.name, /merge_selector_base = 10\b/.test(t.q)])).toEqual([
       ["runs", true],
-      ["runs_daily", false],
       ["source_syncs", false],
       ["steps", true],
     ]);
@@ -134,46 +92,29 @@ describe("0110: wider merges for the span tables", () => {
 });
 
 describe("0120: wider merges for the tables a flush adds tiny parts to", () => {
-  it("sets merge_selector_base 16 on the rollups and ingest_stats only, and their rows merge as before", async () => {
+  it("sets merge_selector_base 16 on ingest_stats, and its rows merge as before", async () => {
     const db = await testDb();
     const tables = await db.query(
       `SELECT name, extract(create_table_query, 'merge_selector_base = (\\d+)') AS base FROM system.tables
-       WHERE database = currentDatabase() AND name IN ('runs_daily', 'steps_daily', 'run_flags_daily', 'ai_usage_daily',
-         'runs_cycle_daily', 'ingest_stats', 'ingest_requests', 'runs', 'steps') ORDER BY name`,
+       WHERE database = currentDatabase() AND name IN ('ingest_stats', 'ingest_requests', 'runs', 'steps') ORDER BY name`,
       {},
       z.object({ name: z.string(), base: z.string() }),
     );
     expect(tables.map((t) => [t.name, t.base])).toEqual([
-      ["ai_usage_daily", "16"],
       ["ingest_requests", ""],
       ["ingest_stats", "16"],
-      ["run_flags_daily", "16"],
       ["runs", "10"],
-      ["runs_cycle_daily", "16"],
-      ["runs_daily", "16"],
       ["steps", "10"],
-      ["steps_daily", "16"],
     ]);
-    // Three flushes' parts of one day's rollup and stats still add up once merged: 2 + 1 + 3 runs,
-    // 1 exception; 5 + 7 + 0 accepted spans and 0 + 1 + 2 rejected.
+    // Three flushes' parts of one day's stats still add up once merged: 5 + 7 + 0 accepted spans and
+    // 0 + 1 + 2 rejected.
     const tenant = freshTenant();
     const start = Date.now() - 3_600_000;
-    const run = (id: string, outcome: string) => ({ tenant_id: tenant, workflow: "w", run_id: id, phase: "live", start_time: start, end_time: start + 60_000, outcome });
-    await db.insert("runs", [run("a", "completed"), run("b", "completed")]);
-    await db.insert("runs", [run("c", "exception")]);
-    await db.insert("runs", [run("d", "completed"), run("e", "completed"), run("f", "completed")]);
     const day = new Date(start).toISOString().slice(0, 10);
     for (const [accepted, rejected] of [[5, 0], [7, 1], [0, 2]]) {
       await db.insert("ingest_stats", [{ tenant_id: tenant, day, channel: "otlp-traces", source: "s", accepted, rejected }]);
     }
-    await db.command("OPTIMIZE TABLE runs_daily FINAL");
     await db.command("OPTIMIZE TABLE ingest_stats FINAL");
-    const [daily] = await db.query(
-      `SELECT sum(runs) AS n, sum(exceptions) AS ex FROM runs_daily WHERE tenant_id = {t:String}`,
-      { t: tenant },
-      z.object({ n: z.coerce.number(), ex: z.coerce.number() }),
-    );
-    expect(daily).toEqual({ n: 6, ex: 1 });
     const stats = await db.query(
       `SELECT accepted, rejected FROM ingest_stats WHERE tenant_id = {t:String}`,
       { t: tenant },
@@ -183,38 +124,24 @@ describe("0120: wider merges for the tables a flush adds tiny parts to", () => {
   });
 });
 
-describe("0100: runs_daily without the cycle-time states nobody read", () => {
-  it("drops the column and still rolls up counts, cycle seconds and human minutes exactly", async () => {
+describe("0150: no rollup that counts deliveries", () => {
+  const ROLLUPS = ["runs_daily", "runs_cycle_daily", "steps_daily", "run_flags_daily", "ai_usage_daily"];
+  it("drops the daily rollups and their views, so nothing can count a resent span twice", async () => {
     const db = await testDb();
-    const cols = await db.query(
-      "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'runs_daily' ORDER BY position",
-      {},
+    const left = await db.query(
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND (name IN {names:Array(String)} OR name LIKE '%daily_mv' OR name LIKE 'run_flags%')",
+      { names: ROLLUPS },
       z.object({ name: z.string() }),
     );
-    expect(cols.map((c) => c.name)).not.toContain("cycle_seconds_q");
-    const tenant = freshTenant();
-    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const start = Date.parse(`${day}T09:00:00Z`);
-    // Four runs: 90 s completed with 5 human minutes, 30 s exception, 240 s failed with 0 minutes,
-    // 45 s exception with no minutes recorded.
-    const runs = [
-      { sec: 90, outcome: "completed", human_minutes: 5 },
-      { sec: 30, outcome: "exception", human_minutes: 2.5 },
-      { sec: 240, outcome: "failed", human_minutes: 0 },
-      { sec: 45, outcome: "exception", human_minutes: null },
-    ];
-    await db.insert(
-      "runs",
-      runs.map((r, i) => ({ tenant_id: tenant, workflow: "w", run_id: `r${i}`, phase: "live", start_time: start, end_time: start + r.sec * 1000, outcome: r.outcome, human_minutes: r.human_minutes })),
-    );
-    const rows = await db.query(
-      `SELECT sum(runs) AS runs, sum(exceptions) AS exceptions, sum(failed) AS failed, sum(cycle_seconds_sum) AS seconds,
-              sum(human_minutes_sum) AS minutes, sum(human_minutes_runs) AS minute_runs FROM runs_daily WHERE tenant_id = {t:String}`,
-      { t: tenant },
-      z.object({ runs: z.coerce.number(), exceptions: z.coerce.number(), failed: z.coerce.number(), seconds: z.number(), minutes: z.number(), minute_runs: z.coerce.number() }),
-    );
-    // 90 + 30 + 240 + 45 = 405 s; 5 + 2.5 + 0 = 7.5 minutes over the 3 runs that recorded any.
-    expect(rows).toEqual([{ runs: 4, exceptions: 2, failed: 1, seconds: 405, minutes: 7.5, minute_runs: 3 }]);
+    expect(left).toEqual([]);
+  });
+
+  it("drops both halves of a sharded rollup on a cluster", () => {
+    const state = newClusterState();
+    const all = loadMigrations().flatMap((m) => renderMigration(m.text, "c", state).map((sql) => ({ file: m.file, sql })));
+    const drops = all.filter(({ file, sql }) => file.startsWith("0150_") && /^DROP TABLE/.test(sql)).map(({ sql }) => /^DROP TABLE IF EXISTS (\w+)/.exec(sql)?.[1]);
+    expect(drops).toEqual(ROLLUPS.flatMap((t) => [t, `${t}_local`]));
+    for (const t of ROLLUPS) expect(state.sharded.has(t)).toBe(false);
   });
 });
 

@@ -109,6 +109,13 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
     return [`ALTER TABLE ${name} ${on} ${rest}`];
   }
 
+  // A sharded table is two: the Distributed table in front and the shard's local part behind it.
+  const drop = /^DROP\s+TABLE\s+IF\s+EXISTS\s+(\w+)$/i.exec(sql);
+  if (drop?.[1] && state.sharded.has(drop[1])) {
+    state.sharded.delete(drop[1]);
+    return [`DROP TABLE IF EXISTS ${drop[1]} ${on}`, `DROP TABLE IF EXISTS ${drop[1]}_local ${on}`];
+  }
+
   const other = /^(CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|FUNCTION|DICTIONARY)\s+(?:IF\s+NOT\s+EXISTS\s+)?\w+|DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\w+)/i.exec(sql);
   if (other?.[1]) return [sql.replace(other[1], `${other[1]} ${on}`)];
   return [sql];

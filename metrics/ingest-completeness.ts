@@ -78,8 +78,8 @@ export const ingestCompleteness = defineMetric<"ingest-completeness", Data, Inge
       countRow,
     );
     const closed = await db.query(
-      `SELECT sum(runs) AS n FROM runs_daily WHERE ${SCOPE_SQL}
-         AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})`,
+      `SELECT uniqExact(workflow, run_id) AS n FROM runs WHERE ${SCOPE_SQL}
+         AND toDate(start_time) >= toDate({from:DateTime64(3)}) AND toDate(start_time) < toDate({to:DateTime64(3)})`,
       params,
       countRow,
     );

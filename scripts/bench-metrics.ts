@@ -3,11 +3,10 @@
  *
  * 1. A fresh embedded store in a temp dir, migrated; N spans (default 50,000,000: 1 run span + 7 step
  *    spans per run, so ≈ 6M runs) over 12 months, 20 tenants and 50 workflows, generated inside the engine
- *    with INSERT … SELECT FROM numbers() so the materialized views fill the rollups as real ingest does.
- * 2. For one tenant over 12 months: each overview tile's rollup query against the equivalent raw query,
- *    every metric end to end (`runMetric`), and a one-column full scan of the raw steps table as the
- *    floor any raw query pays. Median of 5 runs each, a tile and its raw query in turns, once the bulk
- *    load's background merges have finished.
+ *    with INSERT … SELECT FROM numbers(); one workflow's baseline is locked as an admin would.
+ * 2. For one tenant over 12 months: every metric end to end (`runMetric`, each run counted once from the
+ *    raw tables: docs/metrics.md), against a one-column full scan of the raw steps table, the engine's
+ *    floor for any raw read. Median of 5 runs each, once the bulk load's background merges have finished.
  * 3. Bytes per stored span (raw tables on disk) and peak RSS (chDB runs in this process).
  * `--dir <path>` keeps the store there and reuses what an earlier run generated in it (same day), to
  * compare query changes without generating again.
@@ -18,11 +17,12 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { Db, Params } from "@/clickhouse/client";
+import type { Db } from "@/clickhouse/client";
 import { openEmbedded } from "@/clickhouse/chdb-client";
 import { migrate } from "@/clickhouse/migrate";
 import { metricKeys, runMetric } from "@/metrics/registry";
 import { addDays, dayString, startOfUtcDay } from "@/metrics/scope";
+import { lockForTest } from "@/metrics/testing";
 
 const { values } = parseArgs({ options: { spans: { type: "string" }, dir: { type: "string" } } });
 const SPANS = Number(values.spans ?? 50_000_000);
@@ -105,20 +105,6 @@ async function timeIt(fn: () => Promise<unknown>): Promise<number> {
  * A tile and its raw query timed in turns (tile, raw, tile, raw …), median of each: a burst of other work
  * on this machine then lands on both sides of the ratio rather than on whichever ran during it.
  */
-async function timePair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
-  const ta: number[] = [];
-  const tb: number[] = [];
-  await a();
-  await b();
-  for (let i = 0; i < REPEATS; i++) {
-    for (const [fn, times] of [[a, ta], [b, tb]] as const) {
-      const t0 = performance.now();
-      await fn();
-      times.push(performance.now() - t0);
-    }
-  }
-  return [median(ta), median(tb)];
-}
 
 async function generate(db: Db, now: Date): Promise<void> {
   const t0 = performance.now();
@@ -139,18 +125,6 @@ async function generate(db: Db, now: Date): Promise<void> {
 }
 
 /**
- * A year of steady ingest leaves the small rollups merged by the background merges; a bulk load has not
- * had that time yet, so merge them now (seconds) rather than time a state no deployment stays in.
- */
-async function mergeRollups(db: Db): Promise<void> {
-  const t0 = performance.now();
-  for (const table of ["runs_daily", "runs_cycle_daily", "steps_daily", "run_flags_daily", "ai_usage_daily"]) {
-    await db.command(`OPTIMIZE TABLE ${table} FINAL`);
-  }
-  log(`rollup merge took ${((performance.now() - t0) / 1000).toFixed(0)} s; peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-}
-
-/**
  * The bulk load leaves the span tables merging in the background for minutes, taking both cores from the
  * queries being timed; a deployment ingesting steadily is not in that state. Wait (at most 10 minutes)
  * until no merge runs, and say how long that took.
@@ -168,52 +142,10 @@ async function waitForMerges(db: Db): Promise<void> {
   }
 }
 
-/** Overview tiles: the rollup query the metric runs, and the raw query that computes the same number. */
-function tiles(): { name: string; kind: "count/sum" | "quantile" | "distinct"; tile: string; raw: string }[] {
-  const scope = "tenant_id = {tenant:String} AND phase = 'live' AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})";
-  const raw = "tenant_id = {tenant:String} AND phase = 'live' AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}";
-  const dur = "toFloat64(dateDiff('millisecond', start_time, end_time)) / 1000";
-  return [
-    { name: "runs", kind: "count/sum", tile: `SELECT sum(runs) FROM runs_daily WHERE ${scope}`, raw: `SELECT count() FROM runs WHERE ${raw}` },
-    {
-      name: "cycle-time p50/p90/mean",
-      kind: "quantile",
-      tile: `SELECT sum(runs), sum(cycle_seconds_sum), quantilesMerge(0.5, 0.9)(cycle_seconds_q) FROM runs_cycle_daily WHERE ${scope} SETTINGS optimize_move_to_prewhere = 0`,
-      raw: `SELECT count(), sum(${dur}), quantiles(0.5, 0.9)(${dur}) FROM runs WHERE ${raw}`,
-    },
-    {
-      name: "exception runs (outcome or intervention)",
-      kind: "distinct",
-      tile: `SELECT uniqExactMerge(exception_runs) FROM run_flags_daily WHERE ${scope}`,
-      raw: `SELECT uniqExact(run_id) FROM (SELECT run_id FROM runs WHERE ${raw} AND outcome = 'exception'
-            UNION ALL SELECT run_id FROM steps WHERE ${raw} AND intervention = 1)`,
-    },
-    {
-      name: "human minutes and tokens",
-      kind: "count/sum",
-      tile: `SELECT sum(human_minutes_sum), sum(input_tokens), sum(output_tokens) FROM steps_daily WHERE ${scope}`,
-      raw: `SELECT sum(human_minutes), sum(input_tokens), sum(output_tokens) FROM steps WHERE ${raw}`,
-    },
-    {
-      name: "audit and review coverage",
-      kind: "count/sum",
-      tile: `SELECT sumIf(steps, actor = 'ai'), sum(ai_steps_documented), sum(reviews_required), sum(reviews_done) FROM steps_daily WHERE ${scope}`,
-      raw: `SELECT countIf(actor = 'ai'), countIf(actor = 'ai' AND request_model != '' AND model_version != '' AND prompt_version != ''),
-            countIf(review_required = 1), countIf(review_outcome != '') FROM steps WHERE ${raw}`,
-    },
-    {
-      name: "AI steps on guarded data by model",
-      kind: "count/sum",
-      tile: `SELECT model, sum(steps) FROM ai_usage_daily WHERE ${scope} AND data_classification IN ('phi', 'privileged') GROUP BY model`,
-      raw: `SELECT request_model, count() FROM steps WHERE ${raw} AND actor = 'ai' AND data_classification IN ('phi', 'privileged') GROUP BY request_model`,
-    },
-  ];
-}
-
 async function bytesPerSpan(db: Db, spans: number) {
   const rows = await db.query(
     `SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = currentDatabase()
-       AND table IN ('runs', 'steps', 'runs_daily', 'steps_daily', 'run_flags_daily', 'ai_usage_daily') GROUP BY table`,
+       AND table IN ('runs', 'steps', 'baseline_lock_runs') GROUP BY table`,
     {},
     z.object({ table: z.string(), bytes: z.coerce.number() }),
   );
@@ -227,8 +159,8 @@ async function bytesPerSpan(db: Db, spans: number) {
   const listed = columns.map((c) => `${c.column} ${(c.bytes / spans).toFixed(1)}`).join(", ");
   log(`largest columns (bytes per span): ${listed || "none listed (compact parts keep no per-column sizes)"}`);
   const raw = rows.filter((r) => r.table === "runs" || r.table === "steps").reduce((a, r) => a + r.bytes, 0);
-  const rollups = rows.filter((r) => r.table !== "runs" && r.table !== "steps").reduce((a, r) => a + r.bytes, 0);
-  return { raw: Math.round((raw / spans) * 10) / 10, rollups: Math.round((rollups / spans) * 10) / 10 };
+  const locks = rows.filter((r) => r.table === "baseline_lock_runs").reduce((a, r) => a + r.bytes, 0);
+  return { raw: Math.round((raw / spans) * 10) / 10, locks: Math.round((locks / spans) * 10) / 10 };
 }
 
 async function main() {
@@ -244,25 +176,20 @@ async function main() {
       log(`generating ${(RUNS * (STEPS_PER_RUN + 1)).toLocaleString("en")} spans (${RUNS.toLocaleString("en")} runs) in ${dataDir}`);
       await generate(db, now);
     }
-    await mergeRollups(db);
     await waitForMerges(db);
     const goLive = dayString(addDays(now, -300));
     await db.insert("workflows", [{ tenant_id: TENANT, workflow: "wf-3", go_live_date: goLive, hourly_cost: 80, targets: '{"cycle_time_compression":0.3}' }]);
-    await db.insert("baseline_locks", [{ tenant_id: TENANT, workflow: "wf-3", version: 1, go_live_date: goLive, method: "measured", n: 1000, p50_hours: 20, mean_human_minutes: 30, exception_rate: 0.1 }]);
+    // Locked as an admin would: the lock freezes wf-3's baseline runs (docs/metrics.md, "Locked baseline").
+    if (!(await db.query("SELECT 1 AS n FROM baseline_locks WHERE tenant_id = {t:String}", { t: TENANT }, one)).length) {
+      await lockForTest(db, TENANT, "wf-3", new Date(`${goLive}T00:00:00Z`));
+    }
     const [counts] = await db.query("SELECT (SELECT count() FROM runs) + (SELECT count() FROM steps) AS spans", {}, z.object({ spans: z.coerce.number() }));
     const spans = counts?.spans ?? 0;
 
     const from = startOfUtcDay(addDays(now, -364));
-    const params: Params = { tenant: TENANT, from, to: addDays(startOfUtcDay(now), 1) };
     const scanMs = await timeIt(() => db.query("SELECT sum(human_minutes) AS s FROM steps", {}, one));
     log(`one-column full scan of steps: ${scanMs} ms`);
-    const queries: { name: string; kind: string; ms: number; ratio: number; raw_ms?: number; speedup?: number }[] = [];
-    for (const t of tiles()) {
-      const [ms, rawMs] = await timePair(() => db.query(t.tile, params, one), () => db.query(t.raw, params, one));
-      const q = { name: `tile: ${t.name}`, kind: t.kind, ms, ratio: round2(ms / scanMs), raw_ms: rawMs, speedup: round2(rawMs / ms) };
-      queries.push(q);
-      log(`${q.name}: ${ms} ms (${q.ratio}× scan), raw ${rawMs} ms → ${q.speedup}× faster; peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-    }
+    const queries: { name: string; kind: string; ms: number; ratio: number }[] = [];
     for (const key of metricKeys) {
       const ms = await timeIt(() => runMetric(db, key, { tenantId: TENANT, workflows: null, from, asOf: now }));
       queries.push({ name: `metric: ${key}`, kind: "metric", ms, ratio: round2(ms / scanMs) });
@@ -270,8 +197,8 @@ async function main() {
     }
     const bytes = await bytesPerSpan(db, spans);
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    log(`${spans.toLocaleString("en")} spans stored; ${bytes.raw} bytes per span raw (+${bytes.rollups} rollups); peak RSS ${peakRssMb} MB`);
-    console.log(JSON.stringify({ spans, runs: RUNS, queries, scan_ms: scanMs, bytes_per_span: bytes.raw, rollup_bytes_per_span: bytes.rollups, peak_rss_mb: peakRssMb }));
+    log(`${spans.toLocaleString("en")} spans stored; ${bytes.raw} bytes per span raw (+${bytes.locks} locked baseline runs); peak RSS ${peakRssMb} MB`);
+    console.log(JSON.stringify({ spans, runs: RUNS, queries, scan_ms: scanMs, bytes_per_span: bytes.raw, lock_bytes_per_span: bytes.locks, peak_rss_mb: peakRssMb }));
   } finally {
     await db.close();
     if (!values.dir) rmSync(dataDir, { recursive: true, force: true });

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const p = { t: tenant.tenant_id };
   const [stored] = await db.query("SELECT count() AS n FROM runs FINAL WHERE tenant_id = {t:String}", p, n);
   const [raw] = await db.query("SELECT count() AS n FROM runs WHERE tenant_id = {t:String}", p, n);
-  const [daily] = await db.query("SELECT sum(runs) AS n FROM runs_daily WHERE tenant_id = {t:String}", p, n);
+  const [daily] = await db.query("SELECT uniqExact(run_id) AS n FROM runs WHERE tenant_id = {t:String}", p, n);
   const elapsed = (Date.now() - started) / 1000;
   const quarter = Math.max(1, Math.floor(samples.length / 4));
   const early = median(samples.slice(0, quarter).map((s) => s.rss));
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  console.log(`  stored: ${stored?.n} runs (raw rows ${raw?.n}, rollup runs ${daily?.n}); acknowledged ${acked}`);
+  console.log(`  stored: ${stored?.n} runs (raw rows ${raw?.n}, distinct run ids ${daily?.n}); acknowledged ${acked}`);
   const ok = stored?.n === acked && daily?.n === acked;
   console.log(`  stored = acknowledged: ${ok ? "yes" : "NO"}`);
 

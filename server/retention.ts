@@ -43,8 +43,8 @@ export function retentionConfig(e: Env): RetentionConfig {
     }
     if (rollupDays < rawDays) {
       throw new RetentionError(
-        `PLUMBLINE_ROLLUP_RETENTION_DAYS=${rollupDays} is shorter than the raw retention (${rawDays}): dashboards ` +
-          `read rollups. Set PLUMBLINE_RETENTION_FORCE=1 to accept that.`,
+        `PLUMBLINE_ROLLUP_RETENTION_DAYS=${rollupDays} is shorter than the raw retention (${rawDays}): a rollup ` +
+          `would cover less than the data it summarises. Set PLUMBLINE_RETENTION_FORCE=1 to accept that.`,
       );
     }
   }

@@ -8,7 +8,7 @@ describe("cachedMetric", () => {
   it("answers the same question from one computation until the time to live has passed", async () => {
     const db = await testDb();
     const tenant = freshTenant();
-    const input = { tenantId: tenant, workflows: null };
+    const input = { tenantId: tenant, workflows: null, workflow: "intake" };
     const first = await cachedMetric(db, "exception-rate", input, 60_000, 1_000);
     await commitBatch(db, { runs: [run(tenant, { outcome: "exception" })] });
     expect(await cachedMetric(db, "exception-rate", input, 60_000, 2_000)).toBe(first);

@@ -14,7 +14,7 @@ const summaryRow = z.object({
 export type WorkflowSummary = z.infer<typeof summaryRow>;
 
 // Configured workflows (newest config version wins) and workflows seen only in telemetry, both
-// restricted to the caller's information barrier.
+// restricted to the caller's information barrier. Runs are counted once each (docs/metrics.md, "Run").
 const SUMMARY = `
   SELECT workflow, any(display_name) AS display_name, any(go_live_date) AS go_live_date,
          sum(baseline_runs) AS baseline_runs, sum(live_runs) AS live_runs,
@@ -27,9 +27,9 @@ const SUMMARY = `
     GROUP BY workflow HAVING argMax(removed, updated_at) = 0
     UNION ALL
     SELECT workflow, '' AS display_name, NULL AS go_live_date,
-           sumIf(runs, phase = 'baseline') AS baseline_runs, sumIf(runs, phase = 'live') AS live_runs,
-           max(day) AS last_day
-    FROM runs_daily WHERE tenant_id = {tenant:String} AND ${WORKFLOW_SCOPE_SQL}
+           uniqExactIf(run_id, phase = 'baseline') AS baseline_runs, uniqExactIf(run_id, phase = 'live') AS live_runs,
+           max(toDate(start_time)) AS last_day
+    FROM runs WHERE tenant_id = {tenant:String} AND ${WORKFLOW_SCOPE_SQL}
     GROUP BY workflow
   )
   WHERE {one:String} = '' OR workflow = {one:String}

@@ -53,7 +53,7 @@ describe("tenant export", () => {
     const dir = path.join(tmp, "export-a");
     const result = await exportTenant(db, t.slug, dir, "test");
     const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST), "utf8")) as TenantExport;
-    expect(manifest.tables.map((x) => x.table)).toEqual(expect.arrayContaining(["runs", "steps", "runs_daily", "workflows", "ingest_keys", "memberships", "audit_log", "tenants"]));
+    expect(manifest.tables.map((x) => x.table)).toEqual(expect.arrayContaining(["runs", "steps", "baseline_lock_runs", "workflows", "ingest_keys", "memberships", "audit_log", "tenants"]));
     for (const entry of manifest.tables) {
       const text = readFileSync(path.join(dir, entry.file), "utf8");
       expect(createHash("sha256").update(text).digest("hex")).toBe(entry.sha256);
