@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { MIN_RUNS, defineMetric, round, type MetricResultBase } from "./define-metric";
+import type { z } from "zod";
+import { defineMetric, round, type MetricResultBase } from "./define-metric";
 import { type Comparability, type ComparisonSides, type SampleRow, comparability, cycleSamples, loadSides, pooledSides, workflowsOf } from "./comparison";
 import { SIDE_FIGURES, type SideFigures, sideFiguresRow } from "./locked-baseline";
 import { runSetParams, runSetSql } from "./run-set";

@@ -81,11 +81,11 @@ describe("milestones", () => {
     expect(passedStatus(0.31, { bar: 0.3, direction: "up" })).toBe("met");
     expect(passedStatus(0.06, { bar: 0.05, direction: "down" })).toBe("missed");
     expect(passedStatus(null, { bar: 0.05, direction: "down" })).toBe("no data");
-    // Weeks 0, 1, 2 at 0.1, 0.2, 0.3: the line reaches 0.1 + 0.1·10 = 1.1 at week 10.
+    // Weeks 0–3 at 0.1, 0.2, 0.3, 0.4: the line reaches 0.1 + 0.1·7 = 0.8 at week 7.
     const week = (n: number) => new Date(Date.UTC(2026, 0, 5) + n * 604_800_000);
-    const p = project([0, 1, 2].map((n) => ({ week: week(n).toISOString(), value: 0.1 * (n + 1) })), 0.3, week(10))!;
-    expect(p.value).toBeCloseTo(1.1, 9);
-    expect(upcomingStatus(p, { bar: 1.2, direction: "up" })).toBe("at risk");
+    const p = project([0, 1, 2, 3].map((n) => ({ week: week(n).toISOString(), value: 0.1 * (n + 1) })), 0.4, week(7))!;
+    expect(p.value).toBeCloseTo(0.8, 9);
+    expect(upcomingStatus(p, { bar: 0.9, direction: "up" })).toBe("at risk");
     expect(project([], 0.2, week(10))).toEqual({ method: "current 30-day value", value: 0.2, slope_per_week: null });
     expect(overall(["met", "no data", "on track"])).toBe("on track");
     expect(overall(["met", "missed"])).toBe("missed");

@@ -4,7 +4,7 @@ import { cycleTime, type CycleTimeResult } from "./cycle-time";
 import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
 import { laborHours, type LaborHoursResult } from "./labor-hours";
 import { memoizedReads } from "./memo-db";
-import { overall, passedStatus, project, upcomingStatus, type Goal, type MilestoneStatus, type Projection } from "./milestone-status";
+import { RANGES, overall, passedStatus, project, upcomingStatus, type Goal, type MilestoneStatus, type Projection, type Range } from "./milestone-status";
 import { addDays, dayString } from "./scope";
 import { baselineLocks, workflowSettings, type BaselineLock, type WorkflowSettings } from "./workflow-settings";
 
@@ -130,14 +130,15 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
     target !== undefined ? { bar: target, direction } : bar === null ? null : { bar, direction };
   const ok = <T extends { status: string }>(r: T, v: number | null) => (r.status === "ok" ? v : null);
   const cycleBase = e.cycle.baseline.p50_hours;
-  const rows: { metric: MetricName; value: number | null; target?: number; baseline: number | null; goal: Goal | null; weekly: { week: string; value: number }[] }[] = [
+  const rows: { metric: MetricName; value: number | null; target?: number; baseline: number | null; goal: Goal | null; range: Range; weekly: { week: string; value: number; n?: number }[] }[] = [
     {
       metric: "cycle_time_compression",
       value: ok(e.cycle, e.cycle.compression),
       target: t.cycle_time_compression,
       baseline: cycleBase,
       goal: goal(t.cycle_time_compression, 0, "up"),
-      weekly: cycleBase && w.trend ? w.trend.cycle.series.flatMap((s) => (s.p50_hours === null ? [] : [{ week: s.bucket, value: 1 - s.p50_hours / cycleBase }])) : [],
+      range: RANGES.compression,
+      weekly: cycleBase && w.trend ? w.trend.cycle.series.flatMap((s) => (s.p50_hours === null ? [] : [{ week: s.bucket, value: 1 - s.p50_hours / cycleBase, n: s.n }])) : [],
     },
     {
       metric: "exception_rate",
@@ -145,7 +146,8 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
       target: t.exception_rate,
       baseline: baselineRate,
       goal: goal(t.exception_rate, baselineRate, "down"),
-      weekly: (w.trend?.exceptions.weekly ?? []).map((x) => ({ week: x.week, value: x.exception_rate })),
+      range: RANGES.rate,
+      weekly: (w.trend?.exceptions.weekly ?? []).map((x) => ({ week: x.week, value: x.exception_rate, n: x.runs })),
     },
     {
       metric: "labor_hours_30d",
@@ -153,11 +155,12 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
       target: t.labor_hours_30d,
       baseline: 0,
       goal: goal(t.labor_hours_30d, 0, "up"),
+      range: RANGES.hours,
       weekly: [],
     },
   ];
   const metrics = rows.map((r): MilestoneMetric => {
-    const projection = passed ? null : project(r.weekly, r.value, at);
+    const projection = passed ? null : project(r.weekly, r.value, at, r.range);
     return {
       metric: r.metric,
       value: r.value === null ? null : round(r.value),

@@ -16,7 +16,7 @@ export function WorkflowForm({ tenant, config }: { tenant: string; config?: Work
   const save = useMutation(
     trpc.settingsWorkflows.save.mutationOptions({
       onSuccess: (r) => {
-        setMessage(`Saved ${r.workflow}.`);
+        setMessage(r.changed ? `Saved ${r.workflow}.` : `No change to ${r.workflow}.`);
         router.refresh();
       },
       onError: (e) => setMessage(e.message),
