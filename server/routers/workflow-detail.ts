@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
 import { type Scope, scopeOf } from "@/metrics/scope";
+import { pendingRevision } from "@/metrics/locked-baseline";
 import { workflowBreakdown } from "@/metrics/workflow-breakdown";
 import { router, tenantProcedure } from "../trpc";
 import { cachedMetric } from "./cached-metric";
@@ -36,7 +37,7 @@ async function breakdown(db: Db, tenantId: string, workflow: string, scope: Scop
     params,
     lockRow,
   );
-  return { bands, steps, models, locks };
+  return { bands, steps, models, locks, pending: await pendingRevision(db, tenantId, workflow) };
 }
 
 export const workflowDetailRouter = router({

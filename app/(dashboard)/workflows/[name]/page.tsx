@@ -98,8 +98,14 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             <dt className="text-slate-500">Provenance</dt><dd className="col-span-3 break-all font-mono text-xs">{lock.provenance}</dd>
           </dl>
         ) : (
-          <p className="text-sm text-slate-500">No baseline locked yet: it is locked at go-live.</p>
+          <p className="text-sm text-slate-500">No baseline locked yet: it is locked at go-live. Until then this workflow has no comparison.</p>
         )}
+        {d.pending && d.pending.runs > 0 ? (
+          <p className="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="pending-revision">
+            Pending revision: {f.number(d.pending.runs)} baseline runs stored since v{d.pending.version} are not in it. Every comparison still
+            cites v{d.pending.version} until an admin locks a new version with a reason.
+          </p>
+        ) : null}
       </Section>
     </>
   );
