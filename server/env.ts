@@ -42,6 +42,9 @@ const schema = z.object({
   PLUMBLINE_OIDC_TENANT: z.string().optional(),
   PLUMBLINE_OIDC_ROLE_CLAIM: z.string().optional(),
   PLUMBLINE_OIDC_DEFAULT_ROLE: z.enum(["admin", "executive", "ops", "engineer"]).optional(),
+  // Reverse proxies whose X-Forwarded-For is believed (comma list of IPs/CIDRs); by default nobody's
+  // is, and the client IP is the socket peer (server/auth/client-ip.ts).
+  PLUMBLINE_TRUSTED_PROXIES: z.string().optional(),
   // Retention (server/retention.ts): live raw data and rollups, in days; below the minimum only when forced.
   PLUMBLINE_RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(400),
   PLUMBLINE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(1830),
@@ -54,6 +57,9 @@ const schema = z.object({
   PLUMBLINE_PUBLIC_URL: z.url().optional(),
   PLUMBLINE_DIGEST_WEEKDAY: z.coerce.number().int().min(0).max(6).default(1),
   PLUMBLINE_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
+  // Internal hosts/CIDRs alert webhooks may reach (comma list); loopback, private and link-local
+  // destinations are refused otherwise (server/alerts/webhook-address.ts).
+  PLUMBLINE_WEBHOOK_ALLOW: z.string().optional(),
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
   SMTP_SECURE: bool.default(false),

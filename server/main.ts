@@ -7,6 +7,7 @@ import { createIngestService, ingestOptions, listenOrLog, otlpHttpServer } from 
 import { startAlerts } from "./alerts/start-alerts";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
+import { stampClientIp, trustedProxies } from "./auth/client-ip";
 import { ensureFirstAdmin } from "./auth/first-admin";
 import { ensureDemo } from "./demo/load";
 import { env, storeConfig } from "./env";
@@ -71,7 +72,9 @@ async function main(): Promise<void> {
   const routes: NodeRoutes = new Map([["/internal/cli", cliHandler(() => advert)], ...ingest.routes]);
   const handlers = new Map([...routes].map(([p, h]) => [p, serveWeb(h, origin)]));
 
+  trustedProxies(); // a malformed PLUMBLINE_TRUSTED_PROXIES stops start-up instead of trusting less
   const server = http.createServer((req, res) => {
+    stampClientIp(req);
     const own = matchRoute(routes, req.url) ? handlers.get((req.url ?? "").split("?")[0] ?? "") : undefined;
     if (own) return void own(req, res);
     void nextHandler(req, res);
