@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { otlpTypes } from "./otlp-schema";
-import { readLogsRequest, readTraceRequest } from "./wire";
+import { MAX_DEPTH, readLogsRequest, readTraceRequest } from "./wire";
 import { WireError } from "./wire-reader";
 
 /** An attribute value as Plumbline keeps it: arrays and key-value lists become their JSON text. */
@@ -249,7 +249,42 @@ const jsonAnyValue: z.ZodType<JsonAnyValue, unknown> = z.lazy(() =>
     bytesValue: z.string().optional(),
   }),
 );
-const jsonKeyValues = z.array(z.object({ key: z.string(), value: jsonAnyValue.nullish() })).optional();
+
+const valuesOf = (list: unknown): unknown[] => {
+  const values = typeof list === "object" && list !== null ? (list as { values?: unknown }).values : undefined;
+  return Array.isArray(values) ? values : [];
+};
+
+/**
+ * Whether an attribute's value nests AnyValues deeper than the protobuf reader accepts (wire.ts), counted
+ * the same way: the attribute's value is depth 0, each array or key-value list adds one. Walked with a
+ * stack of its own because the recursive schema above (and JSON.stringify after it) overflowed the call
+ * stack at a few thousand levels, which answered 500 from the mapping thread instead of 400.
+ */
+function nestedTooDeep(root: unknown): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [v, depth] = next;
+    if (depth > MAX_DEPTH) return true;
+    if (typeof v !== "object" || v === null) continue;
+    const { arrayValue, kvlistValue } = v as { arrayValue?: unknown; kvlistValue?: unknown };
+    for (const item of valuesOf(arrayValue)) stack.push([item, depth + 1]);
+    for (const kv of valuesOf(kvlistValue)) {
+      const inner = typeof kv === "object" && kv !== null ? (kv as { value?: unknown }).value : undefined;
+      if (inner !== undefined) stack.push([inner, depth + 1]);
+    }
+  }
+  return false;
+}
+
+// The depth is checked before the recursive schema runs: a pipe does not go on past a failed check.
+const attributeValue = z
+  .unknown()
+  .check((ctx) => {
+    if (nestedTooDeep(ctx.value)) ctx.issues.push({ code: "custom", message: `attribute values nested deeper than ${MAX_DEPTH}`, input: ctx.value });
+  })
+  .pipe(jsonAnyValue.nullish());
+const jsonKeyValues = z.array(z.object({ key: z.string(), value: attributeValue })).optional();
 const jsonResource = z.object({ attributes: jsonKeyValues }).nullish();
 
 const jsonSpan = z.object({
@@ -302,6 +337,16 @@ function jsonAttributes(kvs: { key: string; value?: JsonAnyValue | null }[] | un
   return out;
 }
 
+/** Attribute depth is bounded above; this keeps any other nesting the schema recurses into a 400. */
+function withinStack<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof RangeError) throw new OtlpDecodeError("Invalid OTLP/JSON: nested too deeply");
+    throw err;
+  }
+}
+
 function parseJson<S extends z.ZodType>(schema: S, body: Uint8Array): z.output<S> {
   let raw: unknown;
   try {
@@ -309,7 +354,7 @@ function parseJson<S extends z.ZodType>(schema: S, body: Uint8Array): z.output<S
   } catch (err) {
     throw new OtlpDecodeError(`Malformed JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = withinStack(() => schema.safeParse(raw));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new OtlpDecodeError(`Invalid OTLP/JSON at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "unexpected shape"}`);

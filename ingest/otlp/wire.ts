@@ -14,8 +14,11 @@ import { I64, LEN, Reader, VARINT, WireError } from "./wire-reader";
  * Anything truncated or impossible throws `WireError` (wire-reader.ts).
  */
 
-/** AnyValue can nest (arrays, key-value lists); deeper than this is refused rather than recursed. */
-const MAX_DEPTH = 32;
+/**
+ * AnyValue can nest (arrays, key-value lists); deeper than this is refused rather than recursed. The
+ * OTLP/JSON reader (decode.ts) refuses at the same depth, so both encodings accept the same requests.
+ */
+export const MAX_DEPTH = 32;
 /** AnyValue → what decode.ts's `scalar(pbPlain(...))` gives: scalars as they are, structures as JSON text. */
 function anyValue(r: Reader, end: number, depth: number): unknown {
   if (depth > MAX_DEPTH) throw new WireError(`attribute values nested deeper than ${MAX_DEPTH}`);
