@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvCache } from "@/server/env";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
@@ -16,6 +17,9 @@ let flaky: Awaited<ReturnType<typeof startWebhookSink>>;
 
 beforeAll(async () => {
   db = await testDb();
+  // Deliveries go to a loopback receiver, which the webhook address check refuses unless allowed.
+  process.env.PLUMBLINE_WEBHOOK_ALLOW = "127.0.0.1";
+  resetEnvCache();
   // Per path: `/down-<n>/...` answers 503 to the first n attempts, `/bad/...` answers 400, `/dead/...` always 503.
   const seen = new Map<string, number>();
   flaky = await startWebhookSink((h) => {

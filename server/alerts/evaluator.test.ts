@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvCache } from "@/server/env";
 import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { deliveryLog } from "./delivery-log";
@@ -24,6 +25,9 @@ let receiverUp = false;
 
 beforeAll(async () => {
   db = await testDb();
+  // Deliveries go to a loopback receiver, which the webhook address check refuses unless allowed.
+  process.env.PLUMBLINE_WEBHOOK_ALLOW = "127.0.0.1";
+  resetEnvCache();
   smtp = await startSmtpSink();
   // Paths under /down-until-restart/ answer 503 until `receiverUp` is set: a receiver that is down.
   hook = await startWebhookSink((h) => (h.path.startsWith("/down-until-restart/") && !receiverUp ? 503 : 200));

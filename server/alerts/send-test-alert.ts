@@ -1,6 +1,6 @@
 import type { Db } from "@/clickhouse/client";
 import { audit } from "@/server/audit";
-import { type DeliveryAttempt, deliveryLog } from "./delivery-log";
+import { deliveryLog } from "./delivery-log";
 import { Dispatcher } from "./dispatcher";
 import type { Mailer } from "./email";
 import { messageFor, notify } from "./notify";
@@ -14,10 +14,22 @@ export interface TestAlertOptions {
 }
 
 /**
+ * What a test tells its caller: delivered or failed, per recipient, and nothing of the receiver's
+ * answer. The HTTP status or connection error of an arbitrary URL is a port scanner's read-out
+ * (issue 24, finding 6); the delivery log keeps the detail for the rule's own deliveries.
+ */
+export interface TestDelivery {
+  delivery_id: string;
+  channel: string;
+  target: string;
+  status: "delivered" | "failed";
+}
+
+/**
  * "Send a test alert": one delivery per recipient of the rule, a single attempt each, awaited so the
  * caller (the settings page, `plumbline alerts test`) sees at once whether every receiver accepted it.
  */
-export async function sendTestAlert(db: Db, actor: Actor, ruleId: string, o: TestAlertOptions): Promise<DeliveryAttempt[]> {
+export async function sendTestAlert(db: Db, actor: Actor, ruleId: string, o: TestAlertOptions): Promise<TestDelivery[]> {
   const rule = await ruleById(db, actor.tenantId, ruleId);
   const now = o.now ?? new Date();
   const episodeId = `test-${now.getTime()}`;
@@ -54,5 +66,5 @@ export async function sendTestAlert(db: Db, actor: Actor, ruleId: string, o: Tes
     inputSummary: `rule ${ruleId}: ${attempts.filter((a) => a.status === "sent").length}/${rule.spec.recipients.length} delivered`,
     result: attempts.every((a) => a.status === "sent") ? "ok" : "error",
   });
-  return attempts;
+  return attempts.map((a) => ({ delivery_id: a.delivery_id, channel: a.channel, target: a.target, status: a.status === "sent" ? "delivered" : "failed" }));
 }

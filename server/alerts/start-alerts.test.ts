@@ -13,6 +13,9 @@ let hook: Awaited<ReturnType<typeof startWebhookSink>>;
 
 beforeAll(async () => {
   db = await testDb();
+  // Deliveries go to a loopback receiver, which the webhook address check refuses unless allowed.
+  process.env.PLUMBLINE_WEBHOOK_ALLOW = "127.0.0.1";
+  resetEnvCache();
   smtp = await startSmtpSink();
   hook = await startWebhookSink();
 });

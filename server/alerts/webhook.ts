@@ -1,6 +1,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
 import { type AlertMessage, headline, messageJson } from "./message";
 import type { WebhookRecipient } from "./rule";
+import { checkWebhookDestination, type DestinationPolicy, pinnedLookup, type ResolvedAddress, WebhookDestinationError } from "./webhook-address";
 
 export const SIGNATURE_HEADER = "x-plumbline-signature";
 export const TIMESTAMP_HEADER = "x-plumbline-timestamp";
@@ -63,39 +67,66 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Posts one signed webhook; resolves with the HTTP status on 2xx, throws DeliveryError otherwise. */
+/**
+ * Posts one signed webhook; resolves with the HTTP status on 2xx, throws DeliveryError otherwise.
+ * The destination is checked first (webhook-address.ts) and the socket pinned to the checked
+ * addresses; a redirect is an answer like any other non-2xx — following it would let a public URL
+ * send the request to an internal one.
+ */
 export async function postWebhook(
   recipient: WebhookRecipient,
   m: AlertMessage,
   deliveryId: string,
   now: Date,
   timeoutMs = 10_000,
+  policy: DestinationPolicy = {},
 ): Promise<number> {
   const raw = JSON.stringify(webhookBody(m, recipient.format));
   const ts = Math.floor(now.getTime() / 1000);
-  let res: Response;
+  const url = new URL(recipient.url);
+  let addresses: ResolvedAddress[];
   try {
-    res = await fetch(recipient.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Plumbline-Alerts/1",
-        [TIMESTAMP_HEADER]: String(ts),
-        [SIGNATURE_HEADER]: signWebhook(recipient.secret, ts, raw),
-        "x-plumbline-event": `alert.${m.event}`,
-        "x-plumbline-delivery": deliveryId,
-      },
-      body: raw,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    addresses = await checkWebhookDestination(url, policy);
+  } catch (err) {
+    // A refused destination stays refused: retrying would only ask again.
+    if (err instanceof WebhookDestinationError) throw new DeliveryError(err.message, 0, false);
+    throw err;
+  }
+  const headers = {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(raw)),
+    "user-agent": "Plumbline-Alerts/1",
+    [TIMESTAMP_HEADER]: String(ts),
+    [SIGNATURE_HEADER]: signWebhook(recipient.secret, ts, raw),
+    "x-plumbline-event": `alert.${m.event}`,
+    "x-plumbline-delivery": deliveryId,
+  };
+  let status: number;
+  try {
+    status = await post(url, headers, raw, pinnedLookup(addresses), timeoutMs);
   } catch (err) {
     throw new DeliveryError(`Request failed: ${err instanceof Error ? err.message : String(err)}`, 0, true);
   }
-  await res.body?.cancel().catch(() => undefined);
-  if (res.status >= 200 && res.status < 300) return res.status;
-  const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-  throw new DeliveryError(`Receiver answered HTTP ${res.status}`, res.status, retryable);
+  if (status >= 200 && status < 300) return status;
+  const retryable = status >= 500 || status === 408 || status === 429;
+  throw new DeliveryError(`Receiver answered HTTP ${status}`, status, retryable);
+}
+
+/** One POST with node:http(s), so the connection can be pinned with `lookup`; the body is discarded. */
+function post(url: URL, headers: Record<string, string>, body: string, lookup: LookupFunction, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? https.request : http.request)(
+      url,
+      { method: "POST", headers, lookup, signal: AbortSignal.timeout(timeoutMs) },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 /** A webhook URL fit for logs: no query string, and long path segments (Slack keeps its token there) cut. */

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { resetEnvCache } from "@/server/env";
 import { z } from "zod";
 import { testDb } from "@/clickhouse/testing";
 import { buildWorld, type World } from "./test-world";
@@ -10,6 +11,9 @@ import { buildWorld, type World } from "./test-world";
 let world: World;
 beforeAll(async () => {
   world = await buildWorld(await testDb());
+  // Deliveries go to a loopback receiver, which the webhook address check refuses unless allowed.
+  process.env.PLUMBLINE_WEBHOOK_ALLOW = "127.0.0.1";
+  resetEnvCache();
 });
 
 /** A local webhook receiver that keeps what it was sent. */
@@ -46,7 +50,7 @@ describe("alerts through the API", () => {
       expect(JSON.stringify(listed)).not.toContain(secret);
 
       const attempts = await ops.alerts.test({ tenant: world.a.slug, ruleId: created.ruleId });
-      expect(attempts.map((a) => a.status)).toEqual(["sent"]);
+      expect(attempts.map((a) => a.status)).toEqual(["delivered"]);
       expect(hook.got).toHaveLength(1);
       const sent = hook.got[0]!;
       const signature = String(sent.headers["x-plumbline-signature"]);

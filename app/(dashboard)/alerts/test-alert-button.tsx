@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/app/trpc/client";
 
-/** "Send a test alert": one attempt per recipient, and each receiver's answer shown at once. */
+/** "Send a test alert": one attempt per recipient, each shown as delivered or failed at once. */
 export function TestAlertButton({ tenant, ruleId }: { tenant: string; ruleId: string }) {
   const trpc = useTRPC();
   const test = useMutation(trpc.alerts.test.mutationOptions());
@@ -23,8 +23,7 @@ export function TestAlertButton({ tenant, ruleId }: { tenant: string; ruleId: st
           {test.data.length === 0 ? <li>This rule has no recipients.</li> : null}
           {test.data.map((d) => (
             <li key={d.delivery_id}>
-              {d.channel} {d.target}: <strong className={d.status === "sent" ? "text-emerald-700" : "text-red-700"}>{d.status}</strong>
-              {d.error ? ` (${d.error})` : ""}
+              {d.channel} {d.target}: <strong className={d.status === "delivered" ? "text-emerald-700" : "text-red-700"}>{d.status}</strong>
             </li>
           ))}
         </ul>

@@ -5,7 +5,7 @@ import { setDigestSubscription } from "@/server/alerts/digest-subscriptions";
 import { type Episode, alertHistory } from "@/server/alerts/episodes";
 import { type Rule, describeRule } from "@/server/alerts/rule";
 import { AlertRuleError, type Actor, createRule, listRules, redactRule, removeRule, setRuleEnabled, updateRule } from "@/server/alerts/rules";
-import { sendTestAlert } from "@/server/alerts/send-test-alert";
+import { sendTestAlert, type TestDelivery } from "@/server/alerts/send-test-alert";
 import { mailerFromEnv, publicUrlFromEnv } from "@/server/alerts/start-alerts";
 import { env } from "@/server/env";
 import { TenantError, requireTenant } from "@/server/tenants";
@@ -148,10 +148,8 @@ export const alertsTest = defineCommand({
       mailer?.close();
     }
   },
-  format: (attempts: DeliveryAttempt[]) =>
-    attempts.length === 0
-      ? "The rule has no recipients."
-      : attempts.map((a) => `${a.status}\t${a.channel}\t${a.target}${a.error ? `\t${a.error}` : ""}`).join("\n"),
+  format: (attempts: TestDelivery[]) =>
+    attempts.length === 0 ? "The rule has no recipients." : attempts.map((a) => `${a.status}\t${a.channel}\t${a.target}`).join("\n"),
 });
 
 export const alertsHistory = defineCommand({
