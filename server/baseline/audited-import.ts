@@ -7,10 +7,13 @@ import { audit } from "@/server/audit";
  * The one entry point for baseline imports from the CLI and the Settings page: the import itself
  * lives in ingest/ (which knows nothing of the audit log); every attempt, refused or not, is audited here.
  */
-export async function auditedImport(db: Db, req: ImportRequest): Promise<ImportSummary> {
+export async function auditedImport(db: Db, req: ImportRequest, who: { actorEmail?: string; ip?: string } = {}): Promise<ImportSummary> {
+  // `who` is what the CLI cannot know and the web request can: the e-mail and the client IP.
   const entry = {
     tenantId: req.tenantId,
     actorId: req.actor,
+    actorEmail: who.actorEmail,
+    ip: who.ip,
     kind: "change" as const,
     action: "baseline.import",
     inputSummary: `workflow=${req.workflow} file=${req.fileName.slice(0, 200)}`,

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { toCsv, type CsvValue } from "@/app/components/csv";
 import { serverCaller } from "@/app/trpc/server";
 import { currentUser } from "@/server/auth/auth";
+import { checkReadOrigin, csrfRefusal } from "@/server/csrf";
 import { windowInput } from "@/server/routers/metric-window";
 import { evidenceSummary } from "./evidence-summary";
 
@@ -18,6 +19,9 @@ const download = (body: string, type: string, name: string) =>
  * through the same audited procedures as the dashboard (so the same roles and barriers apply).
  */
 export async function GET(req: Request): Promise<Response> {
+  // Every download is audited in the user's name: another site must not be able to trigger one.
+  const verdict = checkReadOrigin(req.headers);
+  if (!verdict.ok) return csrfRefusal(req, verdict);
   const url = new URL(req.url);
   const parsed = query.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) return new Response("Bad request: tenant is required; from/to are YYYY-MM-DD.\n", { status: 400 });

@@ -5,7 +5,9 @@ import { workflowName } from "@/ingest/baseline/import-baseline";
 import { previewImport } from "@/ingest/baseline/preview-import";
 import { audit } from "@/server/audit";
 import { currentUser } from "@/server/auth/auth";
+import { checkMutationOrigin, csrfRefusal } from "@/server/csrf";
 import { resolveAccess } from "@/server/auth/access";
+import { clientIp } from "@/server/auth/client-ip";
 import { auditedImport } from "@/server/baseline/audited-import";
 import { db } from "@/server/db";
 
@@ -34,6 +36,9 @@ const text = (status: number, message: string) => new Response(`${message}\n`, {
  * procedure (resolveAccess), and imported through the same audited function as the CLI.
  */
 export async function POST(req: Request): Promise<Response> {
+  // Before anything is read or written: another site's page must not import as the signed-in admin.
+  const verdict = checkMutationOrigin(req.headers);
+  if (!verdict.ok) return csrfRefusal(req, verdict);
   const user = await currentUser();
   if (!user) return text(401, "Sign in first.");
   const length = Number(req.headers.get("content-length") ?? 0);
@@ -49,7 +54,7 @@ export async function POST(req: Request): Promise<Response> {
   if (!fields.success || !(file instanceof File)) return text(400, "Expected tenant, workflow, mode, a date order of auto, dmy or mdy, and a file.");
   const store = await db();
   const access = await resolveAccess(store, user.id, fields.data.tenant);
-  const entry = { actorId: user.id, actorEmail: user.email, inputSummary: `workflow=${fields.data.workflow} file=${file.name.slice(0, 200)}` };
+  const entry = { actorId: user.id, actorEmail: user.email, ip: clientIp(req.headers), inputSummary: `workflow=${fields.data.workflow} file=${file.name.slice(0, 200)}` };
   if (!access || access.role !== "admin") {
     await audit(store, { ...entry, tenantId: access?.tenant.id ?? "", kind: "change", action: `baseline.${fields.data.mode}`, result: "denied" });
     return text(403, "You do not have access to this.");
@@ -84,7 +89,7 @@ export async function POST(req: Request): Promise<Response> {
               send({ progress: { ...p, totalBytes: bytes.length } });
             }
           },
-        });
+        }, { actorEmail: user.email, ip: entry.ip });
         send({ summary });
       } catch (err) {
         send({ error: err instanceof ImportFileError ? userMessage(err) : "The import failed on the server. It has been logged." });
