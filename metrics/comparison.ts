@@ -52,25 +52,22 @@ export function comparability(sides: ComparisonSides, workflows: string[]): Comp
   return { included, excluded };
 }
 
-/** The figures of the live side: finished live runs started in the window, per workflow. */
+/**
+ * The live side's runs and cycle times: finished live runs started in the window, per workflow. The
+ * flags are not read here (exception rate reads its own side with them).
+ */
 export async function liveFigures(db: Db, scope: Scope): Promise<Map<string, SideFigures>> {
-  const rows = await db.query(SIDE_FIGURES(runSetSql()), { ...scope.params, ...runSetParams("live", scope.from, scope.to) }, sideFiguresRow);
+  const rows = await db.query(SIDE_FIGURES(runSetSql({ flags: false })), { ...scope.params, ...runSetParams("live", scope.from, scope.to) }, sideFiguresRow);
   return new Map(rows.map((r) => [r.wf, r]));
 }
 
-/** The figures of one phase's runs in the window with no lock involved (a side looked at alone). */
-export async function windowFigures(db: Db, scope: Scope, phase: "baseline" | "live"): Promise<Map<string, SideFigures>> {
-  const rows = await db.query(SIDE_FIGURES(runSetSql()), { ...scope.params, ...runSetParams(phase, scope.from, scope.to) }, sideFiguresRow);
-  return new Map(rows.map((r) => [r.wf, r]));
-}
-
-/** Both sides pooled over the included workflows, for display beside a firm-wide comparison. */
+/** Both sides' runs and cycle times pooled over the included workflows, for display beside a firm-wide comparison. */
 export async function pooledSides(db: Db, scope: Scope, included: string[]): Promise<{ baseline?: SideFigures; live?: SideFigures }> {
   if (included.length === 0) return {};
   const params = { ...scope.params, all_wf: 0, wfs: included, ...runSetParams("live", scope.from, scope.to) };
   const [baseline, live] = await Promise.all([
     db.query(SIDE_FIGURES(LOCKED_RUNS_SQL, "pooled"), params, sideFiguresRow),
-    db.query(SIDE_FIGURES(runSetSql(), "pooled"), params, sideFiguresRow),
+    db.query(SIDE_FIGURES(runSetSql({ flags: false }), "pooled"), params, sideFiguresRow),
   ]);
   return { baseline: baseline[0], live: live[0] };
 }
@@ -98,6 +95,6 @@ export async function cycleSamples(db: Db, scope: Scope, included: string[]): Pr
   const params = { ...windowParams(scope), all_wf: 0, wfs: included, ...runSetParams("live", scope.from, scope.to) };
   const pick = (source: string) =>
     `SELECT workflow, cycle_seconds AS s FROM (${source}) ORDER BY workflow, cityHash64(run_id), run_id LIMIT ${SAMPLE_PER_SIDE} BY workflow`;
-  const [baseline, live] = await Promise.all([db.query(pick(LOCKED_RUNS_SQL), params, sampleRow), db.query(pick(runSetSql()), params, sampleRow)]);
+  const [baseline, live] = await Promise.all([db.query(pick(LOCKED_RUNS_SQL), params, sampleRow), db.query(pick(runSetSql({ flags: false })), params, sampleRow)]);
   return { baseline, live };
 }

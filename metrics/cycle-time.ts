@@ -64,7 +64,7 @@ const declaredSummary = (lock: BaselineLock): PhaseSummary => ({ n: lock.n, p50_
 /** The series of live p50 per bucket, over the given workflows' finished runs. */
 const SERIES_SQL = `
   SELECT toString(${GRAIN_SQL}) AS bucket, count() AS n, quantileExactInclusive(0.5)(cycle_seconds) AS v
-  FROM (SELECT toDate(start_time) AS day, cycle_seconds FROM (${runSetSql()}))
+  FROM (SELECT toDate(start_time) AS day, cycle_seconds FROM (${runSetSql({ flags: false })}))
   GROUP BY bucket ORDER BY bucket`;
 
 export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
@@ -78,7 +78,7 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
     if (input.phase) {
       const params = { ...windowParams(scope), ...runSetParams(input.phase, scope.from, scope.to), grain };
       const rows = await db.query(SERIES_SQL, params, seriesRow);
-      const alone = (await db.query(SIDE_FIGURES(runSetSql(), "pooled"), params, sideFiguresRow))[0] ?? null;
+      const alone = (await db.query(SIDE_FIGURES(runSetSql({ flags: false }), "pooled"), params, sideFiguresRow))[0] ?? null;
       return { sides: none, candidates: [], alone, pooled: {}, samples: { baseline: [], live: [] }, series: rows };
     }
     const sides = await loadSides(db, scope);

@@ -23,11 +23,14 @@ import { SCOPE_SQL } from "./scope";
  * (services' clocks differ a little). The flags use only max/min over a run's steps, so a step
  * delivered twice cannot change them; minutes are summed over distinct step span ids.
  *
+ * `flags: false` reads no steps and leaves exception, straight_through and human_minutes NULL: for
+ * cycle time and run counts, which the run's own record decides.
+ *
  * Parameters (`runSetParams`): the scope (`SCOPE_SQL`), `{rs_phase:String}`, the start-time window
  * `{rs_from:DateTime64(3)}` (inclusive) to `{rs_to:DateTime64(3)}` (exclusive) on UTC days, and the
  * first day steps are read from.
  */
-export function runSetSql(): string {
+export function runSetSql(opts: { flags?: boolean } = {}): string {
   const runs = `
     SELECT workflow, run_id,
            argMax(start_time, ingested_at) AS v_start,
@@ -67,6 +70,15 @@ export function runSetSql(): string {
       GROUP BY workflow, run_id, span_id
     )
     GROUP BY workflow, run_id`;
+  if (opts.flags === false) {
+    // Cycle time needs only the run's own record: no steps are read, and the flags are NULL.
+    return `
+    SELECT workflow, run_id, v_start AS start_time, v_end AS end_time,
+           toFloat64(dateDiff('millisecond', v_start, v_end)) / 1000 AS cycle_seconds, '' AS reason,
+           CAST(NULL AS Nullable(UInt8)) AS exception, CAST(NULL AS Nullable(UInt8)) AS straight_through,
+           CAST(NULL AS Nullable(Float64)) AS human_minutes, v_import AS import_id
+    FROM (${runs})`;
+  }
   return `
     SELECT r.workflow AS workflow, r.run_id AS run_id, r.v_start AS start_time, r.v_end AS end_time,
            toFloat64(dateDiff('millisecond', r.v_start, r.v_end)) / 1000 AS cycle_seconds,

@@ -42,7 +42,7 @@ export async function workflowBreakdown(db: Db, scope: Scope) {
   const params = { ...windowParams(scope), ...runSetParams("live", scope.from, scope.to) };
   const [baseline, live, steps, models] = await Promise.all([
     db.query(BANDS("baseline", LOCKED_RUNS_SQL), params, bandRow),
-    db.query(BANDS("live", runSetSql()), params, bandRow),
+    db.query(BANDS("live", runSetSql({ flags: false })), params, bandRow),
     db.query(
       `SELECT toString(v_step) AS step, toString(v_actor) AS actor, count() AS count, avg(v_seconds) AS mean_seconds,
               sum(v_minutes) AS human_minutes, sum(v_intervention) AS interventions
