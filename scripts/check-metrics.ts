@@ -5,7 +5,7 @@
  *
  * Options: `--seeds N` (default 1000), `--first S` (first seed, default 1), `--group G` (worlds stored
  * together, default 100), `--all` (every window and workflow of each seed, not one sampled query),
- * `--metrics cycle-time,exception-rate`. Prints progress per group, each failed seed with its smallest
+ * `--metrics cycle-time,exception-rate`, `--verbose` (every differing figure). Prints progress per group, each failed seed with its smallest
  * differing figure, and a final "N passed, M failed" line; exits 1 when any seed failed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openEmbedded } from "@/clickhouse/chdb-client";
 import { migrate } from "@/clickhouse/migrate";
+import { describeDifference } from "@/metrics/reference/compare";
 import { type CheckedMetric, checkSeeds, failureLine } from "@/metrics/reference/harness";
 
 const { values } = parseArgs({
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     group: { type: "string", default: "100" },
     all: { type: "boolean", default: false },
     metrics: { type: "string", default: "cycle-time" },
+    verbose: { type: "boolean", default: false },
   },
 });
 const count = Number(values.seeds);
@@ -48,6 +50,7 @@ try {
       else {
         failed++;
         console.log(failureLine(r));
+        if (values.verbose) for (const d of r.failures) console.log(`  ${d.query} ${describeDifference(d)}`);
       }
     }
     console.log(`seeds ${seeds[0]}–${seeds.at(-1)}: ${passed} passed, ${failed} failed so far (${((Date.now() - started) / 1000).toFixed(0)} s)`);

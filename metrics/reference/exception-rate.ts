@@ -17,8 +17,9 @@ export interface RefRateSide {
 export interface RefExceptionRate {
   baseline: RefRateSide;
   live: RefRateSide;
-  workflows: string[];
-  excluded: string[];
+  /** Firm-wide only: the definitions list included and excluded workflows for firm-wide comparisons. */
+  workflows?: string[];
+  excluded?: string[];
 }
 
 const rate = (hits: number, known: number): number | null => (known > 0 ? roundTo(hits / known, 4) : null);
@@ -41,7 +42,6 @@ export function referenceExceptionRate(store: ModelStore, q: RefQuery): RefExcep
   return {
     baseline: rateSide(shown.flatMap((wf) => store.locks.get(wf)?.runs ?? [])),
     live: rateSide(shown.flatMap((wf) => live.get(wf) ?? [])),
-    workflows: included,
-    excluded,
+    ...(q.workflow === undefined ? { workflows: included, excluded } : {}),
   };
 }

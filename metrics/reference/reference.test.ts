@@ -5,21 +5,21 @@ import { type CheckedMetric, checkSeeds, failureLine } from "./harness";
 /**
  * The property test of issue 22: 200 seeded worlds of nasty data, each its own tenant, stored through
  * `commitBatch` and `lockForTest` in their delivery order, and every figure of `runMetric` compared
- * with the reference model (docs/metrics.md). Seeds 7 and 107 carry a side of more than 8,192 runs.
+ * with the reference model (docs/metrics.md). Seed 7 locks a baseline of more than 8,192 runs, seed 107
+ * has as many live runs. All 200 are stored together (a dozen inserts), then queried one query each.
  * `npm run check:metrics -- --seeds N` runs more.
  */
 const SEEDS = 200;
-const GROUP = 50;
-export const CHECKED: CheckedMetric[] = ["cycle-time"];
+const CHECKED: CheckedMetric[] = ["cycle-time", "exception-rate"];
 
 describe("the engine agrees with the reference model", () => {
-  for (let first = 1; first <= SEEDS; first += GROUP) {
-    const seeds = Array.from({ length: GROUP }, (_, i) => first + i);
-    it(`seeds ${first}–${first + GROUP - 1}: every figure`, async () => {
-      const results = await checkSeeds(await testDb(), seeds, CHECKED);
-      expect(results.filter((r) => r.failures.length > 0).map(failureLine)).toEqual([]);
-      // Each seed compares a few dozen figures; none compared would mean the harness lost its worlds.
-      expect(results.every((r) => r.figures > 0)).toBe(true);
-    }, 600_000);
-  }
+  it(`on ${SEEDS} seeds, figure by figure`, async () => {
+    const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
+    const results = await checkSeeds(await testDb(), seeds, CHECKED);
+    const failed = results.filter((r) => r.failures.length > 0);
+    // Each failed seed with its smallest differing figure; the first ten are enough to start from.
+    expect(failed.slice(0, 10).map(failureLine), `${failed.length} of ${SEEDS} seeds disagree`).toEqual([]);
+    // None compared would mean the harness lost its worlds.
+    expect(results.every((r) => r.figures > 0)).toBe(true);
+  }, 900_000);
 });

@@ -127,6 +127,8 @@ export { HOUR_MS };
 
 interface Ctx {
   seed: number;
+  /** Nothing happens after now: a finished run ended by then. */
+  latest: number;
   rng: Rng;
   tenant: string;
   today: number;
@@ -143,7 +145,7 @@ export function generateWorld(seed: number, tenant: string, now: Date): World {
   const rng = new Rng(seed);
   const today = startOfUtcDay(now.getTime());
   const slots: Slot[] = Array.from({ length: SLOTS }, () => ({ runs: [], steps: [] }));
-  const ctx: Ctx = { seed, rng, tenant, today, slots, locks: [], windows: worldWindows(today, rng), sharedIds: rng.chance(0.4) };
+  const ctx: Ctx = { seed, latest: now.getTime() - 60_000, rng, tenant, today, slots, locks: [], windows: worldWindows(today, rng), sharedIds: rng.chance(0.4) };
   const workflows = NAMES.slice(0, rng.int(1, NAMES.length));
   const big = isBig(seed) ? rng.int(0, workflows.length - 1) : -1;
   workflows.forEach((wf, i) => genWorkflow(ctx, wf, i === big));
@@ -233,32 +235,42 @@ const minutesOf = (rng: Rng): number | null => (rng.chance(0.55) ? null : rng.ch
 
 function genRun(ctx: Ctx, s: RunSpec): void {
   const { rng } = ctx;
-  const start = startOn(rng, s.day);
+  const span = finished(ctx, startOn(rng, s.day), durationMs(rng, s.median));
   const run: RunRow = {
     tenant_id: ctx.tenant,
     workflow: s.wf,
     run_id: runId(ctx, s),
     phase: s.phase,
-    start_time: start,
-    end_time: start + durationMs(rng, s.median),
+    start_time: span.start,
+    end_time: span.end,
     outcome: outcomeOf(rng, s.unknownOutcomes),
     human_minutes: minutesOf(rng),
     origin: s.phase === "baseline" ? "import" : "otlp",
   };
   const slot = rng.int(0, SLOTS - 1);
   ctx.slots[slot]!.runs.push(run);
-  if (rng.chance(0.15)) ctx.slots[otherSlot(rng, slot)]!.runs.push(redeliveredRun(rng, run, s.median));
+  if (rng.chance(0.15)) ctx.slots[otherSlot(rng, slot)]!.runs.push(redeliveredRun(ctx, run, s.median));
   const steps = rng.int(0, 4);
   for (let j = 0; j < steps; j++) genStep(ctx, run, j, s.unknownActors);
 }
 
 const otherSlot = (rng: Rng, slot: number) => (slot + rng.int(1, SLOTS - 1)) % SLOTS;
 
+/** A run that ended by now: one that would end later is moved back as a whole. */
+function finished(ctx: Ctx, start: number, duration: number): { start: number; end: number } {
+  const back = Math.max(0, start + duration - ctx.latest);
+  return { start: start - back, end: start + duration - back };
+}
+
 /** The same run sent again in another batch; sometimes its fields changed (a corrected record). */
-function redeliveredRun(rng: Rng, run: RunRow, median: number): RunRow {
+function redeliveredRun(ctx: Ctx, run: RunRow, median: number): RunRow {
+  const { rng } = ctx;
   if (!rng.chance(0.3)) return { ...run };
-  const start = rng.chance(0.1) ? (run.start_time as number) + rng.int(-30, 30) * HOUR_MS : (run.start_time as number);
-  return { ...run, start_time: start, end_time: start + durationMs(rng, median), outcome: outcomeOf(rng, run.outcome === "unknown" && rng.chance(0.5)), human_minutes: minutesOf(rng) };
+  // A corrected start often moves the run to the next or previous UTC day, across a window edge or go-live.
+  const was = run.start_time as number;
+  const moved = rng.chance(0.3) ? startOfUtcDay(was) + rng.pick([-1, 1]) * DAY_MS + rng.int(0, DAY_MS - 1) : was;
+  const span = finished(ctx, moved, durationMs(rng, median));
+  return { ...run, start_time: span.start, end_time: span.end, outcome: outcomeOf(rng, run.outcome === "unknown" && rng.chance(0.5)), human_minutes: minutesOf(rng) };
 }
 
 function actorOf(rng: Rng, unknownActors: boolean): StepRow["actor"] {
@@ -281,7 +293,7 @@ function stepStart(rng: Rng, start: number, end: number): number {
 
 function genStep(ctx: Ctx, run: { workflow: string; run_id: string; phase: "baseline" | "live"; start_time: unknown; end_time: unknown }, j: number, unknownActors: boolean): void {
   const { rng } = ctx;
-  const at = stepStart(rng, run.start_time as number, run.end_time as number);
+  const at = Math.min(ctx.latest, stepStart(rng, run.start_time as number, run.end_time as number));
   const actor = actorOf(rng, unknownActors);
   const step: StepRow = {
     tenant_id: ctx.tenant,
@@ -307,7 +319,7 @@ function genStep(ctx: Ctx, run: { workflow: string; run_id: string; phase: "base
 /** Steps of a run whose run span never arrives: an in-flight run, counted nowhere. */
 function genInFlight(ctx: Ctx, wf: string, phase: "baseline" | "live", day: number): void {
   const { rng } = ctx;
-  const start = startOn(rng, day);
+  const start = Math.min(ctx.latest - HOUR_MS, startOn(rng, day));
   const run = { workflow: wf, run_id: `${wf}-${phase[0]}-inflight-${rng.int(0, 1e9)}`, phase, start_time: start, end_time: start + HOUR_MS };
   for (let j = 0; j < rng.int(1, 3); j++) genStep(ctx, run, j, false);
 }
