@@ -9,6 +9,7 @@ import { clientIp } from "./client-ip";
 import { localSignIn } from "./local-sign-in";
 import { provisionOidcUser } from "./oidc-provision";
 import { authSecret } from "./secret";
+import { endSessions, sessionEpoch, sessionStillValid } from "./sessions";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(1000) });
 
@@ -60,6 +61,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
     ...oidcProvider(),
   ],
+  events: {
+    async signOut(message) {
+      const uid = "token" in message ? message.token?.uid : undefined;
+      if (typeof uid === "string") await endSessions(await db(), uid, "sign-out");
+    },
+  },
   callbacks: {
     async signIn({ user, account, profile }) {
       if (account?.provider !== "oidc") return true;
@@ -69,9 +76,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       user.id = uid;
       return true;
     },
-    jwt({ token, user }) {
-      if (user?.id) token.uid = user.id;
-      return token;
+    // A new token records the user's session epoch; every later request re-checks it, so sign-out,
+    // a password or role change and removal end tokens already handed out (sessions.ts).
+    async jwt({ token, user }) {
+      if (user?.id) return { ...token, uid: user.id, epoch: await sessionEpoch(await db(), user.id) };
+      return (await sessionStillValid(await db(), { uid: token.uid, epoch: token.epoch })) ? token : null;
     },
     session({ session, token }) {
       if (typeof token.uid === "string") session.user.id = token.uid;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { hashPassword } from "./password";
 import type { Role } from "./roles";
+import { endSessions } from "./sessions";
 
 export const email = z.email().max(254).transform((e) => e.trim().toLowerCase());
 
@@ -58,8 +59,10 @@ export async function ensureUser(
   return { user: row, created: true };
 }
 
+/** A new password ends the sessions signed in with the old one (someone may have learnt it). */
 export async function setPassword(db: Db, user: UserRecord, password: string): Promise<void> {
   await db.insert("users", [{ ...user, password_hash: await hashPassword(password), updated_at: new Date() }]);
+  await endSessions(db, user.user_id, "password");
 }
 
 const membershipRow = z.object({
@@ -91,10 +94,17 @@ export async function membershipsOfUser(db: Db, userId: string): Promise<Members
   return db.query(`SELECT * FROM (${LIVE_MEMBERSHIPS}) WHERE user_id = {user:String}`, { user: userId }, membershipRow);
 }
 
+/**
+ * Adds or changes a membership. Changing an existing member's role or workflow groups ends their
+ * sessions, so nothing granted under the old access (an open page, a copied token) outlives it.
+ */
 export async function setMembership(
   db: Db,
   m: { tenantId: string; userId: string; role: Role; groups?: string[]; updatedBy: string },
 ): Promise<void> {
+  const before = await membership(db, m.tenantId, m.userId);
+  const groups = [...(m.groups ?? [])].sort().join(",");
+  if (before && (before.role !== m.role || [...before.groups].sort().join(",") !== groups)) await endSessions(db, m.userId, "role");
   await db.insert("memberships", [
     { tenant_id: m.tenantId, user_id: m.userId, role: m.role, groups: m.groups ?? [], updated_by: m.updatedBy, updated_at: new Date() },
   ]);
@@ -106,4 +116,5 @@ export async function removeMembership(db: Db, m: { tenantId: string; userId: st
   await db.insert("memberships", [
     { ...current, tenant_id: m.tenantId, removed: 1, updated_by: m.updatedBy, updated_at: new Date() },
   ]);
+  await endSessions(db, m.userId, "removed");
 }
