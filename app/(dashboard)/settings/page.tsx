@@ -54,8 +54,8 @@ export default async function SettingsPage({ searchParams }: Props) {
       <Section title="Baseline import" description="Upload a CSV or XES export of the workflow before go-live: preview what will be imported, then commit.">
         <BaselineUpload tenant={tenant.slug} workflows={configs.map((c) => c.workflow)} />
       </Section>
-      <Section title="Members" description="People in this tenant, their role and workflow groups; changes are audited." csv={{ filename: `users-${tenant.slug}.csv`, rows: users.map((u) => ({ email: u.email, name: u.name, role: u.role, disabled: u.disabled, groups: u.groups.map((g) => groups.find((x) => x.group_id === g)?.name ?? g).join(" ") })) }}>
-        <People tenant={tenant.slug} members={users.map((u) => ({ userId: u.userId, email: u.email, name: u.name, role: u.role, groups: u.groups, disabled: Boolean(u.disabled) }))} groups={groups} />
+      <Section title="Members" description="People in this tenant, their role and workflow groups; changes are audited." csv={{ filename: `users-${tenant.slug}.csv`, rows: users.map((u) => ({ email: u.email, role: u.role, disabled: u.disabled, groups: u.groups.map((g) => groups.find((x) => x.group_id === g)?.name ?? g).join(" ") })) }}>
+        <People tenant={tenant.slug} members={users.map((u) => ({ userId: u.userId, email: u.email, role: u.role, groups: u.groups, disabled: Boolean(u.disabled) }))} groups={groups} />
       </Section>
       <Section title="Workflow groups (information barriers)" csv={{ filename: `groups-${tenant.slug}.csv`, rows: groups.map((g) => ({ name: g.name, workflows: g.workflows.join(" ") })) }}>
         <Groups tenant={tenant.slug} groups={groups} workflows={configs.map((c) => c.workflow)} />

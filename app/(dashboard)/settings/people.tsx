@@ -11,7 +11,6 @@ type Role = (typeof ROLES)[number];
 export interface MemberRow {
   userId: string;
   email: string;
-  name: string;
   role: Role;
   groups: string[];
   disabled: boolean;
