@@ -71,11 +71,9 @@ describe("the embedded server", () => {
     await first.waitFor(/ready on/);
     expect(first.output()).toMatch(/demo tenant demo: \d+ runs/);
     const res = await fetch(`http://localhost:${p}/api/health`);
-    const health = (await res.json()) as { status: string; store: string; clickhouseVersion: string };
+    // Anonymous: status and store only (the version and migrations are for admins, issue 24).
     expect(res.status).toBe(200);
-    expect(health.status).toBe("ok");
-    expect(health.store).toBe("embedded");
-    expect(Number(health.clickhouseVersion.split(".")[0])).toBeGreaterThanOrEqual(25);
+    expect(await res.json()).toEqual({ status: "ok", store: "embedded" });
 
     // While it runs, the CLI goes through the server instead of meeting the directory lock.
     const listed = cli(dir, "tenants", "list", "--json");
