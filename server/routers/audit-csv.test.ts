@@ -24,4 +24,14 @@ describe("auditCsv", () => {
   it("neutralises cells a spreadsheet would run as formulas", () => {
     expect(auditCsv([row])).toContain(`"'=HYPERLINK(""x"")"`);
   });
+
+  it("quotes a value a semicolon-separated spreadsheet would split into a formula", () => {
+    const line = auditCsv([{ ...row, detail: "late;=1+1;@A1", input_summary: " =cmd|' /C calc'!A0", actor_email: "\uff1d1+1" }]).split("\r\n")[1] ?? "";
+    expect(line).toContain('"late;=1+1;@A1"');
+    expect(line).toContain("' =cmd|' /C calc'!A0");
+    expect(line).toContain("'\uff1d1+1");
+    // Parsed the way a semicolon locale would, no cell starts with a formula character.
+    const cells = line.match(/"(?:[^"]|"")*"|[^;,]+/g) ?? [];
+    for (const c of cells) expect(c.replace(/^"/, "")).not.toMatch(/^[=+\-@]/);
+  });
 });
