@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { audit } from "./audit";
 import { resolveAccess } from "./auth/access";
+import { insideBarrier, workflowNamesIn } from "./auth/barrier";
 import type { Role } from "./auth/roles";
 import { tenantBySlug, tenantSlug } from "./tenants";
 
@@ -76,11 +77,13 @@ export function summarizeInput(raw: unknown): string {
 }
 
 const denied = () => new TRPCError({ code: "FORBIDDEN", message: "You do not have access to this." });
-const namesWorkflow = z.object({ workflow: z.string() });
 
 /**
  * A procedure for members of the input's tenant holding one of `allowed` roles. Every call is
- * written to the audit log: queries as reads, mutations as changes, refusals as denied.
+ * written to the audit log: queries as reads, mutations as changes, refusals as denied. A member
+ * behind an information barrier is refused any input naming a workflow outside it, wherever the
+ * name sits (server/auth/barrier.ts `workflowNamesIn`); a body that finds the data it was asked about
+ * outside the barrier (a rule by id) throws FORBIDDEN, which is audited as denied too.
  */
 export function tenantProcedure(allowed: Role | readonly Role[]) {
   const roles = typeof allowed === "string" ? [allowed] : allowed;
@@ -100,8 +103,7 @@ export function tenantProcedure(allowed: Role | readonly Role[]) {
         ip: ctx.ip,
       };
       const access = await resolveAccess(ctx.db, user.id, input.tenant);
-      const named = namesWorkflow.safeParse(raw);
-      const barred = access?.workflows && named.success && !access.workflows.includes(named.data.workflow);
+      const barred = access !== undefined && !insideBarrier(access.workflows, workflowNamesIn(raw));
       if (!access || !roles.includes(access.role) || barred) {
         // Outsiders' probes are logged in the tenant they aimed at, so its admins see them.
         const tenantId = access?.tenant.id ?? (await tenantBySlug(ctx.db, input.tenant))?.tenant_id ?? "";
@@ -109,7 +111,8 @@ export function tenantProcedure(allowed: Role | readonly Role[]) {
         throw denied();
       }
       const result = await next({ ctx: { user, tenant: access.tenant, role: access.role, workflows: access.workflows } });
-      await audit(ctx.db, { ...entry, tenantId: access.tenant.id, result: result.ok ? "ok" : "error" });
+      const outcome = result.ok ? "ok" : result.error.code === "FORBIDDEN" ? "denied" : "error";
+      await audit(ctx.db, { ...entry, tenantId: access.tenant.id, result: outcome });
       return result;
     });
 }

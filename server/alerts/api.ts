@@ -20,9 +20,10 @@ import {
  *   test        tenantProcedure("admin"|"ops")  ruleIdInput    → sendTestAlert(ctx.db, actor, ruleId, { mailer, publicUrl })
  *   history     tenantProcedure("admin"|"ops"|"executive") historyInput → alertHistory(ctx.db, tenant, input)
  *   deliveries  tenantProcedure("admin"|"ops")  deliveriesInput → deliveryLog(ctx.db, tenant, input)
- *   digest      any member, for themselves      digestInput    → setDigestSubscription(ctx.db, actor, { userId: me, email: my email, enabled })
+ *   digest      admin|ops|executive, for themselves digestInput    → setDigestSubscription(ctx.db, actor, { userId: me, email: my email, enabled })
  *
- * Rule changes, tests and subscriptions are audited inside those functions.
+ * Rule changes, tests and subscriptions are audited inside those functions. A member behind an
+ * information barrier sees and changes only rules of workflows inside it (no firm-wide rule).
  */
 
 /** A webhook may be given without a secret: one is generated (create) or the stored one kept (update). */

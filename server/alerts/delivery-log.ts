@@ -21,7 +21,8 @@ export type DeliveryAttempt = z.infer<typeof row>;
 export async function deliveryLog(
   db: Db,
   tenantId: string,
-  q: { ruleId?: string; episodeId?: string; limit?: number } = {},
+  /** `ruleIds`: only these rules' deliveries (a member's information barrier); omitted = every rule. */
+  q: { ruleId?: string; ruleIds?: readonly string[]; episodeId?: string; limit?: number } = {},
 ): Promise<DeliveryAttempt[]> {
   return db.query(
     `SELECT toString(at) AS at, delivery_id, attempt, rule_id, episode_id, toString(event) AS event, toString(channel) AS channel,
@@ -29,8 +30,16 @@ export async function deliveryLog(
      FROM alert_deliveries
      WHERE tenant_id = {tenant:String} AND ({rule:String} = '' OR rule_id = {rule:String})
        AND ({episode:String} = '' OR episode_id = {episode:String})
+       AND ({anyRule:UInt8} = 1 OR rule_id IN {rules:Array(String)})
      ORDER BY at DESC, attempt DESC LIMIT {limit:UInt32}`,
-    { tenant: tenantId, rule: q.ruleId ?? "", episode: q.episodeId ?? "", limit: Math.min(q.limit ?? 100, 1000) },
+    {
+      tenant: tenantId,
+      rule: q.ruleId ?? "",
+      episode: q.episodeId ?? "",
+      anyRule: q.ruleIds ? 0 : 1,
+      rules: [...(q.ruleIds ?? [])],
+      limit: Math.min(q.limit ?? 100, 1000),
+    },
     row,
   );
 }

@@ -88,6 +88,8 @@ export async function latestEpisodes(db: Db, tenantId?: string): Promise<Episode
 
 export interface HistoryQuery {
   ruleId?: string;
+  /** Only these rules' episodes (a member's information barrier); omitted = every rule. */
+  ruleIds?: readonly string[];
   state?: "open" | "resolved";
   limit?: number;
 }
@@ -97,8 +99,17 @@ export async function alertHistory(db: Db, tenantId: string, q: HistoryQuery = {
   const rows = await db.query(
     `SELECT * FROM (${CURRENT})
      WHERE ({rule:String} = '' OR rule_id = {rule:String}) AND ({state:String} = '' OR toString(state) = {state:String})
+       AND ({anyRule:UInt8} = 1 OR rule_id IN {rules:Array(String)})
      ORDER BY opened_at DESC LIMIT {limit:UInt32}`,
-    { tenant: tenantId, all: 0, rule: q.ruleId ?? "", state: q.state ?? "", limit: Math.min(q.limit ?? 100, 1000) },
+    {
+      tenant: tenantId,
+      all: 0,
+      rule: q.ruleId ?? "",
+      state: q.state ?? "",
+      anyRule: q.ruleIds ? 0 : 1,
+      rules: [...(q.ruleIds ?? [])],
+      limit: Math.min(q.limit ?? 100, 1000),
+    },
     episodeRow,
   );
   return rows.map(toEpisode);

@@ -8,6 +8,7 @@ import type { MetricRunner } from "./metric-runner";
 import { messageFor, notify } from "./notify";
 import { resumeInterruptedDeliveries } from "./interrupted-deliveries";
 import { observe } from "./observe";
+import { RecipientScopes } from "./recipient-scope";
 import type { Rule } from "./rule";
 import { listAllRules } from "./rules";
 
@@ -63,10 +64,13 @@ export class AlertEvaluator {
       this.log(`rule ${ruleId} of tenant ${tenantId} is not valid and is skipped: ${error}`);
     };
     const [rules, episodes] = await Promise.all([listAllRules(this.o.db, invalid), latestEpisodes(this.o.db)]);
+    // Memberships and barriers are read afresh each tick: a member barred since the last one gets nothing more.
+    const recipients = new RecipientScopes(this.o.db);
     if (!this.resumed) {
       this.resumed = true;
       const since = new Date(now.getTime() - RESUME_WINDOW_MS);
-      report.resumed = await resumeInterruptedDeliveries(this.o.db, { since, rules, dispatcher: this.o.dispatcher, mailer: this.o.mailer, publicUrl: this.o.publicUrl });
+      const deliverable = await Promise.all(rules.map((r) => recipients.deliverable(r)));
+      report.resumed = await resumeInterruptedDeliveries(this.o.db, { since, rules: deliverable, dispatcher: this.o.dispatcher, mailer: this.o.mailer, publicUrl: this.o.publicUrl });
     }
     const bySubject = new Map<string, Map<string, Episode>>();
     for (const e of episodes) {
@@ -91,9 +95,11 @@ export class AlertEvaluator {
       report.evaluated++;
       try {
         const observations = await observe(this.o.db, this.o.runMetric, rule, now);
-        for (const t of decide(rule, observations, bySubject.get(key(rule.tenantId, rule.ruleId)) ?? new Map(), now)) {
+        const transitions = decide(rule, observations, bySubject.get(key(rule.tenantId, rule.ruleId)) ?? new Map(), now);
+        const to = transitions.length > 0 ? await recipients.deliverable(rule) : rule;
+        for (const t of transitions) {
           await writeEpisode(this.o.db, t.episode, now, this.id);
-          notify(this.o.dispatcher, rule, messageFor(rule, t.episode, t.kind === "open" ? "fire" : "resolve", this.o.publicUrl), this.o.mailer);
+          notify(this.o.dispatcher, to, messageFor(rule, t.episode, t.kind === "open" ? "fire" : "resolve", this.o.publicUrl), this.o.mailer);
           if (t.kind === "open") report.opened++;
           else report.resolved++;
         }

@@ -16,13 +16,18 @@ const COMPARE = {
 } as const;
 const SYMBOL = { gt: ">", gte: "≥", lt: "<", lte: "≤" } as const;
 
-/** Evaluates one rule at `now`; an empty list means "no data": nothing fires and nothing resolves. */
+/**
+ * Evaluates one rule at `now`; an empty list means "no data": nothing fires and nothing resolves.
+ * Metrics run with the rule's own scope (its workflow as the barrier too), so a message carries only
+ * data of the workflow the rule names, whoever's barrier allowed writing it.
+ */
 export async function observe(db: Db, runMetric: MetricRunner, rule: Rule, now: Date): Promise<Observation[]> {
   const spec = rule.spec;
+  const scope = "workflow" in spec && spec.workflow ? { workflow: spec.workflow, workflows: [spec.workflow] } : {};
   const from = new Date(now.getTime() - spec.windowMinutes * 60_000);
   switch (spec.kind) {
     case "threshold": {
-      const result = await runMetric(db, spec.metric, { tenantId: rule.tenantId, workflow: spec.workflow, from, to: now, asOf: now });
+      const result = await runMetric(db, spec.metric, { tenantId: rule.tenantId, ...scope, from, to: now, asOf: now });
       const value = result.headline.value;
       // Insufficient data never fires (DESIGN.md §3: no bare percentage below ~30 runs).
       if (result.status !== "ok" || value === null || !Number.isFinite(value)) return [];
@@ -66,7 +71,7 @@ export async function observe(db: Db, runMetric: MetricRunner, rule: Rule, now: 
         }));
     }
     case "milestone": {
-      const result = await runMetric(db, "milestones", { tenantId: rule.tenantId, workflow: spec.workflow, asOf: now });
+      const result = await runMetric(db, "milestones", { tenantId: rule.tenantId, ...scope, asOf: now });
       const wanted = new Set<string>(spec.statuses);
       return milestoneStatuses(result)
         .filter((m) => m.status !== "no_data")

@@ -98,6 +98,15 @@ export interface Rule {
   updatedBy: string;
 }
 
+/**
+ * The one workflow a rule's data comes from, or undefined for a firm-wide rule (no workflow given, or a
+ * kind that reads every workflow at once: stale sources, ingest rejects). It decides who may see the
+ * rule, its history and deliveries, and which member recipients may receive its messages.
+ */
+export function ruleWorkflow(spec: object): string | undefined {
+  return "workflow" in spec && typeof spec.workflow === "string" ? spec.workflow : undefined;
+}
+
 const OPS = { gt: ">", gte: "≥", lt: "<", lte: "≤" } as const;
 
 /** A one-line human description, used in messages and the CLI. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
 import { audit } from "@/server/audit";
-import { type Rule, type RuleSpec, describeRule, ruleSpec } from "./rule";
+import { type Rule, type RuleSpec, describeRule, ruleSpec, ruleWorkflow } from "./rule";
 
 export class AlertRuleError extends Error {
   constructor(message: string, readonly code: "BAD_INPUT" | "NOT_FOUND") {
@@ -163,4 +163,25 @@ export async function removeRule(db: Db, actor: Actor, ruleId: string): Promise<
 export function redactRule(rule: Rule): Rule {
   const recipients = rule.spec.recipients.map((r) => (r.kind === "webhook" ? { ...r, secret: `${r.secret.slice(0, 9)}…` } : r));
   return { ...rule, spec: { ...rule.spec, recipients } };
+}
+
+const scopeRow = z.object({ rule_id: z.string(), spec: z.string() });
+
+/**
+ * Every rule the tenant ever had, removed ones included (their history and deliveries remain), with the
+ * workflow it is scoped to; undefined = firm-wide. A stored spec that no longer parses counts as firm-wide,
+ * the narrowest audience.
+ */
+export async function ruleScopes(db: Db, tenantId: string): Promise<Map<string, string | undefined>> {
+  const rows = await db.query(
+    `SELECT rule_id, argMax(spec, updated_at) AS spec FROM alert_rules WHERE tenant_id = {tenant:String} GROUP BY rule_id`,
+    { tenant: tenantId },
+    scopeRow,
+  );
+  return new Map(
+    rows.map((r) => {
+      const parsed = ruleSpec.safeParse(JSON.parse(r.spec));
+      return [r.rule_id, parsed.success ? ruleWorkflow(parsed.data) : undefined];
+    }),
+  );
 }

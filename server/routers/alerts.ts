@@ -1,19 +1,25 @@
 import { TRPCError } from "@trpc/server";
+import type { Db } from "@/clickhouse/client";
 import { deliveriesInput, digestInput, historyInput, ruleEnabled, ruleIdInput, ruleInput, ruleUpdate } from "@/server/alerts/api";
 import { deliveryLog } from "@/server/alerts/delivery-log";
 import { setDigestSubscription } from "@/server/alerts/digest-subscriptions";
 import { alertHistory } from "@/server/alerts/episodes";
-import { AlertRuleError, createRule, listRules, redactRule, removeRule, setRuleEnabled, updateRule, type Actor } from "@/server/alerts/rules";
+import { ruleWorkflow } from "@/server/alerts/rule";
+import { AlertRuleError, createRule, listRules, redactRule, removeRule, ruleById, ruleScopes, setRuleEnabled, updateRule, type Actor } from "@/server/alerts/rules";
 import { sendTestAlert } from "@/server/alerts/send-test-alert";
 import { mailerFromEnv, publicUrlFromEnv } from "@/server/alerts/start-alerts";
+import { type Barrier, mayReadScope, ROI_ROLES } from "@/server/auth/barrier";
 import { env } from "@/server/env";
 import { router, tenantProcedure } from "../trpc";
 
-const actorOf = (ctx: { tenant: { id: string }; user: { id: string; email: string } }): Actor => ({
-  tenantId: ctx.tenant.id,
-  actorId: ctx.user.id,
-  actorEmail: ctx.user.email,
-});
+interface Ctx {
+  db: Db;
+  tenant: { id: string };
+  user: { id: string; email: string };
+  workflows: Barrier;
+}
+
+const actorOf = (ctx: Ctx): Actor => ({ tenantId: ctx.tenant.id, actorId: ctx.user.id, actorEmail: ctx.user.email });
 
 /** Rule errors are the caller's to fix: say so with the rule module's own message. */
 async function rules<T>(run: () => Promise<T>): Promise<T> {
@@ -25,45 +31,87 @@ async function rules<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A rule's data is its workflow's, or the whole firm's when it names none: a barred member may not
+ * write one outside the barrier (the middleware already refused a barred `rule.workflow`; a firm-wide
+ * rule names none). FORBIDDEN, so the middleware audits it as denied.
+ */
+function mayUse(ctx: Ctx, spec: object): void {
+  if (!mayReadScope(ctx.workflows, ruleWorkflow(spec))) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This rule covers workflows outside your workflow groups." });
+  }
+}
+
+/** The stored rule `ruleId`, if the caller may see it. */
+async function ownRule(ctx: Ctx, ruleId: string): Promise<void> {
+  mayUse(ctx, (await rules(() => ruleById(ctx.db, ctx.tenant.id, ruleId))).spec);
+}
+
+/** The rules whose history and deliveries the caller may see; undefined = all (no barrier). */
+async function visibleRuleIds(ctx: Ctx): Promise<string[] | undefined> {
+  const barrier = ctx.workflows;
+  if (barrier === null) return undefined;
+  return [...(await ruleScopes(ctx.db, ctx.tenant.id))].filter(([, w]) => mayReadScope(barrier, w)).map(([id]) => id);
+}
+
 const manage = ["admin", "ops"] as const;
 
 /** Alert rules, their history and deliveries (server/alerts); changes are audited there and by the middleware. */
 export const alertsRouter = router({
-  list: tenantProcedure(manage).query(async ({ ctx }) => (await listRules(ctx.db, ctx.tenant.id)).map(redactRule)),
+  list: tenantProcedure(manage).query(async ({ ctx }) =>
+    (await listRules(ctx.db, ctx.tenant.id)).filter((r) => mayReadScope(ctx.workflows, ruleWorkflow(r.spec))).map(redactRule),
+  ),
   /** A webhook secret generated here is in this response only. */
   create: tenantProcedure(manage)
     .input(ruleInput)
     .mutation(({ ctx, input }) => {
       const { tenant: _tenant, ...spec } = input;
+      mayUse(ctx, spec);
       return rules(() => createRule(ctx.db, actorOf(ctx), spec));
     }),
   update: tenantProcedure(manage)
     .input(ruleUpdate)
-    .mutation(async ({ ctx, input }) => redactRule(await rules(() => updateRule(ctx.db, actorOf(ctx), input.ruleId, input.rule)))),
+    .mutation(async ({ ctx, input }) => {
+      await ownRule(ctx, input.ruleId);
+      mayUse(ctx, input.rule);
+      return redactRule(await rules(() => updateRule(ctx.db, actorOf(ctx), input.ruleId, input.rule)));
+    }),
   setEnabled: tenantProcedure(manage)
     .input(ruleEnabled)
-    .mutation(async ({ ctx, input }) => redactRule(await rules(() => setRuleEnabled(ctx.db, actorOf(ctx), input.ruleId, input.enabled)))),
+    .mutation(async ({ ctx, input }) => {
+      await ownRule(ctx, input.ruleId);
+      return redactRule(await rules(() => setRuleEnabled(ctx.db, actorOf(ctx), input.ruleId, input.enabled)));
+    }),
   remove: tenantProcedure(manage)
     .input(ruleIdInput)
     .mutation(async ({ ctx, input }) => {
+      await ownRule(ctx, input.ruleId);
       await rules(() => removeRule(ctx.db, actorOf(ctx), input.ruleId));
       return { ruleId: input.ruleId, removed: true };
     }),
   /** "Send a test alert": one attempt per recipient, answered with each receiver's result. */
   test: tenantProcedure(manage)
     .input(ruleIdInput)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
+      await ownRule(ctx, input.ruleId);
       const e = env();
       return rules(() => sendTestAlert(ctx.db, actorOf(ctx), input.ruleId, { mailer: mailerFromEnv(e), publicUrl: publicUrlFromEnv(e) }));
     }),
   history: tenantProcedure(["admin", "ops", "executive"])
     .input(historyInput)
-    .query(({ ctx, input }) => alertHistory(ctx.db, ctx.tenant.id, { ruleId: input.ruleId, state: input.state, limit: input.limit })),
+    .query(async ({ ctx, input }) =>
+      alertHistory(ctx.db, ctx.tenant.id, { ruleId: input.ruleId, ruleIds: await visibleRuleIds(ctx), state: input.state, limit: input.limit }),
+    ),
   deliveries: tenantProcedure(manage)
     .input(deliveriesInput)
-    .query(({ ctx, input }) => deliveryLog(ctx.db, ctx.tenant.id, { ruleId: input.ruleId, limit: input.limit })),
-  /** Any member opts themselves in or out of the weekly digest, at their sign-in address. */
-  digest: tenantProcedure(["admin", "ops", "executive", "engineer"])
+    .query(async ({ ctx, input }) =>
+      deliveryLog(ctx.db, ctx.tenant.id, { ruleId: input.ruleId, ruleIds: await visibleRuleIds(ctx), limit: input.limit }),
+    ),
+  /**
+   * A member opts themselves in or out of the weekly digest, at their sign-in address. Engineers may
+   * not: the digest is ROI figures, which their role reads on no page (docs/security.md "Barriers").
+   */
+  digest: tenantProcedure(ROI_ROLES)
     .input(digestInput)
     .mutation(async ({ ctx, input }) => {
       await setDigestSubscription(ctx.db, actorOf(ctx), { userId: ctx.user.id, email: ctx.user.email, enabled: input.enabled });

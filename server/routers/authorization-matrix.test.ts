@@ -50,7 +50,7 @@ const policy: Record<string, Role[] | "signed-in"> = {
   "alerts.test": ["admin", "ops"],
   "alerts.history": ["admin", "ops", "executive"],
   "alerts.deliveries": ["admin", "ops"],
-  "alerts.digest": ALL,
+  "alerts.digest": ["executive", "ops", "admin"],
   "settingsWorkflows.list": ["admin"],
   "settingsWorkflows.save": ["admin"],
 };

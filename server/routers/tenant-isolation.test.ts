@@ -1,22 +1,13 @@
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testDb } from "@/clickhouse/testing";
-import { buildWorld, type World } from "./test-world";
+import { buildWorld, trpcCode, type World } from "./test-world";
 
 let world: World;
 beforeAll(async () => {
   world = await buildWorld(await testDb());
 });
 
-const code = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    if (err instanceof TRPCError) return err.code;
-    throw err;
-  }
-};
+const code = trpcCode;
 
 describe("tenant isolation", () => {
   it("lists and counts only the caller's tenant's workflows and runs", async () => {

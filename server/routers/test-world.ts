@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
 import type { Db } from "@/clickhouse/client";
 import { commitBatch } from "@/ingest/commit";
 import { runRow } from "@/ingest/rows";
@@ -83,4 +84,15 @@ export async function buildWorld(db: Db): Promise<World> {
       return createCaller(createContext({ db, user: u, headers: new Headers({ "x-forwarded-for": "203.0.113.9" }) }));
     },
   };
+}
+
+/** How a call ended: "ok", or the TRPCError code it was refused with (other errors are rethrown). */
+export async function trpcCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (err) {
+    if (err instanceof TRPCError) return err.code;
+    throw err;
+  }
 }

@@ -1,0 +1,34 @@
+import type { Db } from "@/clickhouse/client";
+import { type MemberScope, mayReadScope, memberScopesByEmail } from "@/server/auth/barrier";
+import { type Rule, ruleWorkflow } from "./rule";
+
+/**
+ * Who may receive a rule's messages. A message carries the rule's data (a metric of its workflow, or
+ * of the whole firm), so an e-mail recipient who is a member of the tenant gets it only if that
+ * member may read the rule's workflow: a firm-wide rule's message never reaches a barred member.
+ * Addresses that are not members (a team mailbox) and webhooks were chosen by whoever wrote the rule,
+ * who may read its scope (server/routers/alerts.ts), and receive it as configured.
+ */
+export class RecipientScopes {
+  private readonly members = new Map<string, Promise<Map<string, MemberScope>>>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The rule with only the recipients allowed to read it; members are read once per tenant per instance. */
+  async deliverable(rule: Rule): Promise<Rule> {
+    if (!rule.spec.recipients.some((r) => r.kind === "email")) return rule;
+    let members = this.members.get(rule.tenantId);
+    if (!members) {
+      members = memberScopesByEmail(this.db, rule.tenantId);
+      this.members.set(rule.tenantId, members);
+    }
+    const scopes = await members;
+    const workflow = ruleWorkflow(rule.spec);
+    const recipients = rule.spec.recipients.filter((r) => {
+      if (r.kind !== "email") return true;
+      const member = scopes.get(r.to.toLowerCase());
+      return !member || mayReadScope(member.workflows, workflow);
+    });
+    return recipients.length === rule.spec.recipients.length ? rule : { ...rule, spec: { ...rule.spec, recipients } };
+  }
+}
