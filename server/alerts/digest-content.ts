@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { WORKFLOW_SCOPE_SQL, workflowScope } from "@/server/trpc";
 import { type EmailContent, escapeHtml } from "./email";
 import type { MetricKey, MetricRunner } from "./metric-runner";
 import { milestoneStatuses, type MilestoneStatus } from "./milestone-statuses";
@@ -27,6 +28,8 @@ export interface DigestChange {
 
 export interface DigestData {
   tenantId: string;
+  /** The recipient's information barrier the figures were computed within; null = the whole firm. */
+  workflows: string[] | null;
   weekFrom: Date;
   now: Date;
   hoursWeek: number | null;
@@ -51,19 +54,23 @@ async function safely<T>(run: () => Promise<T>): Promise<T | null> {
   }
 }
 
-/** Gathers the week's numbers for one tenant; every section degrades to "not available" on its own. */
-export async function digestData(db: Db, runMetric: MetricRunner, tenantId: string, now: Date): Promise<DigestData> {
+/**
+ * Gathers the week's numbers for one tenant as a reader behind `barrier` sees them (null = no barrier):
+ * totals over the reader's workflows only, never the firm's. Every section degrades to "not available" on its own.
+ */
+export async function digestData(db: Db, runMetric: MetricRunner, tenantId: string, now: Date, barrier: string[] | null = null): Promise<DigestData> {
   const weekFrom = new Date(now.getTime() - 7 * DAY);
   const prevFrom = new Date(now.getTime() - 14 * DAY);
+  const scoped = { tenantId, workflows: barrier };
   const [week, toDate, milestones, stale, workflows] = await Promise.all([
-    safely(() => runMetric(db, "labor-hours", { tenantId, from: weekFrom, to: now, asOf: now })),
-    safely(() => runMetric(db, "labor-hours", { tenantId, from: new Date(now.getTime() - TO_DATE_DAYS * DAY), to: now, asOf: now })),
-    safely(() => runMetric(db, "milestones", { tenantId, asOf: now })),
-    sourceFreshness(db, tenantId, now),
+    safely(() => runMetric(db, "labor-hours", { ...scoped, from: weekFrom, to: now, asOf: now })),
+    safely(() => runMetric(db, "labor-hours", { ...scoped, from: new Date(now.getTime() - TO_DATE_DAYS * DAY), to: now, asOf: now })),
+    safely(() => runMetric(db, "milestones", { ...scoped, asOf: now })),
+    sourceFreshness(db, tenantId, now, barrier),
     db.query(
-      `SELECT workflow FROM workflows WHERE tenant_id = {tenant:String}
+      `SELECT workflow FROM workflows WHERE tenant_id = {tenant:String} AND ${WORKFLOW_SCOPE_SQL}
        GROUP BY workflow HAVING argMax(removed, updated_at) = 0 ORDER BY workflow LIMIT {max:UInt32}`,
-      { tenant: tenantId, max: MAX_WORKFLOWS },
+      { tenant: tenantId, max: MAX_WORKFLOWS, ...workflowScope(barrier) },
       workflowRow,
     ),
   ]);
@@ -71,8 +78,8 @@ export async function digestData(db: Db, runMetric: MetricRunner, tenantId: stri
   for (const { workflow } of workflows) {
     for (const m of COMPARED) {
       const [after, before] = await Promise.all([
-        safely(() => runMetric(db, m.key, { tenantId, workflow, from: weekFrom, to: now, asOf: now })),
-        safely(() => runMetric(db, m.key, { tenantId, workflow, from: prevFrom, to: weekFrom, asOf: weekFrom })),
+        safely(() => runMetric(db, m.key, { ...scoped, workflow, from: weekFrom, to: now, asOf: now })),
+        safely(() => runMetric(db, m.key, { ...scoped, workflow, from: prevFrom, to: weekFrom, asOf: weekFrom })),
       ]);
       const a = after?.status === "ok" ? after.headline.value : null;
       const b = before?.status === "ok" ? before.headline.value : null;
@@ -83,8 +90,11 @@ export async function digestData(db: Db, runMetric: MetricRunner, tenantId: stri
   changes.sort((x, y) => Math.abs(y.change) - Math.abs(x.change));
   const w = labor.safeParse(week ?? {});
   const t = labor.safeParse(toDate ?? {});
+  // The engine scopes by `workflows`; checkpoints are filtered again so no other workflow's name is sent.
+  const inside = (subject: string) => barrier === null || barrier.includes(subject.slice(0, subject.lastIndexOf(":")));
   return {
     tenantId,
+    workflows: barrier,
     weekFrom,
     now,
     hoursWeek: week?.status === "ok" ? week.headline.value : null,
@@ -92,7 +102,7 @@ export async function digestData(db: Db, runMetric: MetricRunner, tenantId: stri
     hoursToDate: toDate?.status === "ok" ? toDate.headline.value : null,
     valueToDate: t.success ? (t.data.value ?? null) : null,
     currency: (w.success && w.data.currency) || (t.success && t.data.currency) || "USD",
-    milestones: milestones ? milestoneStatuses(milestones) : null,
+    milestones: milestones ? milestoneStatuses(milestones).filter((m) => inside(m.subject)) : null,
     changes: changes.slice(0, 3),
     staleSources: stale.filter((s) => s.stale),
   };
@@ -109,7 +119,7 @@ export function renderDigest(d: DigestData, tenantName: string, publicUrl: strin
   const day = (x: Date) => x.toISOString().slice(0, 10);
   const sections: { title: string; lines: { text: string; link?: string }[] }[] = [
     {
-      title: "Value",
+      title: d.workflows === null ? "Value" : `Value in your workflows (${d.workflows.join(", ") || "none"})`,
       lines: [
         { text: `This week: ${num(d.hoursWeek)} hours displaced, ${money(d.valueWeek, d.currency)}` },
         { text: `To date: ${num(d.hoursToDate)} hours displaced, ${money(d.valueToDate, d.currency)}`, link: `${base}/overview` },

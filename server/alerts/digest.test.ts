@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
+import type { Role } from "@/server/auth/roles";
+import { ensureUser, setMembership } from "@/server/auth/users";
+import { saveGroup } from "@/server/auth/workflow-groups";
 import { createTenant } from "@/server/tenants";
 import { WeeklyDigest, lastScheduled } from "./digest";
 import { setDigestSubscription } from "./digest-subscriptions";
@@ -55,10 +58,17 @@ describe("the weekly executive digest", () => {
     const actor = { tenantId, actorId: "u-admin" };
     const exec = `exec-${tenantId}@firm.test`;
     const former = `former-${tenantId}@firm.test`;
-    await setDigestSubscription(db, actor, { userId: "u-exec", email: exec, enabled: true });
-    await setDigestSubscription(db, actor, { userId: "u-former", email: former, enabled: true });
+    // Digests go to members only, with their role and barrier (digest-barriers.test.ts).
+    const member = async (email: string) => {
+      const { user } = await ensureUser(db, { email });
+      await setMembership(db, { tenantId, userId: user.user_id, role: "executive", updatedBy: "test" });
+      return user.user_id;
+    };
+    const [execId, formerId] = [await member(exec), await member(former)];
+    await setDigestSubscription(db, actor, { userId: execId, email: exec, enabled: true });
+    await setDigestSubscription(db, actor, { userId: formerId, email: former, enabled: true });
     await new Promise((r) => setTimeout(r, 5));
-    await setDigestSubscription(db, actor, { userId: "u-former", email: former, enabled: false });
+    await setDigestSubscription(db, actor, { userId: formerId, email: former, enabled: false });
     await db.insert("workflows", [{ tenant_id: tenantId, workflow: "client-intake" }]);
     await db.insert("sources", [{ tenant_id: tenantId, source: "pms", freshness_sla_minutes: 120 }]);
 
@@ -88,5 +98,66 @@ describe("the weekly executive digest", () => {
     expect(mail?.text).toContain("pms: never synced (SLA 2 h) (https://plumbline.example/sources)");
     expect(mail?.html).toContain('<a href="https://plumbline.example/workflows/client-intake">');
     expect(mail?.html).toContain("Smith &#38; Partners");
+  });
+});
+
+/**
+ * An engine that honours the barrier (`workflows`) for totals, but lists every workflow's milestones
+ * whatever it is asked: the digest must not rely on the engine alone to keep other workflows out.
+ */
+const scopedRunMetric: MetricRunner = async (_db, key, input) => {
+  const thisWeek = (input.from?.getTime() ?? 0) > Date.now() - 8 * 86_400_000;
+  const scoped = input.workflows !== null && input.workflows !== undefined;
+  if (key === "labor-hours" && !input.workflow) return result(key, scoped ? 7.5 : 912.5, { value: scoped ? 750 : 91_000, currency: "USD" });
+  if (key === "milestones") {
+    const checkpoints = [{ days: 90, status: "at risk" }];
+    return result(key, null, { workflows: [{ workflow: "client-intake", checkpoints }, { workflow: "billing-narrative", checkpoints }] });
+  }
+  if (key === "exception-rate") return result(key, thisWeek ? 0.065 : 0.02);
+  return result(key, null);
+};
+
+async function member(tenantId: string, role: Role, groups: string[] = []): Promise<{ id: string; email: string }> {
+  const email = `${role}-${groups.length ? "barred" : "all"}-${tenantId}@firm.test`;
+  const { user } = await ensureUser(db, { email });
+  await setMembership(db, { tenantId, userId: user.user_id, role, groups, updatedBy: "test" });
+  await setDigestSubscription(db, { tenantId, actorId: "test" }, { userId: user.user_id, email, enabled: true });
+  return { id: user.user_id, email };
+}
+
+/** Issue 24 finding 2: the digest is computed per recipient, with the recipient's role and barrier. */
+describe("the weekly digest per recipient", () => {
+  it("gives a barred executive only their workflows' figures, an unbarred one the firm's, an engineer nothing", async () => {
+    const tenantId = freshTenant();
+    await createTenant(db, { slug: `firm-${tenantId.slice(2, 10)}`, name: "Barrier & Co", tenantId });
+    await db.insert("workflows", [
+      { tenant_id: tenantId, workflow: "client-intake" },
+      { tenant_id: tenantId, workflow: "billing-narrative" },
+    ]);
+    const group = await saveGroup(db, { tenantId, name: "intake", workflows: ["client-intake"], updatedBy: "test" });
+    const barred = await member(tenantId, "executive", [group.group_id]);
+    const firm = await member(tenantId, "executive");
+    const engineer = await member(tenantId, "engineer");
+    const removed = await member(tenantId, "ops");
+    await setMembership(db, { tenantId, userId: removed.id, role: "engineer", updatedBy: "test" });
+
+    const now = new Date();
+    const at = new Date(lastScheduled(now, now.getUTCDay(), 0).getTime() + 30 * 60_000);
+    const dispatcher = new Dispatcher({ db, log: () => undefined });
+    const digest = new WeeklyDigest({ db, runMetric: scopedRunMetric, dispatcher, mailer, publicUrl: "https://plumbline.example", weekday: now.getUTCDay(), hourUtc: 0 });
+    expect(await digest.tick(at)).toBe(2);
+    await dispatcher.drain();
+
+    const to = (address: string) => smtp.mails.filter((m) => m.to.includes(address));
+    expect(to(engineer.email)).toEqual([]);
+    expect(to(removed.email)).toEqual([]);
+    const [mine] = to(barred.email);
+    expect(mine?.text).toContain("Value in your workflows (client-intake)");
+    expect(mine?.text).toContain("This week: 7.5 hours displaced, $750");
+    expect(mine?.text).toContain("client-intake:90d: at risk");
+    expect(`${mine?.text}${mine?.html}`).not.toMatch(/billing-narrative|912\.5|91,000/);
+    const [all] = to(firm.email);
+    expect(all?.text).toContain("This week: 912.5 hours displaced, $91,000");
+    expect(all?.text).toContain("billing-narrative:90d: at risk");
   });
 });

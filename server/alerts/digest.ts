@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { memberScope, ROI_ROLES } from "@/server/auth/barrier";
 import { listTenants } from "@/server/tenants";
 import { digestData, renderDigest } from "./digest-content";
-import { digestSubscribers } from "./digest-subscriptions";
+import { type DigestSubscription, digestSubscribers } from "./digest-subscriptions";
 import type { Dispatcher } from "./dispatcher";
-import type { Mailer } from "./email";
+import type { EmailContent, Mailer } from "./email";
 import type { MetricRunner } from "./metric-runner";
 import { DeliveryError } from "./webhook";
 
@@ -36,6 +37,9 @@ const sentRow = z.object({ episode_id: z.string() });
 /**
  * The weekly executive digest: on each evaluator tick, every opted-in user who has not had this week's
  * digest gets it. The delivery log is the record of what was sent, so a restart does not send twice.
+ * Each recipient's digest is computed with their current role and information barrier: a barred member
+ * gets their workflows' figures only; a former member, a disabled user or a role that reads no ROI
+ * figures (an engineer) gets none (docs/security.md "Barriers").
  */
 export class WeeklyDigest {
   /** Queued this week but perhaps not yet in the delivery log; cleared when the week changes. */
@@ -71,34 +75,42 @@ export class WeeklyDigest {
     const todo = subscribers.filter((s) => !sent.has(keyOf(s.userId)) && !this.queued.has(`${s.tenantId}:${keyOf(s.userId)}`));
     if (todo.length === 0) return 0;
     const names = new Map((await listTenants(this.o.db)).map((t) => [t.tenant_id, t.name]));
-    const content = new Map<string, ReturnType<typeof renderDigest>>();
+    // Recipients with the same tenant and barrier read the same figures: computed once for them.
+    const content = new Map<string, Promise<ReturnType<typeof renderDigest>>>();
     let queued = 0;
     for (const s of todo) {
-      let email = content.get(s.tenantId);
+      const scope = await memberScope(this.o.db, s.tenantId, s.userId);
+      if (!scope || !ROI_ROLES.includes(scope.role)) continue;
+      const key = `${s.tenantId}\0${scope.workflows === null ? "*" : JSON.stringify(scope.workflows)}`;
+      let email = content.get(key);
       if (!email) {
-        const data = await digestData(this.o.db, this.o.runMetric, s.tenantId, now);
-        email = renderDigest(data, names.get(s.tenantId) ?? s.tenantId, this.o.publicUrl);
-        content.set(s.tenantId, email);
+        email = digestData(this.o.db, this.o.runMetric, s.tenantId, now, scope.workflows).then((data) =>
+          renderDigest(data, names.get(s.tenantId) ?? s.tenantId, this.o.publicUrl),
+        );
+        content.set(key, email);
       }
-      const mail = email;
-      const ok = this.o.dispatcher.enqueue({
-        tenantId: s.tenantId,
-        ruleId: "digest",
-        episodeId: keyOf(s.userId),
-        event: "digest",
-        channel: "email",
-        target: s.email,
-        send: async () => {
-          if (!this.o.mailer) throw new DeliveryError("SMTP is not configured (set SMTP_HOST)", 0, false);
-          await this.o.mailer.send(s.email, mail);
-          return 0;
-        },
-      });
-      if (ok) {
+      const mail = await email;
+      if (this.enqueue(s, keyOf(s.userId), mail)) {
         this.queued.add(`${s.tenantId}:${keyOf(s.userId)}`);
         queued++;
       }
     }
     return queued;
+  }
+
+  private enqueue(s: DigestSubscription, episodeId: string, mail: EmailContent): boolean {
+    return this.o.dispatcher.enqueue({
+      tenantId: s.tenantId,
+      ruleId: "digest",
+      episodeId,
+      event: "digest",
+      channel: "email",
+      target: s.email,
+      send: async () => {
+        if (!this.o.mailer) throw new DeliveryError("SMTP is not configured (set SMTP_HOST)", 0, false);
+        await this.o.mailer.send(s.email, mail);
+        return 0;
+      },
+    });
   }
 }

@@ -13,9 +13,11 @@ export interface SourceFreshness {
 /**
  * Sources with a freshness SLA and how fresh they are at `now`: the freshness metric's own definition
  * (metrics/source-lag.ts), so an alert fires exactly when the dashboard shows the source breached.
+ * `workflows` is a reader's information barrier; null = every source.
  */
-export async function sourceFreshness(db: Db, tenantId: string, now: Date): Promise<SourceFreshness[]> {
-  const lags = await sourceLags(db, { tenant: tenantId, all_wf: 1, wfs: [] }, now);
+export async function sourceFreshness(db: Db, tenantId: string, now: Date, workflows: string[] | null = null): Promise<SourceFreshness[]> {
+  // Behind a barrier, only the sources the member's workflows read (as on the Sources page).
+  const lags = await sourceLags(db, { tenant: tenantId, all_wf: workflows === null ? 1 : 0, wfs: workflows ?? [] }, now);
   return lags.flatMap((l) =>
     l.sla_minutes === null
       ? []
