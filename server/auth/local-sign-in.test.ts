@@ -5,7 +5,8 @@ import type { Db } from "@/clickhouse/client";
 import { testDb } from "@/clickhouse/testing";
 import { localSignIn } from "./local-sign-in";
 import { RateLimiter } from "./rate-limit";
-import { ensureUser } from "./users";
+import { ensureUser, setMembership } from "./users";
+import { freshTenant } from "@/clickhouse/testing";
 
 const PASSWORD = "correct horse battery staple";
 let db: Db;
@@ -26,7 +27,7 @@ async function person(): Promise<string> {
 
 async function signInEvents(email: string) {
   return db.query(
-    `SELECT toString(result) AS result, detail, actor_id, ip FROM audit_log WHERE tenant_id = '' AND kind = 'auth' AND actor_email = {email:String} ORDER BY at`,
+    `SELECT toString(result) AS result, detail, actor_id, ip FROM audit_log WHERE kind = 'auth' AND actor_email = {email:String} ORDER BY at`,
     { email },
     z.object({ result: z.string(), detail: z.string(), actor_id: z.string(), ip: z.string() }),
   );
@@ -67,5 +68,21 @@ describe("local sign-in", () => {
     const email = await person();
     const user = await localSignIn(db, { email, password: PASSWORD, ip: "198.51.100.4" }, limits());
     expect(await signInEvents(email)).toEqual([{ result: "ok", detail: "local", actor_id: user?.id, ip: "198.51.100.4" }]);
+  });
+
+  it("logs a member's sign-ins in each of their tenants, where its admins can see them", async () => {
+    const email = await person();
+    const user = await localSignIn(db, { email, password: "not the password", ip: "198.51.100.5" }, limits());
+    expect(user).toBeNull();
+    const [a, b] = [freshTenant(), freshTenant()];
+    const id = (await localSignIn(db, { email, password: PASSWORD, ip: "198.51.100.5" }, limits()))?.id ?? "";
+    for (const tenantId of [a, b]) await setMembership(db, { tenantId, userId: id, role: "ops", updatedBy: "test" });
+    await localSignIn(db, { email, password: PASSWORD, ip: "198.51.100.6" }, limits());
+    const rows = await db.query(
+      "SELECT tenant_id, toString(result) AS result, ip FROM audit_log WHERE kind = 'auth' AND actor_email = {email:String} AND ip = '198.51.100.6' ORDER BY tenant_id",
+      { email },
+      z.object({ tenant_id: z.string(), result: z.string(), ip: z.string() }),
+    );
+    expect(rows).toEqual([a, b].sort().map((tenant_id) => ({ tenant_id, result: "ok", ip: "198.51.100.6" })));
   });
 });

@@ -2,7 +2,7 @@ import type { Db } from "@/clickhouse/client";
 import { audit } from "@/server/audit";
 import { verifyNothing, verifyPassword } from "./password";
 import { signInLimits } from "./rate-limit";
-import { userByEmail } from "./users";
+import { membershipsOfUser, userByEmail } from "./users";
 
 export interface SignedInUser {
   id: string;
@@ -22,14 +22,21 @@ export async function localSignIn(
 ): Promise<SignedInUser | null> {
   const account = `account:${input.email.trim().toLowerCase()}`;
   const ip = `ip:${input.ip}`;
-  const record = (result: "ok" | "denied", actorId: string, detail: string) =>
-    audit(db, { tenantId: "", actorId, actorEmail: input.email.slice(0, 254), kind: "auth", action: "auth.signIn", result, detail, ip: input.ip });
+  // Written in every tenant the account belongs to, so those tenants' admins see attempts on their
+  // members; an e-mail with no account (or no membership) has no tenant and is logged outside any.
+  const record = async (result: "ok" | "denied", actorId: string, detail: string) => {
+    const tenants = actorId ? (await membershipsOfUser(db, actorId)).map((m) => m.tenant_id) : [];
+    for (const tenantId of tenants.length ? tenants : [""]) {
+      await audit(db, { tenantId, actorId, actorEmail: input.email.slice(0, 254), kind: "auth", action: "auth.signIn", result, detail, ip: input.ip });
+    }
+  };
 
+  const user = await userByEmail(db, input.email);
   if (limits.account.isLocked(account) || limits.ip.isLocked(ip)) {
-    await record("denied", "", "locked out after repeated failures");
+    // Refused without checking the password; the account is looked up only to log in its tenants.
+    await record("denied", user?.user_id ?? "", "locked out after repeated failures");
     return null;
   }
-  const user = await userByEmail(db, input.email);
   const ok = user && !user.disabled && user.password_hash ? await verifyPassword(input.password, user.password_hash) : (await verifyNothing(input.password), false);
   if (!user || !ok) {
     limits.account.fail(account);
