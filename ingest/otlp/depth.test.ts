@@ -17,7 +17,7 @@ function jsonValue(depth: number): string {
   return v;
 }
 
-function jsonBody(depth: number): Uint8Array {
+function jsonBody(depth: number): Buffer {
   const attrs = `[{"key":"workflow.name","value":{"stringValue":"intake"}},{"key":"deep","value":${jsonValue(depth)}}]`;
   return Buffer.from(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"s","attributes":${attrs}}]}]}]}`);
 }
@@ -30,17 +30,17 @@ function varint(n: number): number[] {
 }
 
 /** A length-delimited field. */
-const field = (no: number, bytes: Uint8Array): Uint8Array => Buffer.concat([Buffer.from([(no << 3) | 2, ...varint(bytes.length)]), bytes]);
+const field = (no: number, bytes: Uint8Array): Buffer => Buffer.concat([Buffer.from([(no << 3) | 2, ...varint(bytes.length)]), bytes]);
 const text = (s: string) => Buffer.from(s, "utf8");
 
 /** The same value in protobuf: AnyValue.array_value = 5 (ArrayValue.values = 1), kvlist_value = 6 (KeyValueList.values = 1). */
-function protobufValue(depth: number): Uint8Array {
+function protobufValue(depth: number): Buffer {
   let v = field(1, text("x"));
   for (let i = 0; i < depth; i++) v = i % 2 ? field(5, field(1, v)) : field(6, field(1, Buffer.concat([field(1, text("k")), field(2, v)])));
   return v;
 }
 
-function protobufBody(depth: number): Uint8Array {
+function protobufBody(depth: number): Buffer {
   const attr = (key: string, value: Uint8Array) => field(9, Buffer.concat([field(1, text(key)), field(2, value)]));
   // Span.name = 5, Span.attributes = 9; ScopeSpans.spans = 2; ResourceSpans.scope_spans = 2; request.resource_spans = 1.
   const span = Buffer.concat([field(5, text("s")), attr("workflow.name", field(1, text("intake"))), attr("deep", protobufValue(depth))]);
@@ -77,7 +77,7 @@ describe("attribute nesting depth over HTTP, through the mapping threads", () =>
   const post = (encoding: "json" | "protobuf", depth: number) =>
     fetch(`${receiver.url}/v1/traces`, {
       method: "POST",
-      body: bodies[encoding](depth),
+      body: new Uint8Array(bodies[encoding](depth)),
       headers: { "content-type": encoding === "json" ? "application/json" : "application/x-protobuf", authorization: `Bearer ${receiver.key}` },
     });
 
