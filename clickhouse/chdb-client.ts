@@ -151,8 +151,29 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     }
   };
 
+  // Streams each get a connection of their own: a connection holds one stream at a time, and a stream
+  // read slowly (a file written behind it) must not hold up the statements of the shared ones.
+  const streams = new Set<Session>();
+  async function* stream(sql: string, params: Params): AsyncGenerator<Uint8Array> {
+    if (closed) throw new StoreError("The store is closed", "CLOSED");
+    const session = connect();
+    streams.add(session);
+    try {
+      for await (const chunk of session.queryStreamBind(sql, normalizeParams(params), { format: "JSONEachRow" })) yield chunk.raw();
+    } catch (err) {
+      const e = err as { clickhouseCode?: number; code?: string };
+      throw new StoreError(`Query failed: ${describe(err)}`, e.code ?? `CH_${e.clickhouseCode ?? "ERROR"}`, { cause: err });
+    } finally {
+      streams.delete(session);
+      session.close();
+    }
+    // close() ends a stream by closing its connection, which the loop above sees as a plain end.
+    if (closed) throw new StoreError("The store closed during a streamed query", "CLOSED");
+  }
+
   return {
     store: "embedded",
+    stream,
     async query<S extends z.ZodType>(sql: string, params: Params, row: S) {
       const result = await wrap("Query failed", (session) =>
         session.queryBindAsync(sql, normalizeParams(params), { format: "JSONEachRow" }),
@@ -177,6 +198,9 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
     async close() {
       if (closed) return;
       closed = true;
+      // A stream's reader may never come back for its next chunk: its connection is closed here (chDB
+      // defers that behind a fetch in flight, and drainPending below waits for it).
+      for (const s of streams) s.close();
       await Promise.allSettled([...pending]);
       for (const s of sessions) s.session.close();
       await chdb.drainPending();

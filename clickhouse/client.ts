@@ -36,6 +36,12 @@ export interface Db {
   readonly store: StoreKind;
   /** Runs a SELECT; every row is parsed by `row` (ClickHouse returns 64-bit integers as strings). */
   query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.output<S>[]>;
+  /**
+   * Runs a SELECT and yields its result as JSONEachRow bytes while the engine produces it, so a result
+   * larger than memory can be written out (tenant export) without being held. A chunk may end inside a
+   * row; every row ends with "\n". Leaving the loop early cancels the query.
+   */
+  stream(sql: string, params: Params): AsyncIterable<Uint8Array>;
   /** Runs DDL or a statement without a result. */
   command(sql: string, params?: Params): Promise<void>;
   /** Inserts rows (objects keyed by column name) as one block. */

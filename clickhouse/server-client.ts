@@ -59,6 +59,17 @@ export function openServer(options: ServerOptions): Db {
       });
       return parseRows(rows, row, sql);
     },
+    async *stream(sql: string, params: Params) {
+      // exec answers the raw bytes as they arrive; query() would wrap each row in an object.
+      const result = await wrap("Query failed", () =>
+        client.exec({ query: `${sql}\nFORMAT JSONEachRow`, query_params: normalizeParams(params) }),
+      );
+      try {
+        for await (const chunk of result.stream as AsyncIterable<Buffer>) yield chunk;
+      } catch (err) {
+        throw new StoreError(`Query failed: ${err instanceof Error ? err.message : String(err)}`, "CH_ERROR", { cause: err });
+      }
+    },
     async command(sql: string, params: Params = {}) {
       await wrap("Statement failed", () => client.command({ query: sql, query_params: normalizeParams(params) }));
     },

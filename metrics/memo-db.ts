@@ -26,6 +26,8 @@ export function memoizedReads(db: Db): Db {
       // Callers get their own array; the rows are shared and treated as read-only by every metric.
       return ((await answer) as z.output<S>[]).slice();
     },
+    // Streamed reads are not remembered: they exist for results too large to keep.
+    stream: (sql, params) => db.stream(sql, params),
     command: refuse,
     insert: refuse,
     insertRaw: refuse,

@@ -62,6 +62,38 @@ describe("tenant export", () => {
     expect(result.tables.find((x) => x.table === "runs")?.rows).toBe(1);
   });
 
+  it("streams a tenant larger than one engine block: counts equal the store's, checksums the files', and no other tenant's row", async () => {
+    const db = await testDb();
+    const t = await populatedTenant(db);
+    const other = await populatedTenant(db);
+    // 20,000 steps, made in the engine: the stream hands them over in several chunks.
+    await db.command(
+      `INSERT INTO steps (tenant_id, workflow, run_id, span_id, step, actor, phase, start_time, end_time)
+       SELECT {t:String}, 'intake', concat('bulk-', toString(intDiv(number, 10))), toString(number), 'draft', 'ai', 'live',
+              now64(3) - toIntervalSecond(number), now64(3) - toIntervalSecond(number) + 1
+       FROM numbers(20000)`,
+      { t: t.tenant_id },
+    );
+    // Counted first: the export adds its own audit row after writing the files.
+    const stored = await counts(db, t.tenant_id);
+    const dir = path.join(tmp, "export-c");
+    const result = await exportTenant(db, t.slug, dir, "test");
+    expect(result.tables.find((x) => x.table === "steps")?.rows).toBe(20_001);
+    for (const entry of result.tables) {
+      const text = readFileSync(path.join(dir, entry.file), "utf8");
+      expect(createHash("sha256").update(text).digest("hex")).toBe(entry.sha256);
+      const lines = text.split("\n");
+      // Every row ends with a newline, so the text ends with one (or is empty).
+      expect(lines.pop()).toBe("");
+      expect({ table: entry.table, rows: lines.length }).toEqual({ table: entry.table, rows: entry.rows });
+      expect({ table: entry.table, rows: entry.rows }).toEqual({ table: entry.table, rows: stored[entry.table] });
+      const tenants = new Set(lines.map((l) => (JSON.parse(l) as { tenant_id: string }).tenant_id));
+      expect([...tenants].filter((id) => id !== t.tenant_id)).toEqual([]);
+    }
+    expect(JSON.parse(readFileSync(path.join(dir, MANIFEST), "utf8"))).toEqual(result);
+    expect(readFileSync(path.join(dir, "steps.jsonl"), "utf8")).not.toContain(other.tenant_id);
+  });
+
   it("refuses to export into a directory that already holds files", async () => {
     const db = await testDb();
     const t = await populatedTenant(db);
