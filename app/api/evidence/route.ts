@@ -3,9 +3,13 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z } from "zod";
 import { toCsv, type CsvValue } from "@/app/components/csv";
 import { serverCaller } from "@/app/trpc/server";
+import { audit } from "@/server/audit";
 import { currentUser } from "@/server/auth/auth";
+import { clientIp } from "@/server/auth/client-ip";
 import { checkReadOrigin, csrfRefusal } from "@/server/csrf";
+import { db } from "@/server/db";
 import { windowInput } from "@/server/routers/metric-window";
+import { tenantBySlug } from "@/server/tenants";
 import { evidenceSummary } from "./evidence-summary";
 
 const FILES = ["summary.html", "metrics.json", "violations.csv", "denials.csv", "exceptions.csv"] as const;
@@ -13,6 +17,17 @@ const query = windowInput.extend({ tenant: z.string().min(1).max(100), file: z.e
 
 const download = (body: string, type: string, name: string) =>
   new Response(body, { headers: { "content-type": type, "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" } });
+
+/**
+ * The download itself, as one audit event: the reads behind it are audited one by one, but an
+ * auditor asks "who took evidence out, for which period", which those rows do not say.
+ */
+async function auditDownload(req: Request, slug: string, summary: string): Promise<void> {
+  const [user, store] = await Promise.all([currentUser(), db()]);
+  const tenant = await tenantBySlug(store, slug);
+  if (!user || !tenant) return;
+  await audit(store, { tenantId: tenant.tenant_id, actorId: user.id, actorEmail: user.email, kind: "read", action: "evidence.download", inputSummary: summary, result: "ok", ip: clientIp(req.headers) });
+}
 
 /**
  * The evidence pack for a period: a printable summary page and the CSV/JSON files behind it, read
@@ -31,6 +46,7 @@ export async function GET(req: Request): Promise<Response> {
     // Every file is complete (no row limit), and the queue and compliance read the same scopeOf window.
     const compliance = await caller.compliance.summary({ ...scope, complete: true });
     const base = `${scope.tenant}-${compliance.metric.window.from}-${compliance.metric.window.to}`;
+    await auditDownload(req, scope.tenant, `file=${file} from=${compliance.metric.window.from} to=${compliance.metric.window.to}${scope.workflow ? ` workflow=${scope.workflow}` : ""}`);
     const exceptions = await caller.exceptions.list({ ...scope, states: ["new", "acknowledged", "assigned", "resolved"], complete: true });
     const files: Record<Exclude<(typeof FILES)[number], "summary.html" | "metrics.json">, Record<string, CsvValue>[]> = {
       "violations.csv": compliance.violations,
