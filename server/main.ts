@@ -13,8 +13,9 @@ import { ensureDemo } from "./demo/load";
 import { env, storeConfig } from "./env";
 import { onShutdown, runShutdownHooks } from "./lifecycle";
 import { applyRetention, retentionConfig } from "./retention";
-import { serveWeb } from "./node-adapter";
+import { serveWeb, setHeaders } from "./node-adapter";
 import { matchRoute, type NodeRoutes } from "./node-routes";
+import { isDataPath, nodeSecurityHeaders } from "./security-headers";
 
 const log = (line: string) => console.log(`[plumbline] ${line}`);
 
@@ -73,9 +74,13 @@ async function main(): Promise<void> {
   const handlers = new Map([...routes].map(([p, h]) => [p, serveWeb(h, origin)]));
 
   trustedProxies(); // a malformed PLUMBLINE_TRUSTED_PROXIES stops start-up instead of trusting less
+  const dataHeaders = nodeSecurityHeaders({ authUrl: e.AUTH_URL, data: true });
+  const pageHeaders = nodeSecurityHeaders({ authUrl: e.AUTH_URL, data: false });
   const server = http.createServer((req, res) => {
     stampClientIp(req);
-    const own = matchRoute(routes, req.url) ? handlers.get((req.url ?? "").split("?")[0] ?? "") : undefined;
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    const own = matchRoute(routes, req.url) ? handlers.get(pathname) : undefined;
+    setHeaders(res, own || isDataPath(pathname) ? dataHeaders : pageHeaders);
     if (own) return void own(req, res);
     void nextHandler(req, res);
   });
@@ -91,6 +96,8 @@ async function main(): Promise<void> {
   }
   if (e.PLUMBLINE_OTLP_PORT) {
     const otlp = otlpHttpServer(ingest.routes);
+    // Before the receiver's own listener, so its answers (refusals included) carry them too.
+    otlp.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => setHeaders(res, dataHeaders));
     if (await listenOrLog(otlp, e.PLUMBLINE_OTLP_PORT, e.HOST, log)) log(`OTLP/HTTP also on port ${e.PLUMBLINE_OTLP_PORT}`);
     onShutdown("OTLP port", async () => void otlp.close());
   }

@@ -27,6 +27,11 @@ export function toWebRequest(req: IncomingMessage, origin: string): Request {
   return new Request(new URL(req.url ?? "/", origin), init);
 }
 
+/** Sets headers on a Node response before a handler runs; the handler may still replace them. */
+export function setHeaders(res: ServerResponse, headers: readonly { key: string; value: string }[]): void {
+  for (const h of headers) res.setHeader(h.key, h.value);
+}
+
 /** Writes a Web Response to a Node response, streaming the body. */
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
