@@ -21,10 +21,13 @@ describe("the README and docs/", () => {
     expect(statSync(path.join(root, "README.md")).size).toBeLessThan(12_000);
   });
 
-  it.each(docs)("%s links only to files and headings that exist in the repository", (file) => {
+  it.each(docs)("%s links only to files and headings in the repository", (file) => {
     const broken: string[] = [];
     for (const link of links(file)) {
-      if (/^[a-z]+:/i.test(link)) continue; // https:, mailto:
+      if (/^[a-z]+:/i.test(link)) {
+        broken.push(`${link} (outside the repository)`);
+        continue;
+      }
       const [target = "", anchor] = link.split("#");
       const to = target ? path.resolve(path.dirname(path.join(root, file)), decodeURI(target)) : path.join(root, file);
       if (!to.startsWith(`${root}${path.sep}`) || !existsSync(to)) broken.push(`${link} (no such file in the repository)`);
