@@ -3,12 +3,23 @@ import type { DataAccessRow } from "../rows";
 import { InvalidAttribute, reader } from "./attribute-reader";
 import { CLASSIFICATIONS, DATA_ACCESS_EVENT, DECISIONS, attr } from "./conventions";
 import type { OtlpLog } from "./decode";
-import { Tally, utcDay } from "./rejections";
+import { personalLabel } from "./privacy";
+import { Tally, personalData, utcDay } from "./rejections";
 import type { Mapped, MapContext } from "./spans-to-rows";
 
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
 const FUTURE_SLACK_MS = 24 * 3600_000;
 const clip = (s: string | undefined) => (s ?? "").slice(0, 200);
+// The names a data-access event stores (privacy.ts): one that looks like personal data refuses the record.
+const LABELS = [attr.sourceName, attr.workflowName, attr.userRole];
+
+function personalLabelOf(l: OtlpLog): string | undefined {
+  for (const name of LABELS) {
+    const v = l.attributes[name];
+    if (v !== undefined && personalLabel(typeof v === "string" ? v : String(v))) return name;
+  }
+  return undefined;
+}
 
 /** The event's identity, so a record delivered twice replaces itself in data_access_events. */
 function eventId(l: OtlpLog): string {
@@ -31,6 +42,11 @@ export function logsToRows(logs: readonly OtlpLog[], ctx: MapContext): Mapped {
     }
     if (!(l.timeMs >= EARLIEST_MS && l.timeMs <= ctx.nowMs + FUTURE_SLACK_MS)) {
       tally.reject(l.service, "bad_timestamps", example);
+      continue;
+    }
+    const personal = personalLabelOf(l);
+    if (personal) {
+      tally.reject(l.service, personalData(personal), example);
       continue;
     }
     try {

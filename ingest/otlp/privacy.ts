@@ -1,30 +1,63 @@
 import { createHmac } from "node:crypto";
+import { maskPersonal, mayHoldPersonal } from "./personal-data";
 
 /**
- * Plumbline stores metadata, not personal data (DESIGN.md §2): free-text values that look like an
- * e-mail address, a phone number or a national id are masked, identifiers that look like one are
- * replaced by a keyed hash (so distinct runs stay distinct), and subject ids are always keyed-hashed.
+ * Plumbline stores metadata, not personal data (DESIGN.md §2, docs/conventions.md "Privacy"):
+ * - free text (reasons, kept extra attributes) is masked (personal-data.ts lists the shapes);
+ * - a label (workflow, step, source, model, version, role names) that looks personal is refused;
+ * - an identifier that looks personal is replaced by a keyed hash, so distinct runs stay distinct;
+ * - subject ids are always keyed-hashed.
  */
-const EMAIL = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[A-Za-z]{2,}/g;
-// US SSN, UK NINO: formats common enough in the firms Plumbline serves to name explicitly.
-const NATIONAL_ID = /\b\d{3}-\d{2}-\d{4}\b|\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b/gi;
-// International numbers (+ and 8-15 digits, E.164) and grouped national formats (555-123-4567,
-// (555) 123 4567, 020 7946 0958). Bare digit runs are not masked: run ids and dates are full of them.
-const PHONE = /\+\d[\d\s().-]{6,17}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{2,4}\s\d{3,4}\s\d{3,4}\b/g;
 
-const mayContain = (s: string) => s.includes("@") || /\d{2}/.test(s);
+// Personal data starting before the 500 characters a column keeps ends well within this many
+// (an e-mail address is at most 254), so masking reads no more than this of a long value.
+const SCAN_MAX = 800;
+const head = (value: string) => (value.length > SCAN_MAX ? value.slice(0, SCAN_MAX) : value);
 
-/** Masks personal-looking substrings in free text (reasons, extra attributes). */
-export function maskText(value: string): string {
-  if (!mayContain(value)) return value;
-  return value
-    .replace(EMAIL, "[email]")
-    .replace(NATIONAL_ID, "[id]")
-    .replace(PHONE, "[phone]");
+/**
+ * Labels and reasons repeat (a few hundred distinct values a tenant), so the verdict for each value is
+ * kept: a span then pays a map lookup instead of the pattern scan. Bounded, and emptied when full, so
+ * a sender of unique values costs the scan and no memory.
+ */
+class Verdicts {
+  /** The masked text, or null when the value holds nothing personal (no copy, no comparison). */
+  private readonly seen = new Map<string, string | null>();
+  constructor(private readonly max = 10_000) {}
+  masked(value: string): string | null {
+    // Most labels hold no `@` and no two digits in a row: a quicker answer than the map.
+    if (!mayHoldPersonal(value)) return null;
+    let v = this.seen.get(value);
+    if (v === undefined) {
+      const h = head(value);
+      const m = maskPersonal(h);
+      v = m === h ? null : m;
+      if (this.seen.size >= this.max) this.seen.clear();
+      // Values past the length a label can have are not worth keeping.
+      if (value.length <= 200) this.seen.set(value, v);
+    }
+    return v;
+  }
 }
 
+const verdicts = new Verdicts();
+
+/**
+ * Free text with personal-looking substrings masked (`[email]`, `[phone]`, `[id]`, `[card]`, `[iban]`),
+ * cut to its first 800 characters: callers keep at most 500.
+ */
+export function maskText(value: string): string {
+  return verdicts.masked(value) ?? head(value);
+}
+
+/** Whether a label (a low-cardinality name, not free text) holds something personal: then it is refused. */
+export function personalLabel(value: string): boolean {
+  return verdicts.masked(value) !== null;
+}
+
+/** Uncached: for identifiers, which are mostly distinct and would only churn the verdict cache. */
 export function looksPersonal(value: string): boolean {
-  return maskText(value) !== value;
+  const h = head(value);
+  return maskPersonal(h) !== h;
 }
 
 export type Hasher = (value: string) => string;

@@ -1,4 +1,5 @@
 import type { IngestStatRow } from "../rows";
+import { maskText } from "./privacy";
 
 /** Why a span or log record was not stored; the codes are what ingest_stats.reason holds. */
 export const REASONS = {
@@ -9,7 +10,20 @@ export const REASONS = {
   invalid_attribute: "has a convention attribute with an invalid value",
   not_a_data_access_event: "is not a data.access event (event.name)",
 } as const;
-export type Reason = keyof typeof REASONS;
+/**
+ * A label attribute (privacy.ts) that looks like personal data: the attribute is named, the value never
+ * (it would land in the sender's logs and in this answer).
+ */
+export type PersonalData = `personal-data:${string}`;
+export type Reason = keyof typeof REASONS | PersonalData;
+
+export const personalData = (attribute: string): PersonalData => `personal-data:${attribute}`;
+
+function describe(reason: Reason): string {
+  if (!reason.startsWith("personal-data:")) return REASONS[reason as keyof typeof REASONS];
+  const attribute = reason.slice("personal-data:".length);
+  return `${attribute} looks like personal data (an e-mail address, phone number, national id, card or IBAN); it is a name, not free text, so the item was not stored (the value is not repeated here)`;
+}
 
 /**
  * Counts accepted and rejected items per source and reason, and writes the OTLP partial-success
@@ -50,7 +64,9 @@ export class Tally {
       tenant_id: this.tenantId,
       day: this.day,
       channel: this.channel,
-      source: b.source.slice(0, 200),
+      // service.name is the only resource attribute stored: a personal-looking one is kept masked
+      // (`[email]-intake`), and the items it sent are judged on their own attributes.
+      source: maskText(b.source).slice(0, 200),
       reason: b.reason,
       accepted: b.accepted,
       rejected: b.rejected,
@@ -64,7 +80,7 @@ export class Tally {
       .reduce((m, b) => m.set(b.reason, (m.get(b.reason) ?? 0) + b.rejected), new Map<string, number>());
     const lines = [...parts].map(([reason, n]) => {
       const r = reason as Reason;
-      return `${n} ${r}: ${REASONS[r]}, e.g. ${this.examples.get(r) ?? "?"}`;
+      return `${n} ${r}: ${describe(r)}, e.g. ${this.examples.get(r) ?? "?"}`;
     });
     return `${this.rejected} ${unit} not stored. ${lines.join("; ")}`.slice(0, 2000);
   }

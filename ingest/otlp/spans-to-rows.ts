@@ -2,8 +2,8 @@ import type { RowBatch, RunRow, SourceSyncRow, StepRow } from "../rows";
 import { InvalidAttribute, reader } from "./attribute-reader";
 import { ACTORS, CLASSIFICATIONS, CONVENTION_ATTRIBUTES, OUTCOMES, PHASES, REVIEW_OUTCOMES, attr } from "./conventions";
 import type { Attributes, OtlpSpan } from "./decode";
-import { type Hasher, maskText, safeIdentifier } from "./privacy";
-import { type Reason, Tally, utcDay } from "./rejections";
+import { type Hasher, maskText, personalLabel, safeIdentifier } from "./privacy";
+import { type Reason, Tally, personalData, utcDay } from "./rejections";
 
 export interface MapContext {
   tenantId: string;
@@ -40,11 +40,24 @@ const clip = (s: string) => (s.length > TEXT_MAX ? s.slice(0, TEXT_MAX) : s);
 const text = (s: string | undefined) => (s === undefined ? "" : clip(maskText(s)));
 const status = (code: number) => (code === 1 ? "ok" : code === 2 ? "error" : "unset");
 
+// Attributes whose values are names with a column of their own, not free text (DESIGN.md §2): one that
+// looks like personal data refuses its span, since masking would merge it into another name.
+const LABELS = [attr.workflowName, attr.step, attr.sourceName, attr.genAiProvider, attr.requestModel, attr.responseModel, attr.modelVersion, attr.promptVersion];
+
+function checkLabels(a: Attributes): void {
+  for (const name of LABELS) {
+    const v = a[name];
+    // A number is stored as its text, so `workflow.name = 123456789` is checked too.
+    if (v !== undefined && personalLabel(typeof v === "string" ? v : String(v))) throw new Rejected(personalData(name));
+  }
+}
+
 function extras(a: Attributes, ctx: MapContext): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in a) {
     if (!ctx.allows(k) || CONVENTION_ATTRIBUTES.has(k)) continue;
-    out[k] = clip(maskText(String(a[k])));
+    // A prefix rule (`client.*`) lets the sender choose the key: it is masked like the value.
+    out[clip(maskText(k))] = clip(maskText(String(a[k])));
   }
   return out;
 }
@@ -57,7 +70,7 @@ function checkTimes(s: OtlpSpan, ctx: MapContext): void {
 
 function runIdOf(s: OtlpSpan, r: ReturnType<typeof reader>, ctx: MapContext): string {
   const id = r.str(attr.runId);
-  return id ? safeIdentifier(clip(id), ctx.hash) : s.traceId;
+  return id ? clip(safeIdentifier(id, ctx.hash)) : s.traceId;
 }
 
 function toRun(s: OtlpSpan, ctx: MapContext, workflow: string): RunRow {
@@ -110,11 +123,11 @@ function toStep(s: OtlpSpan, ctx: MapContext, step: string): StepRow {
     prompt_version: clip(r.str(attr.promptVersion) ?? ""),
     input_tokens: Math.round(r.num(attr.inputTokens, 0, UINT32_MAX) ?? 0),
     output_tokens: Math.round(r.num(attr.outputTokens, 0, UINT32_MAX) ?? 0),
-    output_id: safeIdentifier(clip(r.str(attr.outputId) ?? ""), ctx.hash),
+    output_id: clip(safeIdentifier(r.str(attr.outputId) ?? "", ctx.hash)),
     confidence: r.num(attr.confidence, 0, 1) ?? null,
     review_required: r.bool(attr.reviewRequired) ? 1 : 0,
     review_outcome: r.oneOf(attr.reviewOutcome, REVIEW_OUTCOMES) ?? "",
-    review_output_id: safeIdentifier(clip(r.str(attr.reviewOutputId) ?? ""), ctx.hash),
+    review_output_id: clip(safeIdentifier(r.str(attr.reviewOutputId) ?? "", ctx.hash)),
     origin: "otlp",
     attributes: extras(s.attributes, ctx),
   };
@@ -164,6 +177,7 @@ export function spansToRows(spans: readonly OtlpSpan[], ctx: MapContext): Mapped
     try {
       if (s.traceId.length !== 32 || s.spanId.length !== 16 || /^0+$/.test(s.traceId)) throw new Rejected("invalid_ids");
       const a = s.attributes;
+      checkLabels(a);
       const step = a[attr.step];
       const workflow = a[attr.workflowName];
       const source = a[attr.sourceName];
@@ -181,7 +195,8 @@ export function spansToRows(spans: readonly OtlpSpan[], ctx: MapContext): Mapped
       }
       tally.accept(s.service);
     } catch (err) {
-      const example = `span ${s.spanId || "(no id)"} "${clip(s.name).slice(0, 80)}"`;
+      // The answer reaches the sender's logs: the span name is masked like any free text.
+      const example = `span ${s.spanId || "(no id)"} "${maskText(s.name).slice(0, 80)}"`;
       if (err instanceof Rejected) tally.reject(s.service, err.reason, example);
       else if (err instanceof InvalidAttribute) tally.reject(s.service, "invalid_attribute", `${example} (${err.message})`);
       else throw err;
