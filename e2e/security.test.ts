@@ -109,6 +109,21 @@ describe("a page on another origin", () => {
   }, 180_000);
 });
 
+describe("a forged X-Forwarded-For", () => {
+  it("is not what the audit log records as the IP", async () => {
+    const context = await signedIn();
+    const res = await context.request.get(`${server.url}/api/trpc/ingestKeys.list?input=${encodeURIComponent(JSON.stringify({ tenant: TENANT }))}`, {
+      headers: { "x-forwarded-for": "203.0.113.66", "x-plumbline-client-ip": "203.0.113.67", "x-real-ip": "203.0.113.68" },
+    });
+    expect(res.status()).toBe(200);
+    const events = await query<{ action: string; ip: string }[]>(context, "audit.list", { tenant: TENANT, action: "ingestKeys.list" });
+    // The settings page read it too (first test); every read has the socket's address, none the headers'.
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(events.map((e) => e.ip))).toEqual(new Set(["127.0.0.1"]));
+    await context.close();
+  }, 120_000);
+});
+
 describe("a session token", () => {
   it("replayed after sign-out gets 401 from tRPC", async () => {
     const context = await signedIn();

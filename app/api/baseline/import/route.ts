@@ -10,6 +10,7 @@ import { resolveAccess } from "@/server/auth/access";
 import { clientIp } from "@/server/auth/client-ip";
 import { auditedImport } from "@/server/baseline/audited-import";
 import { db } from "@/server/db";
+import { tenantBySlug } from "@/server/tenants";
 
 /** Bigger exports go through `plumbline import` on the server, which streams from disk. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -56,7 +57,9 @@ export async function POST(req: Request): Promise<Response> {
   const access = await resolveAccess(store, user.id, fields.data.tenant);
   const entry = { actorId: user.id, actorEmail: user.email, ip: clientIp(req.headers), inputSummary: `workflow=${fields.data.workflow} file=${file.name.slice(0, 200)}` };
   if (!access || access.role !== "admin") {
-    await audit(store, { ...entry, tenantId: access?.tenant.id ?? "", kind: "change", action: `baseline.${fields.data.mode}`, result: "denied" });
+    // Logged in the tenant it aimed at, as tRPC refusals are, so that tenant's admins see it.
+    const tenantId = access?.tenant.id ?? (await tenantBySlug(store, fields.data.tenant))?.tenant_id ?? "";
+    await audit(store, { ...entry, tenantId, kind: "change", action: `baseline.${fields.data.mode}`, result: "denied" });
     return text(403, "You do not have access to this.");
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
