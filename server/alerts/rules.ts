@@ -165,23 +165,27 @@ export function redactRule(rule: Rule): Rule {
   return { ...rule, spec: { ...rule.spec, recipients } };
 }
 
-const scopeRow = z.object({ rule_id: z.string(), spec: z.string() });
+const scopeRow = z.object({ rule_id: z.string(), specs: z.array(z.string()) });
 
 /**
  * Every rule the tenant ever had, removed ones included (their history and deliveries remain), with the
- * workflow it is scoped to; undefined = firm-wide. A stored spec that no longer parses counts as firm-wide,
- * the narrowest audience.
+ * workflow of each of its versions; undefined = firm-wide. History written under an earlier version
+ * carries that version's data, so a reader must be allowed every version's scope. A stored spec that
+ * no longer parses counts as firm-wide, the narrowest audience.
  */
-export async function ruleScopes(db: Db, tenantId: string): Promise<Map<string, string | undefined>> {
+export async function ruleScopes(db: Db, tenantId: string): Promise<Map<string, (string | undefined)[]>> {
   const rows = await db.query(
-    `SELECT rule_id, argMax(spec, updated_at) AS spec FROM alert_rules WHERE tenant_id = {tenant:String} GROUP BY rule_id`,
+    `SELECT rule_id, groupArray(spec) AS specs FROM alert_rules WHERE tenant_id = {tenant:String} GROUP BY rule_id`,
     { tenant: tenantId },
     scopeRow,
   );
   return new Map(
-    rows.map((r) => {
-      const parsed = ruleSpec.safeParse(JSON.parse(r.spec));
-      return [r.rule_id, parsed.success ? ruleWorkflow(parsed.data) : undefined];
-    }),
+    rows.map((r) => [
+      r.rule_id,
+      r.specs.map((spec) => {
+        const parsed = ruleSpec.safeParse(JSON.parse(spec));
+        return parsed.success ? ruleWorkflow(parsed.data) : undefined;
+      }),
+    ]),
   );
 }

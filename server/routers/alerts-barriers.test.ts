@@ -70,6 +70,20 @@ describe("alerts behind an information barrier", () => {
     expect(new Set((await ops.alerts.history({ tenant: t })).map((e) => e.ruleId))).toEqual(new Set(Object.values(rules)));
   });
 
+  it("keeps a rule's history from another workflow hidden after an admin moves the rule into the barrier", async () => {
+    const [intake, billing] = world.a.workflows;
+    const actor = { tenantId: world.a.id, actorId: world.a.users.admin.id };
+    const spec = { kind: "threshold", name: "moved", metric: "exception-rate", op: "gt", value: 0.05 };
+    const { ruleId } = await createRule(world.db, actor, { ...spec, workflow: billing });
+    const now = new Date();
+    const episodeId = episodeIdFor(world.a.id, ruleId, billing, 1);
+    await writeEpisode(world.db, { tenantId: world.a.id, ruleId, subject: billing, episodeId, seq: 1, state: "resolved", severity: "warning", openedAt: now, resolvedAt: now, openValue: 0.2, lastValue: 0.01, summary: `Live exception rate is 20% for ${billing}`, resolveReason: "" }, now, "test");
+    await world.caller("admin", world.a).alerts.update({ tenant: world.a.slug, ruleId, rule: { kind: "threshold", name: "moved", metric: "exception-rate", op: "gt", value: 0.05, workflow: intake } });
+    const barred = world.caller("restricted-ops", world.a);
+    expect((await barred.alerts.list({ tenant: world.a.slug })).map((r) => r.ruleId)).toContain(ruleId);
+    expect(JSON.stringify(await barred.alerts.history({ tenant: world.a.slug }))).not.toContain(billing);
+  });
+
   it("audits a refused rule change as denied in the tenant aimed at", async () => {
     const barred = world.caller("restricted-ops", world.a);
     await code(barred.alerts.setEnabled({ tenant: world.a.slug, ruleId: rules.firm, enabled: false }));

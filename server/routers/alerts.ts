@@ -47,11 +47,15 @@ async function ownRule(ctx: Ctx, ruleId: string): Promise<void> {
   mayUse(ctx, (await rules(() => ruleById(ctx.db, ctx.tenant.id, ruleId))).spec);
 }
 
-/** The rules whose history and deliveries the caller may see; undefined = all (no barrier). */
+/**
+ * The rules whose history and deliveries the caller may see: every version of the rule inside the
+ * barrier, since a rule moved from another workflow keeps that workflow's history. undefined = all.
+ */
 async function visibleRuleIds(ctx: Ctx): Promise<string[] | undefined> {
   const barrier = ctx.workflows;
   if (barrier === null) return undefined;
-  return [...(await ruleScopes(ctx.db, ctx.tenant.id))].filter(([, w]) => mayReadScope(barrier, w)).map(([id]) => id);
+  const scopes = await ruleScopes(ctx.db, ctx.tenant.id);
+  return [...scopes].filter(([, versions]) => versions.every((w) => mayReadScope(barrier, w))).map(([id]) => id);
 }
 
 const manage = ["admin", "ops"] as const;

@@ -10,16 +10,34 @@ import { createCaller } from "../root";
 import { createTenant } from "../tenants";
 import { createContext, type SessionUser } from "../trpc";
 
-/** Who calls: one member per role, a member restricted to one workflow group, an outsider, nobody. */
-export type Principal = Role | "restricted-ops" | "outsider" | "anonymous";
-export const principals: Principal[] = [...roles, "restricted-ops", "outsider", "anonymous"];
+/**
+ * Who calls: one member per role, a member of each non-admin role restricted to one workflow group
+ * (an admin's barrier is always "all", server/auth/access.ts), an outsider, nobody.
+ */
+export const barredPrincipals = ["restricted-ops", "restricted-executive", "restricted-engineer"] as const;
+export type Barred = (typeof barredPrincipals)[number];
+export type Principal = Role | Barred | "outsider" | "anonymous";
+export const principals: Principal[] = [...roles, ...barredPrincipals, "outsider", "anonymous"];
+
+/** The role a principal holds in its own tenant; undefined for an outsider or nobody. */
+export const roleOf: Record<Principal, Role | undefined> = {
+  admin: "admin",
+  executive: "executive",
+  ops: "ops",
+  engineer: "engineer",
+  "restricted-ops": "ops",
+  "restricted-executive": "executive",
+  "restricted-engineer": "engineer",
+  outsider: undefined,
+  anonymous: undefined,
+};
 
 export interface TestTenant {
   id: string;
   slug: string;
-  users: Record<Role | "restricted-ops" | "spare", SessionUser>;
+  users: Record<Role | Barred | "spare", SessionUser>;
   groupId: string;
-  /** Workflows with runs; the restricted member's group holds only the first. */
+  /** Workflows with runs; the restricted members' group holds only the first. */
   workflows: [string, string];
 }
 
@@ -48,6 +66,8 @@ async function tenant(db: Db, label: string): Promise<TestTenant> {
     ops: await member(db, t.tenant_id, "ops"),
     engineer: await member(db, t.tenant_id, "engineer"),
     "restricted-ops": await member(db, t.tenant_id, "ops", [group.group_id]),
+    "restricted-executive": await member(db, t.tenant_id, "executive", [group.group_id]),
+    "restricted-engineer": await member(db, t.tenant_id, "engineer", [group.group_id]),
     spare: await member(db, t.tenant_id, "ops"),
   };
   const day = Date.now() - 2 * 86_400_000;
