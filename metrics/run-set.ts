@@ -20,8 +20,8 @@ import { SCOPE_SQL } from "./scope";
  *   any.
  *
  * Steps are read from the day before the window's first run through the day after its last run's end
- * (services' clocks differ a little). A step delivered twice counts once: a flag holds when any
- * delivery of the step carries it, and a step's minutes are the largest any delivery records.
+ * (services' clocks differ a little). A step delivered twice counts once, with its latest delivery's
+ * fields, like a run.
  *
  * `flags: false` reads no steps and leaves exception, straight_through and human_minutes NULL: for
  * cycle time and run counts, which the run's own record decides.
@@ -31,6 +31,11 @@ import { SCOPE_SQL } from "./scope";
  * first day steps are read from.
  */
 export function runSetSql(opts: { flags?: boolean } = {}): string {
+  // Runs with a delivery that starts in the window; all their deliveries are then read, and the
+  // latest decides whether the run still starts in the window.
+  const IN_WINDOW = `SELECT workflow, run_id FROM runs
+      WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
+        AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) AND toDate(start_time) < toDate({rs_to:DateTime64(3)})`;
   const runs = `
     SELECT workflow, run_id,
            argMax(start_time, ingested_at) AS v_start,
@@ -41,28 +46,38 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
            argMax(import_id, ingested_at) AS v_import
     FROM runs
     WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
-      AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) AND toDate(start_time) < toDate({rs_to:DateTime64(3)})
-    GROUP BY workflow, run_id`;
+      AND (workflow, run_id) IN (${IN_WINDOW})
+    GROUP BY workflow, run_id
+    HAVING toDate(v_start) >= toDate({rs_from:DateTime64(3)}) AND toDate(v_start) < toDate({rs_to:DateTime64(3)})`;
   // Only steps that can change a flag or carry minutes are read: an AI or system step with no
-  // minutes says nothing the run's own record does not. Grouped by run straight away (grouping by span
-  // first cost five times a full scan): the flags are maxima, which a repeated delivery cannot move,
-  // and minutes are summed over distinct span ids through a map keyed by span.
-  const steps = `
-    SELECT workflow, run_id,
-           max(intervention) AS intervened,
-           anyIf(intervention_reason, intervention = 1 AND intervention_reason != '') AS intervention_reason,
-           max(actor = 'human' OR intervention = 1 OR human_minutes > 0) AS touched,
-           max(actor = 'unknown') AS actor_unknown,
-           arraySum(maxMapIf([span_id], [human_minutes], human_minutes > 0).2) AS step_minutes,
-           max(human_minutes > 0) AS has_step_minutes
-    FROM steps
-    WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
-      AND (intervention = 1 OR actor IN ('human', 'unknown') OR human_minutes > 0)
+  // minutes says nothing the run's own record does not. Every delivery of such a step is read, so its
+  // latest delivery decides, even when that one no longer carries the flag.
+  const range = `${SCOPE_SQL} AND phase = {rs_phase:String}
       AND toDate(start_time) >= toDate({rs_steps_from:DateTime64(3)})
       AND toDate(start_time) <= (SELECT toDate(max(end_time)) + 1 FROM runs
                                 WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
                                   AND toDate(start_time) >= toDate({rs_from:DateTime64(3)})
-                                  AND toDate(start_time) < toDate({rs_to:DateTime64(3)}))
+                                  AND toDate(start_time) < toDate({rs_to:DateTime64(3)}))`;
+  const steps = `
+    SELECT workflow, run_id,
+           max(v_intervention) AS intervened,
+           anyIf(v_reason, v_intervention = 1 AND v_reason != '') AS intervention_reason,
+           max(v_actor = 'human' OR v_intervention = 1 OR v_minutes > 0) AS touched,
+           max(v_actor = 'unknown') AS actor_unknown,
+           sum(v_minutes) AS step_minutes,
+           max(v_minutes > 0) AS has_step_minutes
+    FROM (
+      SELECT workflow, run_id, span_id,
+             argMax(intervention, ingested_at) AS v_intervention,
+             argMax(intervention_reason, ingested_at) AS v_reason,
+             argMax(actor, ingested_at) AS v_actor,
+             argMax(human_minutes, ingested_at) AS v_minutes
+      FROM steps
+      WHERE ${range}
+        AND (run_id, span_id) IN (SELECT run_id, span_id FROM steps WHERE ${range}
+                                  AND (intervention = 1 OR actor IN ('human', 'unknown') OR human_minutes > 0))
+      GROUP BY workflow, run_id, span_id
+    )
     GROUP BY workflow, run_id`;
   if (opts.flags === false) {
     // Cycle time needs only the run's own record: no steps are read, and the flags are NULL.
