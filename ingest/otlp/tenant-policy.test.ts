@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { tenantHasher } from "./privacy";
-import { tenantPolicies } from "./tenant-policy";
+import { allowedAttributesOf, tenantPolicies } from "./tenant-policy";
 
 let db: Db;
 beforeAll(async () => {
@@ -34,5 +34,15 @@ describe("tenant ingest policy", () => {
       expect(policy.allowed).toEqual([]);
       expect(policy.allows("anything")).toBe(false);
     }
+  });
+});
+
+describe("the allow-list key", () => {
+  it("reads allowed_attributes, else the allowedAttributes Settings wrote before, else nothing", () => {
+    expect(allowedAttributesOf({ allowed_attributes: ["a"], allowedAttributes: ["b"] })).toEqual(["a"]);
+    expect(allowedAttributesOf({ allowedAttributes: ["b"] })).toEqual(["b"]);
+    expect(allowedAttributesOf({ allowed_attributes: [], allowedAttributes: ["b"] })).toEqual([]);
+    expect(allowedAttributesOf({ allowed_attributes: "everything" })).toEqual([]);
+    expect(allowedAttributesOf(null)).toEqual([]);
   });
 });

@@ -12,7 +12,21 @@ export interface TenantPolicy {
 }
 
 const settingsRow = z.object({ settings: z.string() });
-const settingsJson = z.object({ allowed_attributes: z.array(z.string().max(200)).max(500).default([]) }).loose();
+const names = z.array(z.string().max(200)).max(500);
+const settingsJson = z.object({ allowed_attributes: names.optional(), allowedAttributes: names.optional() }).loose();
+
+/**
+ * The allow-list in a tenant's stored settings. Its one key is `allowed_attributes` (what ingest and
+ * docs/conventions.md always read); Settings wrote `allowedAttributes` until issue 24, so a tenant
+ * saved then still has that key until its settings are saved again, and it is read when the other is
+ * absent. Anything unreadable allows nothing extra: the safe default for a privacy rule.
+ */
+export function allowedAttributesOf(settings: unknown): string[] {
+  const parsed = settingsJson.safeParse(settings);
+  if (!parsed.success) return [];
+  return parsed.data.allowed_attributes ?? parsed.data.allowedAttributes ?? [];
+}
+
 // Admin changes to allowed attributes apply within 30 s, without a query per request; a tenant that
 // keeps sending has its policy read again in the background after 25 s (refreshing-cache.ts).
 const CACHE = { ttlMs: 30_000, refreshAfterMs: 25_000, maxEntries: 10_000 };
@@ -28,10 +42,9 @@ export function tenantPolicies(db: Db, serverSecret: string): (tenantId: string)
     );
     let allowed: string[] = [];
     try {
-      const parsed = settingsJson.safeParse(JSON.parse(rows[0]?.settings ?? "{}"));
-      if (parsed.success) allowed = parsed.data.allowed_attributes;
+      allowed = allowedAttributesOf(JSON.parse(rows[0]?.settings ?? "{}"));
     } catch {
-      // Unreadable settings allow nothing extra: the safe default for a privacy rule.
+      // Unreadable settings allow nothing extra, as above.
     }
     return { allowed, allows: attributePolicy(allowed), hash: tenantHasher(serverSecret, tenantId) };
   };
