@@ -162,6 +162,22 @@ describe("headers", () => {
     await context.close();
   }, 120_000);
 
+  it("let a signed-in dashboard page load and run its scripts with no CSP violation", async () => {
+    const context = await signedIn();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.goto(`${server.url}/settings`);
+    await page.waitForLoadState("networkidle");
+    // A client component answering a click proves hydration ran under the policy.
+    await page.fill('input[name="member-email"]', "someone@example.test");
+    expect(await page.isEnabled('button:has-text("Add member")')).toBe(true);
+    expect(violations).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it("reach the API and OTLP routes, and health says only status and store", async () => {
     for (const [url, init] of [
       [`${server.url}/v1/traces`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } }],
