@@ -2,6 +2,8 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { testDb } from "@/clickhouse/testing";
+import { commitBatch } from "@/ingest/commit";
+import { run } from "@/metrics/testing";
 import type { Role } from "../auth/roles";
 import { policy } from "./authorization-policy";
 import { barredPrincipals, buildWorld, principals, type Principal, roleOf, type TestTenant, type World } from "./test-world";
@@ -87,6 +89,9 @@ async function handlerOf(route: string, method: string): Promise<Handler> {
 let world: World;
 beforeAll(async () => {
   world = await buildWorld(await testDb());
+  // An open exception in the barred workflow: what an unscoped evidence file would list.
+  const [, billing] = world.a.workflows;
+  await commitBatch(world.db, { runs: [run(world.a.id, { workflow: billing, outcome: "exception", exception_reason: "matrix", at: new Date(Date.now() - 3_600_000) })] });
 });
 
 const isBarred = (who: Principal) => (barredPrincipals as readonly string[]).includes(who);
@@ -134,4 +139,22 @@ describe("the route handlers in the authorization matrix", () => {
     console.log(`[route matrix] ${Object.keys(routes).length} route handlers, ${cells} cells`);
     expect(problems).toEqual([]);
   }, 600_000);
+
+  it("serves a barred member every evidence file without the barred workflow in it", async () => {
+    const handler = await handlerOf("evidence", "GET");
+    const files = ["summary.html", "metrics.json", "violations.csv", "denials.csv", "exceptions.csv"];
+    const leaks: string[] = [];
+    for (const who of barredPrincipals.filter((p) => roleOf[p] !== "engineer")) {
+      state.user = world.a.users[who];
+      for (const file of files) {
+        const res = await handler(new Request(url("evidence", { tenant: world.a.slug, file })));
+        expect(res.status, `${file} as ${who}`).toBe(200);
+        if ((await res.text()).includes(world.a.workflows[1])) leaks.push(`${file} as ${who}`);
+      }
+    }
+    state.user = world.a.users.admin;
+    const all = await handler(new Request(url("evidence", { tenant: world.a.slug, file: "exceptions.csv" })));
+    expect(await all.text(), "the admin's file lists the barred workflow's exception").toContain(world.a.workflows[1]);
+    expect(leaks).toEqual([]);
+  }, 300_000);
 });
