@@ -22,7 +22,7 @@ export const personalData = (attribute: string): PersonalData => `personal-data:
 function describe(reason: Reason): string {
   if (!reason.startsWith("personal-data:")) return REASONS[reason as keyof typeof REASONS];
   const attribute = reason.slice("personal-data:".length);
-  return `${attribute} looks like personal data (an e-mail address, phone number, national id, card or IBAN); it is a name, not free text, so the item was not stored (the value is not repeated here)`;
+  return `${attribute} looks like personal data (e-mail, phone, national id, card, IBAN) and is a name, not free text; the value is not repeated`;
 }
 
 /**
