@@ -1,11 +1,25 @@
 import type { Db } from "@/clickhouse/client";
-import { type MemberScope, mayReadScope, memberScopesByEmail } from "@/server/auth/barrier";
-import { type Rule, ruleWorkflow } from "./rule";
+import { type MemberScope, mayReadScope, memberScopesByEmail, ROI_ROLES } from "@/server/auth/barrier";
+import type { Role } from "@/server/auth/roles";
+import { type Rule, type RuleSpec, ruleWorkflow } from "./rule";
+
+/**
+ * The roles that read a rule kind's data on some page (app/components/section.tsx VIEW_ROLES): metric
+ * thresholds, milestones and exceptions are ROI views; sources and ingest health are every role's.
+ */
+const READERS: Record<RuleSpec["kind"], readonly Role[]> = {
+  threshold: ROI_ROLES,
+  milestone: ROI_ROLES,
+  "exceptions-past-sla": ROI_ROLES,
+  "stale-source": ["executive", "ops", "engineer", "admin"],
+  "ingest-rejects": ["executive", "ops", "engineer", "admin"],
+};
 
 /**
  * Who may receive a rule's messages. A message carries the rule's data (a metric of its workflow, or
  * of the whole firm), so an e-mail recipient who is a member of the tenant gets it only if that
- * member may read the rule's workflow: a firm-wide rule's message never reaches a barred member.
+ * member may read the rule's workflow, and their role reads that kind of data: a firm-wide rule's
+ * message never reaches a barred member, nor a metric threshold an engineer.
  * Addresses that are not members (a team mailbox) and webhooks were chosen by whoever wrote the rule,
  * who may read its scope (server/routers/alerts.ts), and receive it as configured.
  */
@@ -27,7 +41,7 @@ export class RecipientScopes {
     const recipients = rule.spec.recipients.filter((r) => {
       if (r.kind !== "email") return true;
       const member = scopes.get(r.to.toLowerCase());
-      return !member || mayReadScope(member.workflows, workflow);
+      return !member || (mayReadScope(member.workflows, workflow) && READERS[rule.spec.kind].includes(member.role));
     });
     return recipients.length === rule.spec.recipients.length ? rule : { ...rule, spec: { ...rule.spec, recipients } };
   }

@@ -107,6 +107,11 @@ describe("alerts behind an information barrier", () => {
     expect(firmWide.spec.recipients.map((r) => (r.kind === "email" ? r.to : r.url))).toEqual([openEmail, "partners@firm.test"]);
     const own = await scopes.deliverable({ ...firm, spec: { ...firm.spec, workflow: intake, recipients: to } as typeof firm.spec });
     expect(own.spec.recipients).toHaveLength(3);
+    // An engineer reads no ROI metric on any page: a threshold's message is not theirs; a stale source is.
+    const engineer = [{ kind: "email" as const, to: world.a.users.engineer.email }];
+    expect((await scopes.deliverable({ ...firm, spec: { ...firm.spec, recipients: engineer } })).spec.recipients).toEqual([]);
+    const stale = { kind: "stale-source" as const, name: "s", severity: "warning" as const, windowMinutes: 60, intervalMinutes: 5, cooldownMinutes: 60, enabled: true, recipients: engineer };
+    expect((await scopes.deliverable({ ...firm, spec: stale })).spec.recipients).toEqual(engineer);
   });
 
   it("computes a rule's observation with the rule's own workflow as its scope", async () => {
