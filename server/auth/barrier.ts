@@ -32,11 +32,12 @@ export function workflowNamesIn(raw: unknown): string[] {
   while (stack.length > 0) {
     const node = stack.pop();
     if (++seen > MAX_NODES) return [...names, "\0input-too-large"];
-    if (Array.isArray(node)) stack.push(...node);
+    // Element by element: spreading a huge array into push() would overflow the call stack itself.
+    if (Array.isArray(node)) for (const item of node) stack.push(item);
     else if (typeof node === "object" && node !== null) {
       for (const [key, value] of Object.entries(node)) {
         if (WORKFLOW_KEYS.has(key) && typeof value === "string") names.push(value);
-        else if (WORKFLOW_KEYS.has(key) && Array.isArray(value)) names.push(...value.filter((v): v is string => typeof v === "string"));
+        if (WORKFLOW_KEYS.has(key) && Array.isArray(value)) for (const v of value) if (typeof v === "string") names.push(v);
         stack.push(value);
       }
     }
