@@ -85,6 +85,11 @@ function cellsOf(path: string, d: Declared, places: WorkflowPlace[]): Cell[] {
         const input = async () => placeWorkflow(d.sample(t), place, t.workflows[1]);
         cells.push({ ...base, variant: `barred workflow at ${place.path.join(".")}`, input, want: expected(d, who, own, "FORBIDDEN") });
       }
+      if (isBarred(who) && d.roles !== "signed-in") {
+        // A field the schema does not know (zod drops it) still names a workflow: the middleware refuses it.
+        const input = async () => ({ ...(d.sample(t) as object), extra: [{ filter: { workflow: t.workflows[1] } }] });
+        cells.push({ ...base, variant: "barred workflow in an unknown nested field", input, want: expected(d, who, own, "FORBIDDEN") });
+      }
       if (d.byId) {
         const byId = d.byId;
         cells.push({ ...base, variant: "barred data by id", input: () => byId.input(t, seeds), want: expected(d, who, own, byId.barred) });
