@@ -1,3 +1,4 @@
+import { maskText } from "../otlp/privacy";
 import type { RowProblem } from "./baseline-event";
 
 export interface SkippedReason {
@@ -5,7 +6,7 @@ export interface SkippedReason {
   count: number;
   /** The first few line numbers, so the user can find the rows. */
   lines: number[];
-  /** An offending value, when there is one (e.g. the unparsable timestamp). */
+  /** An offending value, when there is one (e.g. the unparsable timestamp), masked: it is stored with the import. */
   example?: string;
 }
 
@@ -20,7 +21,7 @@ export class SkipTally {
     this.total += count;
     let entry = this.byReason.get(p.reason);
     if (!entry) {
-      entry = { reason: p.reason, count: 0, lines: [], ...(p.detail !== undefined ? { example: p.detail.slice(0, 200) } : {}) };
+      entry = { reason: p.reason, count: 0, lines: [], ...(p.detail !== undefined ? { example: maskText(p.detail).slice(0, 200) } : {}) };
       this.byReason.set(p.reason, entry);
     }
     entry.count += count;

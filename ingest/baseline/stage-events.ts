@@ -1,4 +1,5 @@
 import type { Db } from "@/clickhouse/client";
+import { maskText } from "../otlp/privacy";
 import type { BaselineEvent } from "./baseline-event";
 
 /** Rows per staging INSERT: large blocks insert fastest (DESIGN.md §5: 10k rows ≈ 180k rows/s). */
@@ -15,17 +16,22 @@ export class EventStager {
     readonly stagingId: string,
   ) {}
 
+  /**
+   * Event logs name people: a resource is often an e-mail address, and an activity or a role may hold a
+   * phone number or an id. They get the masks OTLP free text gets (docs/conventions.md, "Privacy")
+   * before anything is stored; the actor was classified from the raw resource already.
+   */
   async add(e: BaselineEvent): Promise<void> {
     this.rows.push({
       tenant_id: this.tenantId,
       import_id: this.stagingId,
       case_id: e.caseId,
-      activity: e.activity,
+      activity: maskText(e.activity),
       time: e.time,
       end_time: e.endTime,
       lifecycle: e.lifecycle,
-      resource: e.resource,
-      role: e.role,
+      resource: maskText(e.resource),
+      role: maskText(e.role),
       actor: e.actor,
       human_minutes: e.humanMinutes,
       outcome: e.outcome,
