@@ -40,16 +40,16 @@ const clip = (s: string) => (s.length > TEXT_MAX ? s.slice(0, TEXT_MAX) : s);
 const text = (s: string | undefined) => (s === undefined ? "" : clip(maskText(s)));
 const status = (code: number) => (code === 1 ? "ok" : code === 2 ? "error" : "unset");
 
-// Attributes whose values are names with a column of their own, not free text (DESIGN.md §2): one that
-// looks like personal data refuses its span, since masking would merge it into another name.
-const LABELS = [attr.workflowName, attr.step, attr.sourceName, attr.genAiProvider, attr.requestModel, attr.responseModel, attr.modelVersion, attr.promptVersion];
-
-function checkLabels(a: Attributes): void {
-  for (const name of LABELS) {
-    const v = a[name];
-    // A number is stored as its text, so `workflow.name = 123456789` is checked too.
-    if (v !== undefined && personalLabel(typeof v === "string" ? v : String(v))) throw new Rejected(personalData(name));
-  }
+/**
+ * A name with a column of its own (workflow, step, source, provider, model, version), not free text:
+ * one that looks like personal data refuses its span, since masking would merge it into other names.
+ * Checked where it is read for storing, so a span pays no extra attribute lookups and a name the span
+ * does not store (a model on a run span) refuses nothing.
+ */
+function label(value: string | undefined, name: string): string {
+  if (value === undefined) return "";
+  if (personalLabel(value)) throw new Rejected(personalData(name));
+  return clip(value);
 }
 
 function extras(a: Attributes, ctx: MapContext): Record<string, string> {
@@ -78,7 +78,7 @@ function toRun(s: OtlpSpan, ctx: MapContext, workflow: string): RunRow {
   const subject = r.str(attr.subjectId);
   return {
     tenant_id: ctx.tenantId,
-    workflow: clip(workflow),
+    workflow: label(workflow, attr.workflowName),
     run_id: runIdOf(s, r, ctx),
     trace_id: s.traceId,
     span_id: s.spanId,
@@ -101,12 +101,12 @@ function toStep(s: OtlpSpan, ctx: MapContext, step: string): StepRow {
   return {
     tenant_id: ctx.tenantId,
     // The run's workflow may be unknown here (the run span can arrive later): steps join runs by run_id.
-    workflow: clip(r.str(attr.workflowName) ?? ""),
+    workflow: label(r.str(attr.workflowName), attr.workflowName),
     run_id: runIdOf(s, r, ctx),
     trace_id: s.traceId,
     span_id: s.spanId,
     parent_span_id: s.parentSpanId,
-    step: clip(step),
+    step: label(step, attr.step),
     actor,
     phase: r.oneOf(attr.phase, PHASES) ?? "live",
     start_time: s.startMs,
@@ -116,11 +116,11 @@ function toStep(s: OtlpSpan, ctx: MapContext, step: string): StepRow {
     intervention: r.bool(attr.intervention) ? 1 : 0,
     intervention_reason: text(r.str(attr.interventionReason)),
     data_classification: r.oneOf(attr.dataClassification, CLASSIFICATIONS) ?? "",
-    gen_ai_provider: clip(r.str(attr.genAiProvider) ?? ""),
-    request_model: clip(r.str(attr.requestModel) ?? ""),
-    response_model: clip(r.str(attr.responseModel) ?? ""),
-    model_version: clip(r.str(attr.modelVersion) ?? ""),
-    prompt_version: clip(r.str(attr.promptVersion) ?? ""),
+    gen_ai_provider: label(r.str(attr.genAiProvider), attr.genAiProvider),
+    request_model: label(r.str(attr.requestModel), attr.requestModel),
+    response_model: label(r.str(attr.responseModel), attr.responseModel),
+    model_version: label(r.str(attr.modelVersion), attr.modelVersion),
+    prompt_version: label(r.str(attr.promptVersion), attr.promptVersion),
     input_tokens: Math.round(r.num(attr.inputTokens, 0, UINT32_MAX) ?? 0),
     output_tokens: Math.round(r.num(attr.outputTokens, 0, UINT32_MAX) ?? 0),
     output_id: clip(safeIdentifier(r.str(attr.outputId) ?? "", ctx.hash)),
@@ -149,7 +149,7 @@ function toSync(s: OtlpSpan, ctx: MapContext, source: string): SourceSyncRow {
   const r = reader(s.attributes);
   return {
     tenant_id: ctx.tenantId,
-    source: clip(source),
+    source: label(source, attr.sourceName),
     trace_id: s.traceId,
     span_id: s.spanId,
     start_time: s.startMs,
@@ -177,7 +177,6 @@ export function spansToRows(spans: readonly OtlpSpan[], ctx: MapContext): Mapped
     try {
       if (s.traceId.length !== 32 || s.spanId.length !== 16 || /^0+$/.test(s.traceId)) throw new Rejected("invalid_ids");
       const a = s.attributes;
-      checkLabels(a);
       const step = a[attr.step];
       const workflow = a[attr.workflowName];
       const source = a[attr.sourceName];
