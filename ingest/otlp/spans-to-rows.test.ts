@@ -93,6 +93,26 @@ describe("masking", () => {
   });
 });
 
+describe("names that hold personal data", () => {
+  it("refuse the span that would store them, each counted under its attribute, and only that span", () => {
+    const m = spansToRows(
+      [
+        span({ "workflow.name": "intake", "workflow.step": "draft", "gen_ai.request.model": "gpt-4o 555-123-4567" }),
+        span({ "workflow.name": 123456789 }),
+        span({ "workflow.name": "intake", "gen_ai.request.model": "gpt-4o 555-123-4567" }),
+        span({ "workflow.name": "intake", "workflow.step": "draft", "gen_ai.request.model": "gpt-4o-2024-08-06" }),
+      ],
+      ctx(),
+    );
+    // A model on a run span is not stored (runs have no model column), so it refuses nothing.
+    expect(m.batch.runs?.map((r) => r.workflow)).toEqual(["intake"]);
+    expect(m.batch.steps?.map((r) => r.request_model)).toEqual(["gpt-4o-2024-08-06"]);
+    expect(m.batch.ingestStats?.filter((r) => r.rejected).map((r) => r.reason).sort()).toEqual(["personal-data:gen_ai.request.model", "personal-data:workflow.name"]);
+    expect(m.errorMessage).not.toContain("555-123-4567");
+    expect(m.errorMessage).not.toContain("123456789");
+  });
+});
+
 describe("mapping log records to data-access events", () => {
   it("stores data.access events and rejects other records", () => {
     const base = { timeMs: NOW, traceId: "", spanId: "", eventName: "", service: "ehr" };
