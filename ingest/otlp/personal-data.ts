@@ -38,11 +38,12 @@ const IBAN_LENGTHS: Record<string, number> = Object.fromEntries(
 const SSN = new RegExp(`${START}(?:\\d{3}([-. ])\\d{2}\\1\\d{4}|\\d{9})${END}`, "g");
 const NINO = /(?<![\w-])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w-])/gi;
 
-// Phones. International (`+44 20 7946 0958`, `+1 555 123 4567`: + and 8-15 digits, E.164); North
-// American with an optional 1 (`1-800-555-0199`, `(555) 123-4567`, `555.123.4567`), or ten digits
-// whose area code and exchange start 2-9 as NANP numbers do (epoch seconds start with 1); UK national, a 0
-// trunk prefix and 10-11 digits (`07700 900123`, `(020) 7946 0958`, `020 7946 0958`).
-const PHONE_INTL = /(?<![\w+])\+\d[\d ().-]{6,18}\d(?![\w-])/g;
+// Phones. International (`+44 20 7946 0958`, `0044 20 7946 0958`, `+1 555 123 4567`: + or 00, then
+// 8-15 digits, E.164); North American with an optional 1 (`1-800-555-0199`, `(555) 123-4567`,
+// `555.123.4567`), or ten digits whose area code and exchange start 2-9 as NANP numbers do (epoch
+// seconds start with 1); UK national, a 0 trunk prefix and 10-11 digits (`07700 900123`,
+// `(020) 7946 0958`, `020 7946 0958`).
+const PHONE_INTL = /(?<![\w+])(?:\+|00(?=[1-9]))\d[\d ().-]{6,18}\d(?![\w-])/g;
 const PHONE_US = new RegExp(`${START}(?:(?:1[ .-]?)?(?:\\(\\d{3}\\) ?|\\d{3}[ .-]?)\\d{3}[ .-]\\d{4}|[2-9]\\d{2}[2-9]\\d{6})${END}`, "g");
 const PHONE_UK = new RegExp(`${START}(?:\\(0\\d{2,4}\\)|0\\d{2,4})[ -]?\\d{3,4}(?:[ -]?\\d{3,4})?${END}`, "g");
 
