@@ -44,13 +44,13 @@ async function sideCounts(db: Db, scope: Scope["params"], phase: "baseline" | "l
     `SELECT count() AS runs, countIf((workflow, run_id) IN (
        SELECT workflow, run_id FROM steps
        WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
-         AND toDate(start_time) >= toDate({rs_steps_from:DateTime64(3)}) AND toDate(start_time) <= toDate({rework_steps_to:DateTime64(3)})
+         AND toDate(start_time) >= toDate({rework_steps_from:DateTime64(3)}) AND toDate(start_time) <= toDate({rework_steps_to:DateTime64(3)})
        GROUP BY workflow, run_id, step
        HAVING min(span_id) != max(span_id) OR countIf(review_outcome IN ('corrected', 'rejected')) > 0
      )) AS rework
      FROM (${runSetSql()})
      SETTINGS max_bytes_before_external_group_by = 268435456`,
-    { ...scope, ...runSetParams(phase, from, to), rework_steps_to: addDays(to, 1) },
+    { ...scope, ...runSetParams(phase, from, to), rework_steps_from: new Date(Math.max(0, addDays(from, -1).getTime())), rework_steps_to: addDays(to, 1) },
     sideRow,
   );
   return rows[0] ?? { runs: 0, rework: 0 };

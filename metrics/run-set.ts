@@ -19,16 +19,15 @@ import { SCOPE_SQL } from "./scope";
  * - `human_minutes`: the run's own minutes plus its steps' (each step once); NULL when neither records
  *   any.
  *
- * Steps are read from the day before the window's first run through the day after its last run's end
- * (services' clocks differ a little). A step delivered twice counts once, with its latest delivery's
+ * Steps are read from the day before the first run in the window started through the day after the
+ * last one ended (services' clocks differ a little). A step delivered twice counts once, with its latest delivery's
  * fields, like a run.
  *
  * `flags: false` reads no steps and leaves exception, straight_through and human_minutes NULL: for
  * cycle time and run counts, which the run's own record decides.
  *
- * Parameters (`runSetParams`): the scope (`SCOPE_SQL`), `{rs_phase:String}`, the start-time window
- * `{rs_from:DateTime64(3)}` (inclusive) to `{rs_to:DateTime64(3)}` (exclusive) on UTC days, and the
- * first day steps are read from.
+ * Parameters (`runSetParams`): the scope (`SCOPE_SQL`), `{rs_phase:String}`, and the start-time window
+ * `{rs_from:DateTime64(3)}` (inclusive) to `{rs_to:DateTime64(3)}` (exclusive) on UTC days.
  */
 export function runSetSql(opts: { flags?: boolean } = {}): string {
   // Runs with a delivery that starts in the window; all their deliveries are then read, and the
@@ -42,7 +41,8 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
            argMax(end_time, ingested_at) AS v_end,
            argMax(outcome, ingested_at) AS v_outcome,
            argMax(exception_reason, ingested_at) AS v_reason,
-           argMax(human_minutes, ingested_at) AS v_minutes,
+           -- In a tuple: argMax skips NULLs, and a latest delivery saying "no minutes" must win.
+           argMax(tuple(human_minutes), ingested_at).1 AS v_minutes,
            argMax(import_id, ingested_at) AS v_import
     FROM runs
     WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
@@ -52,12 +52,11 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
   // Only steps that can change a flag or carry minutes are read: an AI or system step with no
   // minutes says nothing the run's own record does not. Every delivery of such a step is read, so its
   // latest delivery decides, even when that one no longer carries the flag.
+  const bounds = `SELECT greatest(toDate(min(start_time)), toDate(1)) - 1, toDate(max(end_time)) + 1 FROM runs
+      WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
+        AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) AND toDate(start_time) < toDate({rs_to:DateTime64(3)})`;
   const range = `${SCOPE_SQL} AND phase = {rs_phase:String}
-      AND toDate(start_time) >= toDate({rs_steps_from:DateTime64(3)})
-      AND toDate(start_time) <= (SELECT toDate(max(end_time)) + 1 FROM runs
-                                WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
-                                  AND toDate(start_time) >= toDate({rs_from:DateTime64(3)})
-                                  AND toDate(start_time) < toDate({rs_to:DateTime64(3)}))`;
+      AND toDate(start_time) BETWEEN (${bounds}).1 AND (${bounds}).2`;
   const steps = `
     SELECT workflow, run_id,
            max(v_intervention) AS intervened,
@@ -102,7 +101,5 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
 
 /** The window parameters of `runSetSql` for one phase. */
 export function runSetParams(phase: "baseline" | "live", from: Date, to: Date) {
-  // The day before, computed here: Date arithmetic in SQL wraps below 1970-01-01.
-  const stepsFrom = new Date(Math.max(0, from.getTime() - 86_400_000));
-  return { rs_phase: phase, rs_from: from, rs_to: to, rs_steps_from: stepsFrom };
+  return { rs_phase: phase, rs_from: from, rs_to: to };
 }
