@@ -43,7 +43,8 @@ const NINO = /(?<![\w-])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2}
 // `555.123.4567`), or ten digits whose area code and exchange start 2-9 as NANP numbers do (epoch
 // seconds start with 1); UK national, a 0 trunk prefix and 10-11 digits (`07700 900123`,
 // `(020) 7946 0958`, `020 7946 0958`).
-const PHONE_INTL = /(?<![\w+])(?:\+|00(?=[1-9]))\d[\d ().-]{6,18}\d(?![\w-])/g;
+// After 00, which also starts ordinary numbers, only digit groups with one separator throughout count.
+const PHONE_INTL = new RegExp(`${START}(?:\\+\\d[\\d ().-]{6,18}\\d|00[1-9]\\d{0,2}([ .-]?)\\d{2,4}(?:\\1\\d{2,4}){1,4})${END}`, "g");
 const PHONE_US = new RegExp(`${START}(?:(?:1[ .-]?)?(?:\\(\\d{3}\\) ?|\\d{3}[ .-]?)\\d{3}[ .-]\\d{4}|[2-9]\\d{2}[2-9]\\d{6})${END}`, "g");
 const PHONE_UK = new RegExp(`${START}(?:\\(0\\d{2,4}\\)|0\\d{2,4})[ -]?\\d{3,4}(?:[ -]?\\d{3,4})?${END}`, "g");
 
@@ -130,7 +131,7 @@ export function mayHoldPersonal(text: string): boolean {
  */
 const ANY_SHAPE = new RegExp(
   [EMAIL, IBAN, CARD, SSN, NINO, PHONE_INTL, PHONE_US, PHONE_UK]
-    .map((r) => `(?:${r.source.replace(/\((\[[^\]]+\])\)/g, "$1").replace(/\\[12]/g, "[ .-]")})`)
+    .map((r) => `(?:${r.source.replace(/\((\[[^\]]+\]\??)\)/g, "$1").replace(/\\[12]/g, "[ .-]?")})`)
     .join("|"),
   "i",
 );
