@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { fromClickHouseTime, type Db } from "@/clickhouse/client";
+import { maskPersonal } from "@/ingest/otlp/personal-data";
 import { type ExceptionWindow, exceptionItemsParams, exceptionItemsSql } from "@/metrics/open-exception";
 import { WORKFLOW_SCOPE_SQL, workflowScope } from "../trpc";
 
@@ -88,7 +89,9 @@ export async function appendAction(
       actor_id: a.actorId,
       actor_email: a.actorEmail,
       assignee: a.assignee ?? "",
-      note: a.note ?? "",
+      // A note is free text a member types about a case: it is masked as ingest masks reasons
+      // (docs/conventions.md, "Privacy"), since it is stored and exported with the tenant's data.
+      note: maskPersonal(a.note ?? ""),
       at: new Date(),
     },
   ]);
