@@ -232,7 +232,7 @@ describe("the dashboards on the demo tenant", { timeout: 240_000 }, () => {
     expect(html).toContain("Evidence pack");
     expect(html).not.toContain("<script");
     const csv = await context.request.get(`${server.url}/api/evidence?tenant=${TENANT}&file=exceptions.csv`);
-    expect((await csv.text()).split("\r\n")[0]).toBe("workflow,run_id,reason,opened_at,sla_minutes,state,assignee,last_note,actions");
+    expect((await csv.text()).split("\r\n")[0]).toBe("workflow,run_id,reason,opened_at,resolved_at,sla_minutes,age_minutes,sla_left_minutes,state,assignee,last_note,actions");
     const page = await context.newPage();
     await page.setContent(html);
     await page.screenshot({ path: path.join(SHOTS, "evidence-pack-executive.png"), fullPage: true });
