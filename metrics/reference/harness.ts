@@ -68,16 +68,17 @@ interface Query extends RefQuery {
 }
 
 /**
- * The queries a world is checked with. `all`: every window, firm-wide and per workflow. `sample`: one
- * query a seed, firm-wide for even seeds and one workflow for odd ones, in a window chosen by the seed:
- * each engine call costs a few hundred milliseconds on a busy machine, and over many seeds every window,
- * workflow position and kind of query is covered.
+ * What a world is checked with. `all`: every metric in every window, firm-wide and per workflow.
+ * `sample`: one call a seed (each costs a few hundred milliseconds on a busy machine): firm-wide for
+ * even seeds, one workflow for odd ones; with f = ⌊seed / 2⌋, window f mod 3 and metric f mod 2, so
+ * consecutive seeds run through every combination, and over many seeds every workflow position.
  */
-function queriesOf(world: World, mode: QueryMode): Query[] {
+function tasksOf(world: World, metrics: readonly CheckedMetric[], mode: QueryMode): { q: Query; m: CheckedMetric }[] {
   const at = (w: Window, wf: string | undefined) => ({ label: `${w.label}/${wf ?? "firm"}`, workflow: wf, from: w.from, to: w.to });
-  if (mode === "all") return world.windows.flatMap((w) => [undefined, ...world.workflows].map((wf) => at(w, wf)));
-  const w = world.windows[Math.floor(world.seed / 2) % world.windows.length]!;
-  return [at(w, world.seed % 2 === 0 ? undefined : world.workflows[Math.floor(world.seed / 6) % world.workflows.length])];
+  if (mode === "all") return world.windows.flatMap((w) => [undefined, ...world.workflows].flatMap((wf) => metrics.map((m) => ({ q: at(w, wf), m }))));
+  const f = Math.floor(world.seed / 2);
+  const wf = world.seed % 2 === 0 ? undefined : world.workflows[Math.floor(world.seed / 6) % world.workflows.length];
+  return [{ q: at(world.windows[f % world.windows.length]!, wf), m: metrics[f % metrics.length]! }];
 }
 
 export type QueryMode = "all" | "sample";
@@ -88,7 +89,7 @@ const comparable = (r: object) => ({ ...r, excluded: ((r as { excluded?: { workf
 async function checkWorld(db: Db, world: World, metrics: readonly CheckedMetric[], mode: QueryMode): Promise<SeedResult> {
   const store = replay(world);
   const result: SeedResult = { seed: world.seed, tenant: world.tenant, failures: [], inexact: [], figures: 0 };
-  const tasks = queriesOf(world, mode).flatMap((q) => metrics.map((m) => ({ q, m })));
+  const tasks = tasksOf(world, metrics, mode);
   await pool(tasks, 2, async ({ q, m }) => {
     const input = { tenantId: world.tenant, workflow: q.workflow, from: q.from, to: q.to, asOf: world.now };
     const actual = comparable(await runMetric(db, m, input));

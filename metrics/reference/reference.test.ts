@@ -6,7 +6,8 @@ import { type CheckedMetric, checkSeeds, failureLine } from "./harness";
  * The property test of issue 22: 200 seeded worlds of nasty data, each its own tenant, stored through
  * `commitBatch` and `lockForTest` in their delivery order, and every figure of `runMetric` compared
  * with the reference model (docs/metrics.md). Seed 7 locks a baseline of more than 8,192 runs, seed 107
- * has as many live runs. All 200 are stored together (a dozen inserts), then queried one query each.
+ * has as many live runs. All 200 are stored together (a dozen inserts), then checked with one engine call each (harness.ts,
+ * `tasksOf`: consecutive seeds cycle through firm-wide and per workflow, windows and metrics).
  * `npm run check:metrics -- --seeds N` runs more.
  */
 const SEEDS = 200;

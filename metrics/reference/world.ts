@@ -146,7 +146,8 @@ export function generateWorld(seed: number, tenant: string, now: Date): World {
   const today = startOfUtcDay(now.getTime());
   const slots: Slot[] = Array.from({ length: SLOTS }, () => ({ runs: [], steps: [] }));
   const ctx: Ctx = { seed, latest: now.getTime() - 60_000, rng, tenant, today, slots, locks: [], windows: worldWindows(today, rng), sharedIds: rng.chance(0.4) };
-  const workflows = NAMES.slice(0, rng.int(1, NAMES.length));
+  // Up to three workflows a world: a lock costs the engine about half a second, so worlds stay small.
+  const workflows = NAMES.slice(0, rng.int(1, 3));
   const big = isBig(seed) ? rng.int(0, workflows.length - 1) : -1;
   workflows.forEach((wf, i) => genWorkflow(ctx, wf, i === big));
   return { seed, tenant, now, workflows, slots, locks: ctx.locks, windows: ctx.windows };
@@ -189,7 +190,7 @@ function genWorkflow(ctx: Ctx, wf: string, big: boolean): void {
   }
   // A big baseline is locked once everything has arrived, so the lock itself stands on 8,192+ runs.
   if (big && !bigLive) ctx.locks.push({ workflow: wf, goLive: new Date(goLive), version: 1, after: SCHEDULE.length - 1 });
-  else if (hasBaseline ? rng.chance(0.75) : rng.chance(0.05)) genLocks(ctx, wf, goLive);
+  else if (hasBaseline ? rng.chance(0.6) : rng.chance(0.05)) genLocks(ctx, wf, goLive);
 }
 
 /** A live run's day: mostly recent, often on a window's first or last day. */
