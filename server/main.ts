@@ -3,7 +3,7 @@ import path from "node:path";
 import next from "next";
 import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
-import { createIngestService, ingestOptions, listenOrLog, otlpHttpServer } from "@/ingest/otlp/ingest-service";
+import { createIngestService, ingestOptions, keepAliveForRetries, listenOrLog, otlpHttpServer } from "@/ingest/otlp/ingest-service";
 import { startAlerts } from "./alerts/start-alerts";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
@@ -76,14 +76,15 @@ async function main(): Promise<void> {
   trustedProxies(); // a malformed PLUMBLINE_TRUSTED_PROXIES stops start-up instead of trusting less
   const dataHeaders = nodeSecurityHeaders({ authUrl: e.AUTH_URL, data: true });
   const pageHeaders = nodeSecurityHeaders({ authUrl: e.AUTH_URL, data: false });
-  const server = http.createServer((req, res) => {
+  // OTLP senders retry refusals on the connections they keep: see keepAliveForRetries.
+  const server = keepAliveForRetries(http.createServer((req, res) => {
     stampClientIp(req);
     const pathname = (req.url ?? "/").split("?")[0] ?? "/";
     const own = matchRoute(routes, req.url) ? handlers.get(pathname) : undefined;
     setHeaders(res, own || isDataPath(pathname) ? dataHeaders : pageHeaders);
     if (own) return void own(req, res);
     void nextHandler(req, res);
-  });
+  }));
   running.server = server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

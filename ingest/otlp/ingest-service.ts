@@ -59,17 +59,33 @@ export function createIngestService(db: Db, o: IngestServiceOptions): IngestServ
   };
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Node closes it after 5 s, but a refused sender
+ * comes back after its Retry-After and backoff (1, 2, 4, 8 s…) on the connection it pooled, and the
+ * senders that ignore the Keep-Alive hint (Go, Java, Python pools) write their retry into a connection
+ * the server has just closed: they see a reset where the server meant a 503 (issue 24, finding 8).
+ * Longer than such a backoff and than common load balancers' 60 s.
+ */
+export const KEEP_ALIVE_MS = 65_000;
+
+/** Keeps idle connections open for retries (KEEP_ALIVE_MS); headers must be allowed longer than that. */
+export function keepAliveForRetries(server: http.Server): http.Server {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = Math.max(server.headersTimeout, KEEP_ALIVE_MS + 1_000);
+  return server;
+}
+
 /** A plain HTTP server for the OTLP paths only (port 4318, or the standalone `npm run ingest`). */
 export function otlpHttpServer(routes: Map<string, OtlpHandler>): http.Server {
   const serve = new Map([...routes.values()].map((h) => [h, serveWeb(h, "http://localhost")]));
-  return http.createServer((req, res) => {
+  return keepAliveForRetries(http.createServer((req, res) => {
     const handler = routes.get((req.url ?? "/").split("?")[0] ?? "/");
     if (!handler) {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 5, message: "Not found: use /v1/traces or /v1/logs" }));
       return;
     }
     void serve.get(handler)?.(req, res);
-  });
+  }));
 }
 
 /** Listens, or logs why not: a taken port must not stop the dashboard from starting. */

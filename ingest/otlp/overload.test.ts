@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
 import { afterAll, expect, it } from "vitest";
 import { z } from "zod";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { createIngestKey } from "../keys";
+import { createBatchWriter } from "../writer";
+import { createOtlpReceiver } from "./handler";
 import { createIngestService, otlpHttpServer } from "./ingest-service";
 
 const BOUND = 400;
@@ -68,6 +70,10 @@ it("sheds load past its bound with 503 + Retry-After and stores every acknowledg
   const { port } = server.address() as AddressInfo;
   const key = await createIngestKey(db, { tenantId, name: "load", createdBy: "test" });
 
+  // Why each refused export failed in the end: always its 503s, never the connection.
+  const failures = new Set<string>();
+  const resets = new Map<string, number>();
+  server.on("connection", (socket: net.Socket) => socket.on("error", (e: NodeJS.ErrnoException) => resets.set(e.code ?? e.message, 1)));
   let peakQueued = 0;
   const sampler = setInterval(() => (peakQueued = Math.max(peakQueued, service.writer.queuedRows())), 2);
   const senders = Array.from({ length: 12 }, (_, sender) => {
@@ -77,7 +83,10 @@ it("sheds load past its bound with 503 + Retry-After and stores every acknowledg
         (batch) =>
           new Promise<number>((resolve) => {
             const payload = spans(150, sender * 10 + batch);
-            exporter.export(payload, (r) => resolve(r.code === SUCCESS ? payload.length : 0));
+            exporter.export(payload, (r) => {
+              if (r.code !== SUCCESS) failures.add(String(r.error?.message));
+              resolve(r.code === SUCCESS ? payload.length : 0);
+            });
           }),
       ),
     );
@@ -86,6 +95,10 @@ it("sheds load past its bound with 503 + Retry-After and stores every acknowledg
   clearInterval(sampler);
 
   expect(statuses.get(503) ?? 0).toBeGreaterThan(0);
+  // Every refusal is a 503 with Retry-After, and no connection was reset on either side.
+  expect([...statuses.keys()].filter((status) => status !== 200 && status !== 503)).toEqual([]);
+  expect([...failures].filter((m) => !/retryable status/i.test(m))).toEqual([]);
+  expect([...resets.keys()]).toEqual([]);
   expect(retryAfterSeen).toBe(true);
   // One request beyond the bound may be admitted into an empty queue; never more than that.
   expect(peakQueued).toBeLessThanOrEqual(BOUND);
@@ -100,3 +113,54 @@ it("sheds load past its bound with 503 + Retry-After and stores every acknowledg
   // Raw rows, without FINAL: no acknowledged block was stored twice.
   expect(raw[0]?.n).toBe(acknowledged);
 });
+
+/**
+ * One request on a connection kept for the next, as the senders that ignore the server's Keep-Alive
+ * hint do (Go, Java, Python pools): the answer's status, or how the connection failed.
+ */
+function exchange(socket: net.Socket, head: string, body: Buffer): Promise<number | string> {
+  return new Promise((resolve) => {
+    // Closed by the server while idle: the sender's write would fail (or reach a reset).
+    if (socket.destroyed || !socket.writable) return resolve("closed");
+    let got = Buffer.alloc(0);
+    const done = (outcome: number | string) => {
+      socket.off("data", onData).off("error", onError).off("close", onClose);
+      resolve(outcome);
+    };
+    const onData = (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      const end = got.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const header = got.subarray(0, end).toString("latin1");
+      const length = Number(/content-length:\s*(\d+)/i.exec(header)?.[1] ?? 0);
+      if (got.length >= end + 4 + length) done(Number(header.split(" ")[1]));
+    };
+    const onError = (e: NodeJS.ErrnoException) => done(`error ${e.code ?? e.message}`);
+    const onClose = () => done("closed");
+    socket.on("data", onData).on("error", onError).on("close", onClose);
+    socket.write(head);
+    socket.write(body);
+  });
+}
+
+it("answers a refused sender's retry on the connection it kept idle past Node's 5 s keep-alive with 503, not a closed connection", async () => {
+  const db = await testDb();
+  const writer = createBatchWriter(db, { flushIntervalMs: 10 });
+  // No request is ever admitted: every one is refused before its body is read.
+  const receiver = createOtlpReceiver({ db, writer, secret: "s", maxConcurrentRequests: 0 });
+  const server = otlpHttpServer(new Map([["/v1/traces", receiver.traces]]));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  closers.push(() => writer.drain(), () => new Promise((r) => server.close(r)));
+  const key = await createIngestKey(db, { tenantId: freshTenant(), name: "retry", createdBy: "test" });
+  const body = Buffer.alloc(256 * 1024, 0x20);
+  const head = `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key.secret}\r\nContent-Length: ${body.length}\r\n\r\n`;
+  const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+  try {
+    expect(await exchange(socket, head, body)).toBe(503);
+    // Longer than Node's default keep-alive (5 s, closed at 6 s): the sender's backoff after a few refusals.
+    await new Promise((r) => setTimeout(r, 6_500));
+    expect(await exchange(socket, head, body)).toBe(503);
+  } finally {
+    socket.destroy();
+  }
+}, 20_000);
