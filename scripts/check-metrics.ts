@@ -46,6 +46,7 @@ try {
     const results = await checkSeeds(db, seeds, metrics, values.all ? "all" : "sample");
     for (const r of results) {
       inexact += r.inexact.length;
+      if (values.verbose) for (const d of r.inexact) console.log(`  within tolerance, not exact: seed ${r.seed} ${d.query} ${describeDifference(d)}`);
       if (r.failures.length === 0) passed++;
       else {
         failed++;
