@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MIN_RUNS, defineMetric, round, type MetricInput, type MetricResultBase } from "./define-metric";
 import { type Comparability, type ComparisonSides, comparability, loadSides, pooledSides, workflowsOf } from "./comparison";
-import { SIDE_FIGURES, type SideFigures, knownRate, sideFiguresRow } from "./locked-baseline";
+import { type SideFigures, knownRate } from "./locked-baseline";
 import { GRAIN_SQL } from "./phase-window";
 import { runSetParams, runSetSql } from "./run-set";
 import { type Scope, windowParams } from "./scope";
@@ -31,8 +31,12 @@ export interface ExceptionRateResult extends MetricResultBase {
   excluded: Comparability["excluded"];
 }
 
-const reasonRow = z.object({ reason: z.string(), runs: z.coerce.number() });
-const bucketRow = z.object({ bucket: z.string(), runs: z.coerce.number(), known: z.coerce.number(), exceptions: z.coerce.number() });
+interface Bucket {
+  bucket: string;
+  runs: number;
+  known: number;
+  exceptions: number;
+}
 
 interface Data {
   sides: ComparisonSides;
@@ -41,20 +45,44 @@ interface Data {
   pooled: string[];
   live: SideFigures | undefined;
   baseline: SideFigures | undefined;
-  reasons: z.output<typeof reasonRow>[];
-  weekly: z.output<typeof bucketRow>[];
-  series: z.output<typeof bucketRow>[];
+  reasons: { reason: string; runs: number }[];
+  weekly: Bucket[];
+  series: Bucket[];
 }
 
-const BUCKETS_SQL = (bucket: string) => `
-  SELECT toString(${bucket}) AS bucket, count() AS runs, count(exception) AS known, sum(ifNull(exception, 0)) AS exceptions
-  FROM (SELECT toDate(start_time) AS day, exception FROM (${runSetSql()}))
-  GROUP BY bucket ORDER BY bucket`;
+/**
+ * Every cut the metric shows, from one reading of the run set (each reading joins runs with their
+ * steps, the costly part): each run is fanned out to its total, its reason, its week and its bucket.
+ * For a reason, `exceptions` counts the exception runs filed under it (each once, under its outcome's
+ * reason, else its first intervention's).
+ */
+const CUTS_SQL = `
+  SELECT cut.1 AS kind, cut.2 AS key, count() AS runs, count(exception) AS known, sum(ifNull(exception, 0)) AS exceptions,
+         count(straight_through) AS st_known, sum(ifNull(straight_through, 0)) AS st_runs
+  FROM (SELECT toDate(start_time) AS day, reason, exception, straight_through FROM (${runSetSql()}))
+  ARRAY JOIN [('all', ''), ('reason', reason), ('week', toString(toMonday(day))), ('bucket', toString(${GRAIN_SQL}))] AS cut
+  GROUP BY kind, key ORDER BY kind, key`;
+const cutRow = z.object({
+  kind: z.enum(["all", "reason", "week", "bucket"]),
+  key: z.string(),
+  runs: z.coerce.number(),
+  known: z.coerce.number(),
+  exceptions: z.coerce.number(),
+  st_known: z.coerce.number(),
+  st_runs: z.coerce.number(),
+});
+type Cut = z.output<typeof cutRow>;
 
-// Each exception run once, under its outcome's reason, else its first intervention's.
-const REASONS_SQL = `
-  SELECT reason, count() AS runs FROM (${runSetSql()}) WHERE exception = 1
-  GROUP BY reason ORDER BY runs DESC, reason`;
+/** The live (or lone) side's figures from its `all` cut, in the shape the locked side has. */
+function sideOf(all: Cut | undefined): SideFigures | undefined {
+  if (!all) return undefined;
+  return {
+    wf: "*", n: all.runs, q: [], cycle_seconds_sum: 0, exception_known: all.known, exception_runs: all.exceptions, st_known: all.st_known,
+    st_runs: all.st_runs, runs_with_minutes: 0, minutes_sum: 0, window_from: "", window_to: "", import_ids: [], instrumented_runs: 0,
+  };
+}
+
+const bucketsOf = (cuts: Cut[], kind: "week" | "bucket") => cuts.filter((c) => c.kind === kind).map((c) => ({ bucket: c.key, runs: c.runs, known: c.known, exceptions: c.exceptions }));
 
 const EMPTY_SIDE: RateSide = { runs: 0, exception_runs: 0, exception_rate: null, straight_through_rate: null };
 
@@ -85,15 +113,17 @@ export const exceptionRate = defineMetric<"exception-rate", Data, ExceptionRateR
     const phase = input.phase ?? "live";
     const restrict = wfs === null ? scope.params : { ...scope.params, all_wf: 0 as const, wfs };
     const params = { ...windowParams(scope), ...restrict, ...runSetParams(phase, scope.from, scope.to), grain: input.grain ?? "week" };
-    const [live, reasons, weekly, series, pooled] = await Promise.all([
-      db.query(SIDE_FIGURES(runSetSql(), "pooled"), params, sideFiguresRow),
-      db.query(REASONS_SQL, params, reasonRow),
-      db.query(BUCKETS_SQL("toMonday(day)"), params, bucketRow),
-      db.query(BUCKETS_SQL(GRAIN_SQL), params, bucketRow),
+    const [cuts, pooled] = await Promise.all([
+      db.query(CUTS_SQL, params, cutRow),
       wfs !== null && input.workflow === undefined ? pooledSides(db, scope, wfs) : Promise.resolve({ baseline: undefined }),
     ]);
     const baseline = input.workflow !== undefined ? sides.baseline.get(input.workflow) : pooled.baseline;
-    return { sides, candidates, pooled: wfs ?? [], live: live[0], baseline, reasons, weekly, series };
+    const reasons = cuts
+      .filter((c) => c.kind === "reason" && c.exceptions > 0)
+      .map((c) => ({ reason: c.key, runs: c.exceptions }))
+      .sort((a, b) => b.runs - a.runs || a.reason.localeCompare(b.reason));
+    const live = sideOf(cuts.find((c) => c.kind === "all"));
+    return { sides, candidates, pooled: wfs ?? [], live, baseline, reasons, weekly: bucketsOf(cuts, "week"), series: bucketsOf(cuts, "bucket") };
   },
   compute(data, { input }) {
     const rate = (b: { known: number; exceptions: number }) => (b.known ? round(b.exceptions / b.known) : null);

@@ -52,9 +52,8 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
   // Only steps that can change a flag or carry minutes are read: an AI or system step with no
   // minutes says nothing the run's own record does not. Every delivery of such a step is read, so its
   // latest delivery decides, even when that one no longer carries the flag.
-  const bounds = `SELECT greatest(toDate(min(start_time)), toDate(1)) - 1, toDate(max(end_time)) + 1 FROM runs
-      WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
-        AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) AND toDate(start_time) < toDate({rs_to:DateTime64(3)})`;
+  // From the runs as their latest deliveries have them, as the definition reads.
+  const bounds = `SELECT greatest(toDate(min(v_start)), toDate(1)) - 1, toDate(max(v_end)) + 1 FROM (${runs})`;
   const range = `${SCOPE_SQL} AND phase = {rs_phase:String}
       AND toDate(start_time) BETWEEN (${bounds}).1 AND (${bounds}).2`;
   const steps = `
