@@ -110,6 +110,35 @@ function fromNode(req: IncomingMessage): OtlpInput {
   };
 }
 
+/** How long an early answer waits for the rest of a refused body before it is sent anyway. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Waits, throwing the bytes away, until a request's body has all arrived, at most `maxBytes` more or
+ * DRAIN_MS. A refusal (503 before the body is read, 413) answered while the sender is still uploading
+ * was followed by Node closing a `Connection: close` socket with bytes unread, which the kernel answers
+ * with a reset: a sender that writes its whole body before reading (curl, Python's http clients) got
+ * EPIPE or ECONNRESET instead of the 503, and on a real network the reset can drop the answer itself.
+ */
+function bodyDrained(req: IncomingMessage, maxBytes: number): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      req.off("data", onData).off("end", finish).off("close", finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_MS);
+    req.on("data", onData).once("end", finish).once("close", finish);
+    req.resume();
+  });
+}
+
 function toWeb(a: OtlpAnswer): Response {
   return new Response(typeof a.body === "string" ? a.body : new Uint8Array(a.body), { status: a.status, headers: a.headers });
 }
@@ -141,6 +170,7 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     // Errors other than a store outage propagate to serveWeb, which answers 500.
     const node: NodeHandler = async (req, res) => {
       const a = await handle(signal, fromNode(req));
+      await bodyDrained(req, maxBody);
       res.statusCode = a.status;
       for (const [k, v] of Object.entries(a.headers)) res.setHeader(k, v);
       res.end(a.body);

@@ -115,14 +115,18 @@ it("sheds load past its bound with 503 + Retry-After and stores every acknowledg
 });
 
 /**
- * One request on a connection kept for the next, as the senders that ignore the server's Keep-Alive
- * hint do (Go, Java, Python pools): the answer's status, or how the connection failed.
+ * One request as a plain HTTP/1.1 sender makes it: the body written in `pieces` 100 ms apart, all of it
+ * whatever the server answers meanwhile (as curl and Python's clients do), on a connection kept for the
+ * next request (ignoring the server's Keep-Alive hint, as Go, Java and Python pools do). Gives the
+ * answer's status, or how the connection failed.
  */
-function exchange(socket: net.Socket, head: string, body: Buffer): Promise<number | string> {
+function exchange(socket: net.Socket, head: string, body: Buffer, pieces = 1): Promise<number | string> {
   return new Promise((resolve) => {
     // Closed by the server while idle: the sender's write would fail (or reach a reset).
     if (socket.destroyed || !socket.writable) return resolve("closed");
     let got = Buffer.alloc(0);
+    let status: number | undefined;
+    let uploaded = false;
     const done = (outcome: number | string) => {
       socket.off("data", onData).off("error", onError).off("close", onClose);
       resolve(outcome);
@@ -133,33 +137,65 @@ function exchange(socket: net.Socket, head: string, body: Buffer): Promise<numbe
       if (end < 0) return;
       const header = got.subarray(0, end).toString("latin1");
       const length = Number(/content-length:\s*(\d+)/i.exec(header)?.[1] ?? 0);
-      if (got.length >= end + 4 + length) done(Number(header.split(" ")[1]));
+      if (got.length >= end + 4 + length) status = Number(header.split(" ")[1]);
+      if (status !== undefined && uploaded) done(status);
     };
     const onError = (e: NodeJS.ErrnoException) => done(`error ${e.code ?? e.message}`);
-    const onClose = () => done("closed");
+    const onClose = () => done(status !== undefined && uploaded ? status : "closed");
     socket.on("data", onData).on("error", onError).on("close", onClose);
     socket.write(head);
-    socket.write(body);
+    const size = Math.ceil(body.length / pieces);
+    const send = (i: number) =>
+      socket.write(body.subarray(i * size, (i + 1) * size), (err) => {
+        if (err) return;
+        if (i + 1 < pieces) setTimeout(() => send(i + 1), 100);
+        else if (status !== undefined) done(status);
+        else uploaded = true;
+      });
+    send(0);
   });
 }
 
-it("answers a refused sender's retry on the connection it kept idle past Node's 5 s keep-alive with 503, not a closed connection", async () => {
+/** A receiver that refuses every request before reading its body (no request slot), on the OTLP server. */
+async function refusingServer() {
   const db = await testDb();
   const writer = createBatchWriter(db, { flushIntervalMs: 10 });
-  // No request is ever admitted: every one is refused before its body is read.
   const receiver = createOtlpReceiver({ db, writer, secret: "s", maxConcurrentRequests: 0 });
   const server = otlpHttpServer(new Map([["/v1/traces", receiver.traces]]));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   closers.push(() => writer.drain(), () => new Promise((r) => server.close(r)));
   const key = await createIngestKey(db, { tenantId: freshTenant(), name: "retry", createdBy: "test" });
   const body = Buffer.alloc(256 * 1024, 0x20);
-  const head = `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key.secret}\r\nContent-Length: ${body.length}\r\n\r\n`;
-  const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
+  const head = (connection: string) =>
+    `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key.secret}\r\n` +
+    `Content-Length: ${body.length}\r\nConnection: ${connection}\r\n\r\n`;
+  const connect = () => net.connect({ port: (server.address() as AddressInfo).port, host: "127.0.0.1", allowHalfOpen: true });
+  return { body, head, connect };
+}
+
+it("answers 503 to a sender still uploading with Connection: close, after its body, instead of resetting it", async () => {
+  const { body, head, connect } = await refusingServer();
+  const outcomes: (number | string)[] = [];
+  for (let i = 0; i < 3; i++) {
+    const socket = connect();
+    try {
+      outcomes.push(await exchange(socket, head("close"), body, 4));
+    } finally {
+      socket.destroy();
+    }
+  }
+  // Answered before the body had arrived and then closed, each of these was EPIPE.
+  expect(outcomes).toEqual([503, 503, 503]);
+});
+
+it("answers a refused sender's retry on the connection it kept idle past Node's 5 s keep-alive with 503, not a closed connection", async () => {
+  const { body, head, connect } = await refusingServer();
+  const socket = connect();
   try {
-    expect(await exchange(socket, head, body)).toBe(503);
+    expect(await exchange(socket, head("keep-alive"), body)).toBe(503);
     // Longer than Node's default keep-alive (5 s, closed at 6 s): the sender's backoff after a few refusals.
     await new Promise((r) => setTimeout(r, 6_500));
-    expect(await exchange(socket, head, body)).toBe(503);
+    expect(await exchange(socket, head("keep-alive"), body)).toBe(503);
   } finally {
     socket.destroy();
   }
