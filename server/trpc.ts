@@ -4,6 +4,7 @@ import type { Db } from "@/clickhouse/client";
 import { audit } from "./audit";
 import { resolveAccess } from "./auth/access";
 import { insideBarrier, workflowNamesIn } from "./auth/barrier";
+import { clientIp } from "./auth/client-ip";
 import type { Role } from "./auth/roles";
 import { tenantBySlug, tenantSlug } from "./tenants";
 
@@ -36,11 +37,6 @@ export function createContext(opts: { db: Db; user: SessionUser | null; headers?
   return { db: opts.db, user: opts.user, ip: clientIp(opts.headers) };
 }
 
-/** The first x-forwarded-for hop (set by the reverse proxy in front of Plumbline), else x-real-ip. */
-export function clientIp(headers: Headers | undefined): string {
-  const forwarded = headers?.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers?.get("x-real-ip") || "unknown";
-}
 
 const t = initTRPC
   .context<Context>()

@@ -9,6 +9,7 @@ import { saveGroup } from "../auth/workflow-groups";
 import { createCaller } from "../root";
 import { createTenant } from "../tenants";
 import { createContext, type SessionUser } from "../trpc";
+import { CLIENT_IP_HEADER } from "../auth/client-ip";
 
 /**
  * Who calls: one member per role, a member of each non-admin role restricted to one workflow group
@@ -101,7 +102,7 @@ export async function buildWorld(db: Db): Promise<World> {
     outsider,
     caller(who, t) {
       const u = who === "anonymous" ? null : who === "outsider" ? outsider : t.users[who];
-      return createCaller(createContext({ db, user: u, headers: new Headers({ "x-forwarded-for": "203.0.113.9" }) }));
+      return createCaller(createContext({ db, user: u, headers: new Headers({ [CLIENT_IP_HEADER]: "203.0.113.9" }) }));
     },
   };
 }
