@@ -13,9 +13,9 @@ import { type RowBatch, batchSize } from "./rows";
  * - `submit` resolves only after the request's rows are committed: a 200 means stored.
  * - Memory is bounded: beyond `maxQueuedRows` waiting or in-flight rows, `submit` throws
  *   `WriterSaturated` at once (the receiver answers 503 + Retry-After; OTLP spec: retryable).
- * - A retried request is never counted twice. A block merged across requests cannot be reproduced
- *   by a retry (its neighbours differ), so block deduplication alone would let a retried request
- *   reach runs_daily/steps_daily again. Each request therefore carries a key (hash of tenant, channel
+ * - A retried request is not stored twice. A block merged across requests cannot be reproduced by a
+ *   retry (its neighbours differ), so block deduplication alone would store a retried request's rows
+ *   again (the metrics would still count each run once: metrics/run-set.ts). Each request therefore carries a key (hash of tenant, channel
  *   and body); the writer coalesces a retry that arrives while the original is still queued, and
  *   before every insert looks the flush's keys up in the `ingest_requests` ledger and drops the ones
  *   already committed, answering them as duplicates. A flush that fails part-way is retried with the
