@@ -58,6 +58,20 @@ describe("comparisons cite the lock", () => {
   });
 });
 
+describe("a lock version holds exactly what its lock saw", () => {
+  it("drops rows an interrupted earlier attempt left for the same version", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    await commitBatch(db, { runs: runs(t, 30, { phase: "baseline", ago: 200, hours: 10 }) });
+    const stray = { tenant_id: t, workflow: "intake", version: 1, run_id: "left-over", start_time: daysAgo(300), end_time: daysAgo(300), cycle_seconds: 1 };
+    await db.insert("baseline_lock_runs", [stray]);
+    await lockForTest(db, t, "intake", daysAgo(100));
+    await commitBatch(db, { runs: runs(t, 30, { ago: 5, hours: 5 }) });
+    const r = await cycle({ tenantId: t, workflow: "intake" });
+    expect(r.baseline).toEqual({ n: 30, p50_hours: 10, p90_hours: 10, mean_hours: 10 });
+  });
+});
+
 describe("each run counted once", () => {
   it("the same run spans resent in another request, and a retry with a new token, count once", async () => {
     const t = freshTenant();

@@ -82,10 +82,11 @@ export async function candidateBaselineFigures(db: Db, tenantId: string, workflo
  * same version are removed first, so the version holds exactly what this call saw.
  */
 export async function freezeBaselineRuns(db: Db, tenantId: string, workflow: string, version: number, goLive: Date): Promise<void> {
-  await db.command(
-    `DELETE FROM baseline_lock_runs WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND version = {version:UInt32}`,
-    { tenant: tenantId, workflow, version },
-  );
+  const key = { tenant: tenantId, workflow, version };
+  const WHERE = "tenant_id = {tenant:String} AND workflow = {workflow:String} AND version = {version:UInt32}";
+  // A lightweight DELETE costs a mutation even when it matches nothing (most locks): look first.
+  const [left] = await db.query(`SELECT count() AS n FROM baseline_lock_runs WHERE ${WHERE}`, key, z.object({ n: z.coerce.number() }));
+  if ((left?.n ?? 0) > 0) await db.command(`DELETE FROM baseline_lock_runs WHERE ${WHERE}`, key);
   await db.command(
     `INSERT INTO baseline_lock_runs (tenant_id, version, ${SIDE_COLUMNS})
      SELECT {tenant:String}, {version:UInt32}, ${SIDE_COLUMNS} FROM (${candidateBaselineSql()})`,
