@@ -1,80 +1,22 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { formatter } from "@/app/components/format";
 import { mayView, VIEW_ROLES } from "@/app/components/section";
 import type { MilestonesResult } from "@/metrics/registry";
 import type { Overview } from "@/server/routers/overview";
-import { cli, freePort, launchBrowser, startServer, tempDataDir, type RunningServer } from "./harness";
+import { demoSessions, E2E_PASSWORD as PASSWORD, E2E_ROLES as ROLES, E2E_TENANT as TENANT, e2eEmail as emailOf, SHOTS } from "./world";
 
-const TENANT = "demo";
-const PASSWORD = "dashboards e2e password";
-const ROLES = ["admin", "executive", "ops", "engineer"] as const;
-type Role = (typeof ROLES)[number];
-const emailOf = (role: Role) => `${role}@dashboards.test`;
-const SHOTS = path.resolve(import.meta.dirname, "..", "artifacts", "screenshots");
-
-let server: RunningServer;
-let browser: Browser;
-const sessions = new Map<Role, BrowserContext>();
-
-// The build script takes its own lock (.next-build.lock); harness.buildIfNeeded takes the same lock
-// around it and then waits on itself while a build is stale, so the script is called directly.
-function buildIfNeeded(): void {
-  const r = spawnSync(process.execPath, [path.resolve(import.meta.dirname, "..", "scripts", "build-if-needed.mjs")], { encoding: "utf8", env: { ...process.env, PLUMBLINE_DATA_DIR: "" } });
-  if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
-}
-
-beforeAll(async () => {
-  buildIfNeeded();
-  const dataDir = tempDataDir();
-  cli(dataDir, ["migrate"]);
-  cli(dataDir, ["demo"]);
-  const passwordFile = path.join(dataDir, "password.txt");
-  writeFileSync(passwordFile, PASSWORD);
-  for (const role of ROLES) cli(dataDir, ["users", "create", "--email", emailOf(role), "--role", role, "--tenant", TENANT, "--password-file", passwordFile]);
-  server = await startServer(dataDir, await freePort(), { PLUMBLINE_DEMO: "0", PLUMBLINE_ALERTS: "0" });
-  browser = await launchBrowser();
-  mkdirSync(SHOTS, { recursive: true });
-}, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-/** One signed-in browser context per role, reused across tests (sign-in is rate limited). */
-async function session(role: Role): Promise<BrowserContext> {
-  const existing = sessions.get(role);
-  if (existing) return existing;
-  const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/sign-in`);
-  await page.fill('input[name="email"]', emailOf(role));
-  await page.fill('input[name="password"]', PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/sign-in")), page.click('button:has-text("Sign in")')]);
-  await page.close();
-  sessions.set(role, context);
-  return context;
-}
+const demo = demoSessions();
+const session = demo.session;
+const open = demo.open;
+const server = { get url() { return demo.world.url; } };
 
 /** The same query through the HTTP tRPC API, as the browser's session. */
-async function trpc<T>(context: BrowserContext, procedure: string, input: unknown): Promise<T> {
+async function trpc<T>(context: Awaited<ReturnType<typeof session>>, procedure: string, input: unknown): Promise<T> {
   const res = await context.request.get(`${server.url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`);
   expect(res.status(), `${procedure} answered ${res.status()}`).toBe(200);
   return ((await res.json()) as { result: { data: T } }).result.data;
-}
-
-async function open(role: Role, route: string, shot: string): Promise<Page> {
-  const page = await (await session(role)).newPage();
-  // The milestone evaluation takes seconds on the demo year, more while other work shares the CPU.
-  page.setDefaultTimeout(120_000);
-  await page.goto(`${server.url}${route}`);
-  await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: path.join(SHOTS, `${shot}-${role}.png`), fullPage: true });
-  return page;
 }
 
 const tileValue = (page: Page, id: string) => page.getAttribute(`[data-testid="${id}"] [data-value]`, "data-value");
@@ -145,7 +87,7 @@ describe("the dashboards on the demo tenant", { timeout: 240_000 }, () => {
     expect(await member()).toMatchObject({ role: "ops" });
     await page.close();
 
-    const barred = await browser.newContext();
+    const barred = await demo.browser().newContext();
     const signIn = await barred.newPage();
     await signIn.goto(`${server.url}/sign-in`);
     await signIn.fill('input[name="email"]', email);

@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date is YYYY-MM-DD");
+const text = z.string().min(1).max(200);
+
+/**
+ * Which runs a list shows: the one filter vocabulary of the runs explorer (`/runs`), of every link from
+ * a number to the runs behind it (app/components/runs-href.ts) and of the run-list query. A link built
+ * from a count must select exactly the runs that count counted, so the fields mirror the metrics' cuts:
+ * `exception` = runs the exception rate counts as exceptions (docs/metrics.md), `reason` = the reason
+ * that rate attributes them to. Dates are inclusive UTC days on the run's start.
+ */
+export const runFilter = z.object({
+  workflow: text.optional(),
+  phase: z.enum(["baseline", "live"]).optional(),
+  outcome: z.enum(["completed", "exception", "failed", "cancelled", "unknown"]).optional(),
+  exception: z.boolean().optional(),
+  reason: text.optional(),
+  model: text.optional(),
+  promptVersion: text.optional(),
+  actor: z.enum(["ai", "human", "system", "unknown"]).optional(),
+  classification: text.optional(),
+  from: day.optional(),
+  to: day.optional(),
+});
+export type RunFilter = z.infer<typeof runFilter>;
+
+/** The URL query keys of each filter field (kebab-free, stable: links are bookmarked). */
+export const RUN_FILTER_KEYS = Object.keys(runFilter.shape) as (keyof RunFilter)[];
