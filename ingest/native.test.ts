@@ -66,6 +66,15 @@ function batch(tenant: string): Required<RowBatch> {
       ...(i % 2 ? {} : { source: s, workflow: s, user_role: s, data_classification: s, trace_id: s, span_id: s, origin: s }),
     })),
     ingestStats: NASTY.map((s, i) => ({ tenant_id: tenant, day, channel: `ch ${s}`, accepted: i, rejected: 2 ** 40, ...(i % 2 ? {} : { source: s, reason: s }) })),
+    businessPoints: NASTY.map((s, i) => ({
+      tenant_id: tenant,
+      measure: `m ${s}`,
+      temporality: (["delta", "cumulative", "gauge"] as const)[i % 3]!,
+      start_time: hourAgo - i,
+      time: new Date(hourAgo + i),
+      value: i === 3 ? -0.5 : 1e15 + i / 8,
+      ...(i % 2 ? {} : { series: s, dimensions: { [`d ${s}`]: s }, origin: s, import_id: s }),
+    })),
   };
 }
 

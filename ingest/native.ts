@@ -57,6 +57,10 @@ export const NATIVE_COLUMNS: Record<keyof RowBatch, readonly Column[]> = {
     S("data_classification", ""), S("decision"), S("trace_id", ""), S("span_id", ""), S("origin", "otlp"),
   ],
   ingestStats: [S("tenant_id"), S("day"), S("channel"), S("source", ""), S("reason", ""), ["accepted", "UInt64"], ["rejected", "UInt64"]],
+  businessPoints: [
+    S("tenant_id"), S("measure"), S("series", ""), ["dimensions", "Map(String, String)"], S("temporality"), ["start_time", TIME],
+    ["time", TIME], ["value", "Float64"], S("origin", "otlp"), S("import_id", ""),
+  ],
 };
 
 /** Each table's payload format: Native, with its columns (the INSERT's column list). */
@@ -67,6 +71,7 @@ export const NATIVE_FORMATS: Record<keyof RowBatch, RawFormat> = {
   sourceSyncs: format("sourceSyncs"),
   dataAccess: format("dataAccess"),
   ingestStats: format("ingestStats"),
+  businessPoints: format("businessPoints"),
 };
 
 const TWO_32 = 2 ** 32;

@@ -117,6 +117,21 @@ export const ingestStatRow = z.object({
 });
 export type IngestStatRow = z.input<typeof ingestStatRow>;
 
+/** A business figure's data point (migration 0190, ingest/business-measures.ts). */
+export const businessPointRow = z.object({
+  tenant_id: z.string().min(1),
+  measure: z.string().min(1),
+  series: z.string().default(""),
+  dimensions: z.record(z.string(), z.string()).default({}),
+  temporality: z.enum(["delta", "cumulative", "gauge"]),
+  start_time: time,
+  time,
+  value: z.number(),
+  origin: z.string().default("otlp"),
+  import_id: z.string().default(""),
+});
+export type BusinessPointRow = z.input<typeof businessPointRow>;
+
 /** Rows for several tables that belong to one unit of work (a request, an import chunk). */
 export interface RowBatch {
   runs?: RunRow[];
@@ -124,6 +139,7 @@ export interface RowBatch {
   sourceSyncs?: SourceSyncRow[];
   dataAccess?: DataAccessRow[];
   ingestStats?: IngestStatRow[];
+  businessPoints?: BusinessPointRow[];
 }
 
 export const TABLE_OF: Record<keyof RowBatch, string> = {
@@ -132,8 +148,9 @@ export const TABLE_OF: Record<keyof RowBatch, string> = {
   sourceSyncs: "source_syncs",
   dataAccess: "data_access_events",
   ingestStats: "ingest_stats",
+  businessPoints: "business_points",
 };
 
 export function batchSize(b: RowBatch): number {
-  return (b.runs?.length ?? 0) + (b.steps?.length ?? 0) + (b.sourceSyncs?.length ?? 0) + (b.dataAccess?.length ?? 0) + (b.ingestStats?.length ?? 0);
+  return (b.runs?.length ?? 0) + (b.steps?.length ?? 0) + (b.sourceSyncs?.length ?? 0) + (b.dataAccess?.length ?? 0) + (b.ingestStats?.length ?? 0) + (b.businessPoints?.length ?? 0);
 }

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(e.PLUMBLINE_OTLP_PORT, e.HOST, () => resolve());
   });
-  log(`OTLP/HTTP on http://${e.HOST}:${e.PLUMBLINE_OTLP_PORT}/v1/traces and /v1/logs (store: ${config.kind})`);
+  log(`OTLP/HTTP on http://${e.HOST}:${e.PLUMBLINE_OTLP_PORT}/v1/traces, /v1/logs and /v1/metrics (store: ${config.kind})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -34,10 +34,11 @@ const STATS_SQL = `tenant_id = {tenant:String} AND {all_wf:UInt8} = 1
   AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})`;
 
 /**
- * Imported event-log rows are counted in ingest_stats too (events read and skipped per file), but they
- * are not spans: the share of spans accepted is the OTLP channels' alone. by_day still lists imports.
+ * Imported event-log rows are counted in ingest_stats too (events read and skipped per file), and so are
+ * OTLP metric data points (business figures), but neither are spans: the share of spans accepted is
+ * the OTLP trace and log channels' alone. by_day still lists every channel.
  */
-const IMPORT = "import";
+const NOT_SPANS = new Set(["import", "otlp-metrics"]);
 
 /** Why a scope narrower than the tenant gets no acceptance figure (rather than a silent 0 accepted). */
 export const PER_TENANT_REASON = "Ingest completeness is per tenant and source, not per workflow: it needs the whole tenant in scope";
@@ -86,7 +87,7 @@ export const ingestCompleteness = defineMetric<"ingest-completeness", Data, Inge
     return { perTenant: scope.params.all_wf === 1, stats, reasons, open: open[0]?.n ?? 0, closed: closed[0]?.n ?? 0 };
   },
   compute(d) {
-    const spans = d.stats.filter((s) => s.channel !== IMPORT);
+    const spans = d.stats.filter((s) => !NOT_SPANS.has(s.channel));
     const accepted = spans.reduce((a, s) => a + s.accepted, 0);
     const rejected = spans.reduce((a, s) => a + s.rejected, 0);
     const rate = accepted + rejected > 0 ? round(accepted / (accepted + rejected)) : null;

@@ -47,14 +47,14 @@ export type Encoding = "protobuf" | "json";
 interface LongLike {
   toNumber(): number;
 }
-const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "object" && v !== null ? (v as LongLike).toNumber() : 0);
+export const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "object" && v !== null ? (v as LongLike).toNumber() : 0);
 const hex = (b: unknown): string => (b instanceof Uint8Array && b.length > 0 ? Buffer.from(b.buffer, b.byteOffset, b.length).toString("hex") : "");
 /**
  * Epoch nanoseconds (fixed64) to whole milliseconds, exactly: a double cannot hold today's nanosecond
  * timestamps (~1.7e18 > 2^53), so rounding could move an end before its start. With
  * ns = high·2^32 + low and 2^32 = 4294·10^6 + 967296, every intermediate stays below 2^53.
  */
-function nanosToMs(v: unknown): number {
+export function nanosToMs(v: unknown): number {
   if (typeof v === "number") return Math.floor(v / 1e6);
   if (typeof v !== "object" || v === null) return 0;
   const { high, low } = v as { high: number; low: number };
@@ -72,7 +72,7 @@ interface PbAnyValue {
   kvlistValue?: { values: PbKeyValue[] };
   bytesValue?: Uint8Array;
 }
-interface PbKeyValue {
+export interface PbKeyValue {
   key: string;
   value?: PbAnyValue | null;
 }
@@ -105,7 +105,7 @@ function scalar(plain: unknown): AttrValue | undefined {
   return JSON.stringify(plain);
 }
 
-function pbAttributes(kvs: PbKeyValue[] | undefined): Attributes {
+export function pbAttributes(kvs: PbKeyValue[] | undefined): Attributes {
   const out: Attributes = {};
   if (!kvs) return out;
   for (const kv of kvs) {
@@ -133,16 +133,16 @@ interface PbLog {
   spanId: Uint8Array;
   eventName: string;
 }
-interface PbResource {
+export interface PbResource {
   resource?: { attributes: PbKeyValue[] } | null;
 }
 
-function serviceOf(attrs: Attributes): string {
+export function serviceOf(attrs: Attributes): string {
   const s = attrs["service.name"];
   return typeof s === "string" ? s : "";
 }
 
-function decodePb<T>(type: typeof otlpTypes.traceRequest, body: Uint8Array): T {
+export function decodePb<T>(type: typeof otlpTypes.traceRequest, body: Uint8Array): T {
   try {
     // Message objects are read through the interfaces above, which name only fields the schema declares.
     return type.decode(body) as unknown as T;
@@ -221,9 +221,9 @@ export function decodeLogsProtobufjs(body: Uint8Array): OtlpLog[] {
 // ---- OTLP/JSON: lowerCamelCase names, ids as hex strings, 64-bit integers as strings or numbers,
 // enums as integers (OTLP spec, "JSON Protobuf Encoding") ----
 
-const int64 = z.union([z.number(), z.string().regex(/^-?\d{1,20}$/)]).transform(Number);
+export const int64 = z.union([z.number(), z.string().regex(/^-?\d{1,20}$/)]).transform(Number);
 // Nanosecond times to milliseconds without passing through an imprecise double (see nanosToMs).
-const nanosMs = z
+export const nanosMs = z
   .union([z.number().nonnegative(), z.string().regex(/^\d{1,20}$/)])
   .transform((v) => (typeof v === "number" ? Math.floor(v / 1e6) : v.length > 6 ? Number(v.slice(0, -6)) : 0));
 const hexId = z
@@ -258,8 +258,8 @@ const attributeValue = z
     if (nestedTooDeep(ctx.value)) ctx.issues.push({ code: "custom", message: `attribute values nested deeper than ${MAX_DEPTH}`, input: ctx.value });
   })
   .pipe(jsonAnyValue.nullish());
-const jsonKeyValues = z.array(z.object({ key: z.string(), value: attributeValue })).optional();
-const jsonResource = z.object({ attributes: jsonKeyValues }).nullish();
+export const jsonKeyValues = z.array(z.object({ key: z.string(), value: attributeValue })).optional();
+export const jsonResource = z.object({ attributes: jsonKeyValues }).nullish();
 
 const jsonSpan = z.object({
   traceId: hexId.default(""),
@@ -302,7 +302,7 @@ function jsonPlain(v: JsonAnyValue | null | undefined): unknown {
   return null;
 }
 
-function jsonAttributes(kvs: { key: string; value?: JsonAnyValue | null }[] | undefined): Attributes {
+export function jsonAttributes(kvs: { key: string; value?: JsonAnyValue | null }[] | undefined): Attributes {
   const out: Attributes = {};
   for (const kv of kvs ?? []) {
     const v = scalar(jsonPlain(kv.value));
@@ -321,7 +321,7 @@ function withinStack<T>(run: () => T): T {
   }
 }
 
-function parseJson<S extends z.ZodType>(schema: S, body: Uint8Array): z.output<S> {
+export function parseJson<S extends z.ZodType>(schema: S, body: Uint8Array): z.output<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.length).toString("utf8"));

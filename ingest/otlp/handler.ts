@@ -5,7 +5,7 @@ import { verifyIngestKey } from "../keys";
 import { type BatchWriter, WriterFailed, WriterSaturated } from "../writer";
 import type { Encoding } from "./decode";
 import { type Mapper, MappingUnavailable } from "./map-pool";
-import { type MapOutput, mapRequest } from "./map-request";
+import { type MapOutput, type OtlpChannel, mapRequest } from "./map-request";
 import { otlpTypes } from "./otlp-schema";
 import { BodyError, type BodySource, readBody } from "./read-body";
 import { tenantPolicies } from "./tenant-policy";
@@ -45,12 +45,13 @@ export interface ReceiverOptions {
 export interface OtlpReceiver {
   traces: OtlpHandler;
   logs: OtlpHandler;
+  metrics: OtlpHandler;
 }
 
 type Mapped = Extract<MapOutput, { ok: true }>;
 
 interface Signal {
-  channel: "otlp-traces" | "otlp-logs";
+  channel: OtlpChannel;
   response(m: Mapped): { [k: string]: unknown };
   responseType: typeof otlpTypes.traceResponse;
 }
@@ -66,6 +67,12 @@ const LOGS: Signal = {
   responseType: otlpTypes.logsResponse,
 };
 
+const METRICS: Signal = {
+  channel: "otlp-metrics",
+  response: (m) => (m.rejected ? { partialSuccess: { rejectedDataPoints: m.rejected, errorMessage: m.errorMessage } } : {}),
+  responseType: otlpTypes.metricsResponse,
+};
+
 function encodingOf(contentType: string | null): Encoding | undefined {
   const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase();
   return type === "application/x-protobuf" ? "protobuf" : type === "application/json" ? "json" : undefined;
@@ -77,7 +84,7 @@ function reply(status: number, encoding: Encoding, message: object, type: typeof
     const bytes = type.encode(type.fromObject(message)).finish();
     return { status, headers: { "content-type": "application/x-protobuf", ...headers }, body: bytes };
   }
-  const json = JSON.stringify(message, (k, v: unknown) => (k === "rejectedSpans" || k === "rejectedLogRecords" ? String(v) : v));
+  const json = JSON.stringify(message, (k, v: unknown) => (k === "rejectedSpans" || k === "rejectedLogRecords" || k === "rejectedDataPoints" ? String(v) : v));
   return { status, headers: { "content-type": "application/json", ...headers }, body: json };
 }
 
@@ -145,7 +152,7 @@ function toWeb(a: OtlpAnswer): Response {
 
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 
-/** The OTLP/HTTP receiver: POST /v1/traces and /v1/logs, protobuf or JSON, gzip or not (DESIGN.md §2). */
+/** The OTLP/HTTP receiver: POST /v1/traces, /v1/logs and /v1/metrics, protobuf or JSON, gzip or not (DESIGN.md §2). */
 export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
   const maxBody = o.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxConcurrent = o.maxConcurrentRequests ?? 64;
@@ -233,5 +240,5 @@ export function createOtlpReceiver(o: ReceiverOptions): OtlpReceiver {
     return reply(200, encoding, signal.response(mapped), signal.responseType);
   };
 
-  return { traces: serve(TRACES), logs: serve(LOGS) };
+  return { traces: serve(TRACES), logs: serve(LOGS), metrics: serve(METRICS) };
 }

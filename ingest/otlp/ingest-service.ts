@@ -54,6 +54,7 @@ export function createIngestService(db: Db, o: IngestServiceOptions): IngestServ
     routes: new Map([
       ["/v1/traces", receiver.traces],
       ["/v1/logs", receiver.logs],
+      ["/v1/metrics", receiver.metrics],
     ]),
     writer,
   };
@@ -81,7 +82,7 @@ export function otlpHttpServer(routes: Map<string, OtlpHandler>): http.Server {
   return keepAliveForRetries(http.createServer((req, res) => {
     const handler = routes.get((req.url ?? "/").split("?")[0] ?? "/");
     if (!handler) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 5, message: "Not found: use /v1/traces or /v1/logs" }));
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ code: 5, message: "Not found: use /v1/traces, /v1/logs or /v1/metrics" }));
       return;
     }
     void serve.get(handler)?.(req, res);

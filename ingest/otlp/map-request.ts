@@ -3,13 +3,18 @@ import { requestKey } from "../request-key";
 import { batchSize } from "../rows";
 import { attributePolicy } from "./attribute-reader";
 import { type Encoding, OtlpDecodeError, decodeLogs, decodeSpans } from "./decode";
+import { decodeMetrics } from "./decode-metrics";
+import { metricsToRows } from "./metrics-to-rows";
 import { logsToRows } from "./logs-to-rows";
 import { type Hasher, tenantHasher } from "./privacy";
 import { spansToRows } from "./spans-to-rows";
 
+/** The OTLP signals Plumbline receives; each is its own ingest channel. */
+export type OtlpChannel = "otlp-traces" | "otlp-logs" | "otlp-metrics";
+
 /** One OTLP request to turn into rows: everything the mapping needs, plain data (it crosses threads). */
 export interface MapInput {
-  channel: "otlp-traces" | "otlp-logs";
+  channel: OtlpChannel;
   body: Uint8Array;
   encoding: Encoding;
   tenantId: string;
@@ -64,7 +69,12 @@ export function mapRequest(i: MapInput): MapOutput {
   }
   const ctx = { tenantId: i.tenantId, hash, allows, nowMs: i.nowMs };
   try {
-    const m = i.channel === "otlp-traces" ? spansToRows(decodeSpans(i.body, i.encoding), ctx) : logsToRows(decodeLogs(i.body, i.encoding), ctx);
+    const m =
+      i.channel === "otlp-traces"
+        ? spansToRows(decodeSpans(i.body, i.encoding), ctx)
+        : i.channel === "otlp-logs"
+          ? logsToRows(decodeLogs(i.body, i.encoding), ctx)
+          : metricsToRows(decodeMetrics(i.body, i.encoding), ctx);
     const key = requestKey(i.tenantId, i.channel, i.body);
     return { ok: true, key, encoded: encodeBatch(m.batch), rows: batchSize(m.batch), accepted: m.accepted, rejected: m.rejected, errorMessage: m.errorMessage };
   } catch (err) {

@@ -2,7 +2,7 @@ import protobuf from "protobufjs";
 
 /**
  * The OTLP messages Plumbline reads and writes, authored from the field numbers in the OTLP
- * specification (opentelemetry-proto v1: common, resource, trace, logs, collector services) as a
+ * specification (opentelemetry-proto v1: common, resource, trace, logs, metrics, collector services) as a
  * protobufjs JSON descriptor. Fields Plumbline never reads (span events, links, trace state) are left
  * out on purpose: protobuf decoders skip unknown fields, so leaving them out is both valid and faster.
  */
@@ -68,6 +68,49 @@ const descriptor = {
       fields: { rejectedLogRecords: { type: "int64", id: 1 }, errorMessage: { type: "string", id: 2 } },
     },
     ExportLogsServiceResponse: { fields: { partialSuccess: { type: "ExportLogsPartialSuccess", id: 1 } } },
+    // Metrics (opentelemetry-proto metrics/v1): sums and gauges are read; histogram, exponential
+    // histogram and summary points are only counted, to reject them by name.
+    NumberDataPoint: {
+      oneofs: { value: { oneof: ["asDouble", "asInt"] } },
+      fields: {
+        startTimeUnixNano: { type: "fixed64", id: 2 },
+        timeUnixNano: { type: "fixed64", id: 3 },
+        asDouble: { type: "double", id: 4 },
+        asInt: { type: "sfixed64", id: 6 },
+        attributes: { rule: "repeated", type: "KeyValue", id: 7 },
+      },
+    },
+    CountedPoint: { fields: { timeUnixNano: { type: "fixed64", id: 3 } } },
+    Gauge: { fields: { dataPoints: { rule: "repeated", type: "NumberDataPoint", id: 1 } } },
+    Sum: {
+      fields: {
+        dataPoints: { rule: "repeated", type: "NumberDataPoint", id: 1 },
+        aggregationTemporality: { type: "int32", id: 2 },
+        isMonotonic: { type: "bool", id: 3 },
+      },
+    },
+    CountedPoints: { fields: { dataPoints: { rule: "repeated", type: "CountedPoint", id: 1 } } },
+    Metric: {
+      oneofs: { data: { oneof: ["gauge", "sum", "histogram", "exponentialHistogram", "summary"] } },
+      fields: {
+        name: { type: "string", id: 1 },
+        unit: { type: "string", id: 3 },
+        gauge: { type: "Gauge", id: 5 },
+        sum: { type: "Sum", id: 7 },
+        histogram: { type: "CountedPoints", id: 9 },
+        exponentialHistogram: { type: "CountedPoints", id: 10 },
+        summary: { type: "CountedPoints", id: 11 },
+      },
+    },
+    ScopeMetrics: { fields: { metrics: { rule: "repeated", type: "Metric", id: 2 } } },
+    ResourceMetrics: {
+      fields: { resource: { type: "Resource", id: 1 }, scopeMetrics: { rule: "repeated", type: "ScopeMetrics", id: 2 } },
+    },
+    ExportMetricsServiceRequest: { fields: { resourceMetrics: { rule: "repeated", type: "ResourceMetrics", id: 1 } } },
+    ExportMetricsPartialSuccess: {
+      fields: { rejectedDataPoints: { type: "int64", id: 1 }, errorMessage: { type: "string", id: 2 } },
+    },
+    ExportMetricsServiceResponse: { fields: { partialSuccess: { type: "ExportMetricsPartialSuccess", id: 1 } } },
     // google.rpc.Status: the body of OTLP/HTTP error responses (OTLP spec, "Failures").
     RpcStatus: { fields: { code: { type: "int32", id: 1 }, message: { type: "string", id: 2 } } },
   },
@@ -80,5 +123,7 @@ export const otlpTypes = {
   traceResponse: root.lookupType("ExportTraceServiceResponse"),
   logsRequest: root.lookupType("ExportLogsServiceRequest"),
   logsResponse: root.lookupType("ExportLogsServiceResponse"),
+  metricsRequest: root.lookupType("ExportMetricsServiceRequest"),
+  metricsResponse: root.lookupType("ExportMetricsServiceResponse"),
   rpcStatus: root.lookupType("RpcStatus"),
 };

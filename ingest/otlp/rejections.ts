@@ -9,6 +9,11 @@ export const REASONS = {
   bad_timestamps: "has absurd timestamps (missing, end before start, far future or before 2000)",
   invalid_attribute: "has a convention attribute with an invalid value",
   not_a_data_access_event: "is not a data.access event (event.name)",
+  unknown_metric_name: "is not a business measure (docs/conventions.md, \"Business metrics\")",
+  unsupported_metric_kind: "is a histogram, exponential histogram or summary: business measures are sums or gauges",
+  wrong_instrument: "has the wrong instrument for its measure: amounts are delta or cumulative sums, levels are gauges or up-down counters",
+  invalid_value: "has no finite number as its value",
+  invalid_dimensions: "lacks a required dimension or has an invalid one (currency, work.category, staff.seniority)",
 } as const;
 /**
  * A label attribute (privacy.ts) that looks like personal data: the attribute is named, the value never
