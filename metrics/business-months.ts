@@ -94,13 +94,28 @@ function levelSql(dims: { key: string; where: string }): string {
     GROUP BY month, key ORDER BY month, key`;
 }
 
+/** Parameters of the month queries: tenant, measure and the window's bounds. */
+function windowParams(q: Omit<MonthQuery, "by" | "where">): Params {
+  return { tenant: q.tenantId, measure: q.measure, from: monthStart(q.from), to: monthStart(addMonths(q.to, 1)) };
+}
+
 /**
  * A measure's value per month (docs/metrics.md, "Business outcomes"). A month with no data point is
  * absent, never 0: an unreported month is unknown.
  */
 export async function measureMonths(db: Db, q: MonthQuery): Promise<MonthValue[]> {
-  const params: Params = { tenant: q.tenantId, measure: q.measure, from: monthStart(q.from), to: monthStart(addMonths(q.to, 1)) };
+  const params = windowParams(q);
   const dims = dimensionSql(q, params);
   const sql = MEASURES[q.measure].kind === "flow" ? flowSql(dims) : levelSql(dims);
   return db.query(sql, params, row);
 }
+
+/**
+ * The same months split by every dimension (the key is the dimensions map): what a baseline-year lock
+ * freezes, so that reading the frozen rows by any split gives what `measureMonths` gave at the lock.
+ */
+export function monthsByDimensionsSql(measure: Measure): string {
+  const dims = { key: "arrayZip(mapKeys(dimensions), mapValues(dimensions))", where: "" };
+  return MEASURES[measure].kind === "flow" ? flowSql(dims) : levelSql(dims);
+}
+export { windowParams as monthWindowParams };
