@@ -1,6 +1,7 @@
 import type { Command } from "./command";
 import { alertsCommands } from "./commands/alerts";
 import { baselineCommands } from "./commands/baseline";
+import { businessCommands } from "./commands/business";
 import { importCommand } from "./commands/import";
 import { demoCommand } from "./commands/demo";
 import { healthCommand } from "./commands/health";
@@ -34,4 +35,5 @@ export const commands: Command<never>[] = [
   importCommand,
   ...baselineCommands,
   workflowsCosts,
+  ...businessCommands,
 ] as Command<never>[];
