@@ -4,6 +4,9 @@ import { testDb } from "@/clickhouse/testing";
 import { listTenants } from "@/server/tenants";
 import { DEMO_FIRMS } from "@/ingest/demo/firms";
 import { type CycleTimeResult, type ExceptionRateResult, runMetric } from "@/metrics/registry";
+import { OUTCOME_KEYS } from "@/metrics/business-outcome-defs";
+import { addMonths } from "@/metrics/business-months";
+import { businessOutcomes } from "@/metrics/business-outcomes-report";
 import { ensureDemo, reloadDemo } from "./load";
 
 // The real firms at a tenth of their volume: the same code path, a test that runs in seconds.
@@ -68,5 +71,21 @@ describe("demo loader", () => {
       expect(rate.workflows).toEqual(own.map((o) => o.wf));
     }
     expect(compared).toBeGreaterThan(0);
+
+    // The business figures tell their story through the outcome metrics: a locked baseline year, the
+    // outcomes the automation feeds moving the right way, and the data error rate not moving.
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    for (const t of reloaded.tenants) {
+      const r = await businessOutcomes(db, { tenantId: t.tenantId, from: addMonths(thisMonth, -12), to: addMonths(thisMonth, -1) });
+      expect(r.baseline_year?.version).toBe(1);
+      const o = Object.fromEntries(r.outcomes.map((x) => [x.key, x]));
+      for (const key of OUTCOME_KEYS) expect(o[key]?.status, `${t.slug} ${key}`).toBe("ok");
+      expect(o["intake-conversion"]!.interval![0]).toBeGreaterThan(0);
+      expect(o["senior-expert-share"]!.change).toBeGreaterThan(0);
+      expect(o["audit-prep-per-audit"]!.change).toBeLessThan(0);
+      const flat = o["data-error-rate"]!;
+      expect(flat.interval![0]).toBeLessThan(0);
+      expect(flat.interval![1]).toBeGreaterThan(0);
+    }
   }, 300_000);
 });

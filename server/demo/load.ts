@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { assertIdentifier, type Db } from "@/clickhouse/client";
 import { commitBatch } from "@/ingest/commit";
+import { demoBusinessFigures } from "@/ingest/demo/business-figures";
 import { DEMO_FIRMS, type DemoFirm } from "@/ingest/demo/firms";
 import { dayStart, generateFirm } from "@/ingest/demo/generate";
 import { audit } from "@/server/audit";
 import { lockBaseline } from "@/server/baseline/lock";
+import { auditedLockYear } from "@/server/business/business-figures";
 import { createTenant, tenantBySlug } from "@/server/tenants";
 
 export const DEMO_SEED = 20_240_601;
@@ -86,6 +88,10 @@ async function loadFirm(db: Db, firm: DemoFirm, anchor: Date, log: (l: string) =
   for (const w of firm.workflows) {
     await lockBaseline(db, { tenantId: tenant.tenant_id, workflow: w.workflow, goLiveDate: toDate(dayStart(anchor, w.goLiveDaysAgo)), actor: "demo" });
   }
+  // Two years of monthly business figures, and the year before the first go-live locked as their baseline.
+  const figures = demoBusinessFigures(firm, { tenantId: tenant.tenant_id, anchor, seed: DEMO_SEED });
+  await commitBatch(db, { businessPoints: figures.rows }, { dedupToken: `demo:${tenant.tenant_id}:business` });
+  await auditedLockYear(db, { tenantId: tenant.tenant_id, from: figures.baselineFrom, method: "before-go-live", reason: "the twelve months before the first go-live (demo)", actor: "demo" });
   await audit(db, { tenantId: tenant.tenant_id, actorId: "system", kind: "system", action: "demo.load", result: "ok", detail: `${runs} runs, ${steps} steps, ${sourceSyncs} source syncs` });
   log(`demo tenant ${firm.slug}: ${runs} runs, ${steps} steps, ${sourceSyncs} source syncs`);
   return { slug: firm.slug, tenantId: tenant.tenant_id, runs, steps, sourceSyncs, skipped: false };
