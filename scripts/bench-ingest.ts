@@ -12,7 +12,8 @@
  * at the batch size the writer reaches with this many senders, by scripts/bench-ingest-raw.ts on an
  * empty store, once before ingest and once after; the ratio is against their mean, so a machine that
  * speeds up or slows down during the run moves both sides alike.
- * The last line printed is one JSON object with the figures.
+ * The last line printed is one JSON object with the figures. `-- --metrics` measures OTLP metrics
+ * (business figures) instead: scripts/bench-ingest-metrics.ts.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -272,7 +273,9 @@ async function main() {
   if (stored !== acknowledged) process.exitCode = 1;
 }
 
-main().catch((err: unknown) => {
+// `-- --metrics`: business figures through POST /v1/metrics instead (scripts/bench-ingest-metrics.ts).
+const run = process.argv.includes("--metrics") ? () => (rmSync(dataDir, { recursive: true, force: true }), import("./bench-ingest-metrics").then((m) => m.benchIngestMetrics())) : main;
+run().catch((err: unknown) => {
   console.error(err);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(bodiesFile, { force: true });
