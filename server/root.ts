@@ -13,6 +13,7 @@ import { overviewRouter } from "./routers/overview";
 import { settingsWorkflowsRouter } from "./routers/settings-workflows";
 import { sourcesRouter } from "./routers/sources";
 import { workflowDetailRouter } from "./routers/workflow-detail";
+import { businessRouter } from "./routers/business";
 import { createCallerFactory, router } from "./trpc";
 
 /** Every router, one line each. */
@@ -31,6 +32,7 @@ export const appRouter = router({
   exceptions: exceptionsRouter,
   sources: sourcesRouter,
   compliance: complianceRouter,
+  business: businessRouter,
   settingsWorkflows: settingsWorkflowsRouter,
 });
 

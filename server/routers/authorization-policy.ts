@@ -95,6 +95,10 @@ export const policy: Record<string, Declared> = {
   "alerts.deliveries": { roles: MANAGE, sample: (t) => ({ tenant: t.slug }), byId: byRule("allowed") },
   // The digest is ROI figures: not for engineers (docs/security.md "Barriers").
   "alerts.digest": { roles: READERS, sample: (t) => ({ tenant: t.slug, enabled: false }) },
+  // Business outcomes are the firm's figures, not a workflow's: refused behind a barrier.
+  "business.outcomes": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
+  "business.baselineYears": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
+  "business.lockYear": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, from: "2024-01", reason: "matrix" }), firmWide: true },
   "settingsWorkflows.list": { roles: ADMIN, sample: (t) => ({ tenant: t.slug }) },
   "settingsWorkflows.save": {
     roles: ADMIN,

@@ -1,0 +1,46 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { baselineYearLocks } from "@/metrics/business-baseline-year";
+import { addMonths, monthString } from "@/metrics/business-months";
+import { businessOutcomes } from "@/metrics/business-outcomes-report";
+import { auditedLockYear } from "@/server/business/business-figures";
+import { router, tenantProcedure } from "../trpc";
+
+/**
+ * Business outcomes are the firm's figures (revenue, headcount, incidents), not any one workflow's: a
+ * member behind a workflow barrier sees none of them (docs/security.md, "Barriers"). FORBIDDEN, so the
+ * middleware audits the attempt as denied.
+ */
+function firmWide(workflows: string[] | null): void {
+  if (workflows !== null) throw new TRPCError({ code: "FORBIDDEN", message: "Business outcomes are firm-wide: they are not shown to members limited to some workflows." });
+}
+
+const monthWindow = z
+  .object({ from: monthString.optional(), to: monthString.optional() })
+  .refine((w) => !w.from || !w.to || w.from <= w.to, { message: "The first month must not be after the last", path: ["from"] });
+
+export const businessRouter = router({
+  /** Every outcome over the window (default: the last twelve complete months) against the baseline year. */
+  outcomes: tenantProcedure(["executive", "ops", "admin"])
+    .input(z.object({ tenant: z.string().optional() }).and(monthWindow))
+    .query(async ({ ctx, input }) => {
+      firmWide(ctx.workflows);
+      const thisMonth = new Date().toISOString().slice(0, 7);
+      return businessOutcomes(ctx.db, { tenantId: ctx.tenant.id, from: input.from ?? addMonths(thisMonth, -12), to: input.to ?? addMonths(thisMonth, -1) });
+    }),
+  /** The baseline year's locked versions, newest first. */
+  baselineYears: tenantProcedure(["executive", "ops", "admin"])
+    .input(z.object({ tenant: z.string().optional() }))
+    .query(async ({ ctx }) => {
+      firmWide(ctx.workflows);
+      return baselineYearLocks(ctx.db, ctx.tenant.id);
+    }),
+  /** Locks the twelve months from `from` as a new version of the baseline year, with a reason. */
+  lockYear: tenantProcedure("admin")
+    .input(z.object({ tenant: z.string().optional(), from: monthString, declared: z.boolean().default(false), reason: z.string().trim().min(3, "Say why the year is locked").max(500) }))
+    .mutation(async ({ ctx, input }) => {
+      firmWide(ctx.workflows);
+      const version = await auditedLockYear(ctx.db, { tenantId: ctx.tenant.id, from: input.from, method: input.declared ? "declared" : "before-go-live", reason: input.reason, actor: ctx.user.id });
+      return { version };
+    }),
+});
