@@ -49,11 +49,20 @@ function importForm(t: TestTenant, workflow?: string): Request {
   return new Request("http://localhost/api/baseline/import", { method: "POST", body: form });
 }
 
+function businessForm(t: TestTenant): Request {
+  const form = new FormData();
+  form.set("tenant", t.slug);
+  form.set("mode", "preview");
+  form.set("file", new File(["period,measure,value\n2025-03,compliance.audits,1\n"], "matrix.csv", { type: "text/csv" }));
+  return new Request("http://localhost/api/business/import", { method: "POST", body: form });
+}
+
 const byName = policy["workflows.byName"]?.roles;
 const routes: Record<string, RouteDecl> = {
   "audit/export": { access: ["admin"], request: (t) => new Request(url("audit/export", { tenant: t.slug })) },
   "auth/[...nextauth]": { access: "auth.js" },
   "baseline/import": { access: ["admin"], request: importForm, acceptsWorkflow: true },
+  "business/import": { access: ["admin"], request: businessForm },
   evidence: {
     access: ["executive", "ops", "admin"],
     request: (t, workflow) => new Request(url("evidence", { tenant: t.slug, file: "summary.html", workflow })),
