@@ -1,4 +1,4 @@
-import type { Formatter } from "@/app/components/format";
+import { type Formatter, formatter } from "@/app/components/format";
 import { Section } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import type { OutcomeComparison } from "@/metrics/business-outcomes";
@@ -24,7 +24,7 @@ function changeText(o: OutcomeComparison, f: Formatter): string {
  * The lagging tier: business outcomes against the same months of the baseline year, each citing the
  * year (and its lock version) it is compared with. Unknown stays "insufficient data" with the reason.
  */
-export function BusinessOutcomesTier({ report, f, tenant }: { report: BusinessOutcomesReport; f: Formatter; tenant: string }) {
+export function BusinessOutcomesTier({ report, locale, tenant }: { report: BusinessOutcomesReport; locale: string; tenant: string }) {
   const year = report.baseline_year;
   const cite = year ? `Against the same months of the baseline year ${year.from} to ${year.to}${year.version ? ` (locked, version ${year.version})` : " (not locked)"}.` : "";
   return (
@@ -35,7 +35,10 @@ export function BusinessOutcomesTier({ report, f, tenant }: { report: BusinessOu
         </p>
       ) : (
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4">
-          {report.outcomes.map((o) => (
+          {report.outcomes.map((o) => {
+            // Revenue reads in its own currency, which need not be the labor figures'.
+            const f = formatter(locale, o.currency ?? "USD");
+            return (
             <Tile
               key={o.key}
               testId={`outcome-${o.key}`}
@@ -44,7 +47,8 @@ export function BusinessOutcomesTier({ report, f, tenant }: { report: BusinessOu
               insufficient={o.status === "ok" ? undefined : (o.reason ?? "Insufficient data")}
               detail={`Baseline ${valueOf(o, f, o.baseline)}; ${changeText(o, f)}; ${o.paired_months} months compared`}
             />
-          ))}
+            );
+          })}
         </div>
       )}
     </Section>
