@@ -1,4 +1,4 @@
-import { round } from "./define-metric";
+import { MIN_RUNS, round } from "./define-metric";
 import { type WorkflowInputs, workflowFigures } from "./labor-value";
 import type { ModelPrice } from "./model-prices";
 import { addDays, dayString } from "./scope";
@@ -21,10 +21,12 @@ export interface MonthWindow {
 
 export interface MonthPoint extends MonthWindow {
   live_runs: number;
-  /** Null when no workflow in scope has a baseline to count hours against. */
+  /** Null when no workflow in scope has a baseline, or below MIN_RUNS live runs (as labor-hours). */
   hours: number | null;
-  /** Null when a workflow with live runs that month has no hourly cost. */
+  /** Null with the hours, or when a workflow with live runs that month has no hourly cost. */
   value: number | null;
+  /** Why the month's hours are not shown; null when they are. */
+  reason: string | null;
 }
 
 export interface PaybackPoint extends MonthWindow {
@@ -74,12 +76,16 @@ export function monthlyHours(workflows: Map<string, WorkflowInputs>, months: Mon
   return months.map((m) => {
     const figures = [...workflows].map(([wf, w]) => workflowFigures(wf, w, windowOf(m.from, m.to), prices));
     const counted = figures.filter((f) => f.row.hours !== null);
-    const value = figures.some((f) => f.value === null) ? null : figures.reduce((a, f) => a + (f.value ?? 0), 0);
+    const runs = counted.reduce((a, f) => a + f.row.live_runs, 0);
+    // labor-hours' own gate: no baseline, or fewer than MIN_RUNS live runs, is insufficient data.
+    const reason = counted.length === 0 ? "No locked or declared baseline" : runs < MIN_RUNS ? `Needs ${MIN_RUNS} live runs; has ${runs}` : null;
+    const value = reason || figures.some((f) => f.value === null) ? null : figures.reduce((a, f) => a + (f.value ?? 0), 0);
     return {
       ...m,
       live_runs: figures.reduce((a, f) => a + f.row.live_runs, 0),
-      hours: counted.length ? round(counted.reduce((a, f) => a + (f.row.hours ?? 0), 0), 2) : null,
+      hours: reason ? null : round(counted.reduce((a, f) => a + (f.row.hours ?? 0), 0), 2),
       value: value === null ? null : round(value, 2),
+      reason,
     };
   });
 }

@@ -28,8 +28,8 @@ async function setUp(t: string, laterModel = "m-test") {
     step(t, r, { actor: "human", step: "review", human_minutes: 6 }),
     step(t, r, { actor: "ai", request_model: "m-test", input_tokens: 1000, output_tokens: 500, prompt_version: "p1", model_version: "v1" }),
   ]);
-  // M0: 20 live runs without human minutes, on prompt p2.
-  const m0 = Array.from({ length: 20 }, () => run(t, { at: month(0, 1, 6) }));
+  // M0: 30 live runs without human minutes, on prompt p2.
+  const m0 = Array.from({ length: 30 }, () => run(t, { at: month(0, 1, 6) }));
   const m0Steps = m0.map((r) => step(t, r, { actor: "ai", request_model: laterModel, input_tokens: 1000, output_tokens: 500, prompt_version: "p2", model_version: "v1" }));
   await commitBatch(db, { runs: [...m1, ...m0], steps: [...m1Steps, ...m0Steps] });
   // Every step delivered again: a change is still one marker, a token still billed once.
@@ -48,12 +48,12 @@ describe("progress since go-live", () => {
     expect(r.months).toHaveLength(12);
     expect(r.months.map((m) => m.month)).toEqual(Array.from({ length: 12 }, (_, i) => ym(month(11 - i))));
     const [m2, m1, m0] = r.months.slice(-3);
-    // M1: (40 · 30 − 40 · 6) / 60 = 16 hours, · 200 = 3200. M0: 20 · 30 / 60 = 10 hours, 2000.
-    expect(m1).toMatchObject({ live_runs: 40, hours: 16, value: 3200, from: ymd(month(1, 1)), to: ymd(month(0, 0)), partial: false });
-    expect(m0).toMatchObject({ live_runs: 20, hours: 10, value: 2000, from: ymd(month(0, 1)), to: ymd(TODAY), partial: true });
-    // A month with a baseline and no live runs displaced nothing: 0, not unknown.
-    expect(m2).toMatchObject({ live_runs: 0, hours: 0, value: 0 });
-    expect(r.headline.value).toBe(26);
+    // M1: (40 · 30 − 40 · 6) / 60 = 16 hours, · 200 = 3200. M0: 30 · 30 / 60 = 15 hours, 3000.
+    expect(m1).toMatchObject({ live_runs: 40, hours: 16, value: 3200, from: ymd(month(1, 1)), to: ymd(month(0, 0)), partial: false, reason: null });
+    expect(m0).toMatchObject({ live_runs: 30, hours: 15, value: 3000, from: ymd(month(0, 1)), to: ymd(TODAY), partial: true });
+    // A month below 30 live runs is insufficient data, as for the labor-hours metric: unknown, not 0.
+    expect(m2).toMatchObject({ live_runs: 0, hours: null, value: null, reason: "Needs 30 live runs; has 0" });
+    expect(r.headline.value).toBe(31);
   });
 
   it("draws cumulative value against cumulative cost from go-live and marks the payback month", async () => {
@@ -61,11 +61,11 @@ describe("progress since go-live", () => {
     await setUp(t);
     const { payback } = await progressOf(t);
     expect(payback.points.map((p) => p.month)).toEqual([ym(month(2)), ym(month(1)), ym(month(0))]);
-    // Cost: 1000 one-time at go-live + 10 a day recurring + AI 40 · (1 · 0.01 + 0.5 · 0.03) = 1.00 in M1, 0.50 in M0.
+    // Cost: 1000 one-time at go-live + 10 a day recurring + AI 40 · (1 · 0.01 + 0.5 · 0.03) = 1.00 in M1, 0.75 in M0.
     const cost2 = 1000 + 10 * daysIn(2);
     const cost1 = cost2 + 10 * daysIn(1) + 1;
-    const cost0 = cost1 + 10 * daysSoFar + 0.5;
-    expect(payback.points.map((p) => p.cumulative_value)).toEqual([0, 3200, 5200]);
+    const cost0 = cost1 + 10 * daysSoFar + 0.75;
+    expect(payback.points.map((p) => p.cumulative_value)).toEqual([0, 3200, 6200]);
     expect(payback.points[0]!.cumulative_cost).toBeCloseTo(cost2, 2);
     expect(payback.points[1]!.cumulative_cost).toBeCloseTo(cost1, 2);
     expect(payback.points[2]!.cumulative_cost).toBeCloseTo(cost0, 2);
@@ -83,7 +83,7 @@ describe("progress since go-live", () => {
     expect(payback.unknown_from).toBe(ym(month(0)));
     expect(payback.unknown_reason).toMatch(/no price for m-unpriced/);
     // The hours are still known: only the cost is.
-    expect(months.at(-1)).toMatchObject({ hours: 10, value: 2000 });
+    expect(months.at(-1)).toMatchObject({ hours: 15, value: 3000 });
   });
 
   it("marks go-live, the baseline lock and the prompt change once, and no change for the first version", async () => {

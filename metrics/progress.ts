@@ -47,7 +47,7 @@ export const progress = defineMetric<"progress", Data, ProgressResult>({
     const goLives = [...labor.settings.values()].flatMap((s) => (s.go_live_date ? [s.go_live_date] : [])).sort();
     const curve = paybackCurve(workflows, goLives[0] ? monthWindows(new Date(`${goLives[0]}T00:00:00Z`), scope.to) : [], labor.prices);
     const known = months.filter((m) => m.hours !== null);
-    const reason = goLives.length === 0 ? "No workflow in scope has a go-live date" : known.length === 0 ? "No locked or declared baseline" : undefined;
+    const reason = goLives.length === 0 ? "No workflow in scope has a go-live date" : known.length === 0 ? (months.at(-1)?.reason ?? "No live runs") : undefined;
     return {
       status: reason ? "insufficient_data" : "ok",
       ...(reason ? { reason } : {}),

@@ -53,7 +53,7 @@ export async function ProgressCharts({ caller, input, locale, slug }: { caller: 
       <Section title="Hours displaced and value, last 12 months" description={`Per calendar month, live runs. Click a point for its runs.${stamp}`} csv={{ filename: `progress-${slug}.csv`, rows: p.months.map((m) => ({ month: m.month, live_runs: m.live_runs, hours: m.hours, value: m.value })) }}>
         {p.status === "ok" ? null : <p className="mb-2 text-xs text-slate-500">Insufficient data: {p.reason}</p>}
         <MarkedChart testId="progress-trend" data={trend} markers={markers} locale={locale} currency={p.currency} series={[{ key: "hours", label: "Hours displaced", unit: "hours", color: "#4f46e5" }, { key: "value", label: "Value", unit: "money", color: "#059669", right: true }]} />
-        {p.months.some((m) => m.hours !== null && m.value === null) ? <p className="mt-1 text-xs text-slate-500">Value unknown in months where a workflow with live runs has no hourly cost.</p> : null}
+        <UnknownMonths months={p.months} />
       </Section>
       <Section title="Payback: cumulative value against cumulative cost" description={`Since the first go-live. Cost: one-time investment at go-live, recurring investment, platform and AI cost.${stamp}`} testId="payback-curve">
         <p className="mb-2 text-xs text-slate-600" data-testid="payback-status" data-month={p.payback.payback_month ?? ""}>
@@ -64,6 +64,17 @@ export async function ProgressCharts({ caller, input, locale, slug }: { caller: 
       </Section>
       <ChangeList markers={p.markers} f={f} />
     </div>
+  );
+}
+
+/** Months drawn as gaps, and why: insufficient data, or value unknown without an hourly cost. */
+function UnknownMonths({ months }: { months: ProgressResult["months"] }) {
+  const gaps = months.filter((m) => m.reason || m.value === null);
+  if (gaps.length === 0) return null;
+  return (
+    <p className="mt-1 text-xs text-slate-500" data-testid="progress-gaps">
+      Not drawn: {gaps.map((m) => `${m.month} (${m.reason ?? "value unknown: hourly cost not set"})`).join(", ")}.
+    </p>
   );
 }
 
