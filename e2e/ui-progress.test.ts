@@ -42,10 +42,12 @@ describe("progress at a glance on the executive's overview", { timeout: 300_000 
     expect(await page.locator('[data-testid="progress-trend"] .recharts-reference-line').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="change-markers"] li').count()).toBe(progress.markers.length);
 
-    // A point opens /runs filtered to its month, live phase.
-    const last = progress.months.at(-1)!;
-    const point = page.locator(`[data-testid="progress-trend"] a[data-testid="chart-point"][data-period="${last.month}"]`).first();
-    await Promise.all([page.waitForURL((u) => u.pathname === "/runs"), point.click()]);
+    // A point opens /runs filtered to its month, live phase. The month's value point is drawn over its
+    // hours point (same link) where the two lines cross, so the topmost, last drawn, is clicked.
+    const last = progress.months.findLast((m) => m.value !== null)!;
+    const point = page.locator(`[data-testid="progress-trend"] a[data-testid="chart-point"][data-period="${last.month}"]`).last();
+    await point.click();
+    await page.waitForURL((u) => u.pathname === "/runs");
     const q = new URL(page.url()).searchParams;
     expect({ tenant: q.get("tenant"), phase: q.get("phase"), from: q.get("from"), to: q.get("to") }).toEqual({ tenant: TENANT, phase: "live", from: last.from, to: last.to });
     await page.close();

@@ -8,6 +8,7 @@ import { CheckpointTimeline } from "./checkpoint-timeline";
 
 type Input = { tenant: string; from?: string; to?: string; workflow?: string };
 
+const monthName = (ym: string, locale: string) => new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${ym}-01T00:00:00Z`));
 const computed = (at: string | null, f: ReturnType<typeof formatter>) => (at ? ` Computed at ${f.dateTime(at)}.` : "");
 
 /** Checkpoints met of due and the per-workflow timeline: streams in, as the milestone evaluation is slow. */
@@ -25,9 +26,11 @@ export async function CheckpointsSection({ caller, input, locale, slug }: { call
   );
 }
 
-const KIND: Record<ChangeMarker["kind"], string> = { "go-live": "go-live", baseline: "baseline", prompt: "prompt", model: "model" };
+/** Short codes keep a crowded month legible on the chart; the legend and the list below spell them out. */
+const KIND: Record<ChangeMarker["kind"], string> = { "go-live": "G", baseline: "B", prompt: "P", model: "M" };
+const LEGEND = "Markers: G go-live · B baseline locked · P prompt change · M model change; the list below names each.";
 
-/** One marker per month on a chart, naming what happened in it ("go-live · prompt ×2"). */
+/** One marker per month on a chart, coding what happened in it ("G P2": a go-live and two prompt changes). */
 export function monthMarkers(markers: ChangeMarker[]): ChartMarker[] {
   const byMonth = new Map<string, Map<string, number>>();
   for (const m of markers) {
@@ -35,7 +38,7 @@ export function monthMarkers(markers: ChangeMarker[]): ChartMarker[] {
     kinds.set(KIND[m.kind], (kinds.get(KIND[m.kind]) ?? 0) + 1);
     byMonth.set(m.date.slice(0, 7), kinds);
   }
-  return [...byMonth].map(([period, kinds]) => ({ period, label: [...kinds].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(" · ") }));
+  return [...byMonth].map(([period, kinds]) => ({ period, label: [...kinds].map(([k, n]) => (n > 1 ? `${k}${n}` : k)).join(" ") }));
 }
 
 /** The 12-month trend of hours and value, and the payback curve, with their markers and links to runs. */
@@ -50,15 +53,15 @@ export async function ProgressCharts({ caller, input, locale, slug }: { caller: 
   const stamp = computed(p.computedAt, f);
   return (
     <div className="grid grid-cols-1 gap-0 lg:grid-cols-2 lg:gap-4" data-testid="progress-charts">
-      <Section title="Hours displaced and value, last 12 months" description={`Per calendar month, live runs. Click a point for its runs.${stamp}`} csv={{ filename: `progress-${slug}.csv`, rows: p.months.map((m) => ({ month: m.month, live_runs: m.live_runs, hours: m.hours, value: m.value })) }}>
+      <Section title="Hours displaced and value, last 12 months" description={`Per calendar month, live runs; the current month so far. Click a point for its runs. ${LEGEND}${stamp}`} csv={{ filename: `progress-${slug}.csv`, rows: p.months.map((m) => ({ month: m.month, live_runs: m.live_runs, hours: m.hours, value: m.value })) }}>
         {p.status === "ok" ? null : <p className="mb-2 text-xs text-slate-500">Insufficient data: {p.reason}</p>}
         <MarkedChart testId="progress-trend" data={trend} markers={markers} locale={locale} currency={p.currency} series={[{ key: "hours", label: "Hours displaced", unit: "hours", color: "#4f46e5" }, { key: "value", label: "Value", unit: "money", color: "#059669", right: true }]} />
         <UnknownMonths months={p.months} />
       </Section>
       <Section title="Payback: cumulative value against cumulative cost" description={`Since the first go-live. Cost: one-time investment at go-live, recurring investment, platform and AI cost.${stamp}`} testId="payback-curve">
         <p className="mb-2 text-xs text-slate-600" data-testid="payback-status" data-month={p.payback.payback_month ?? ""}>
-          {p.payback.payback_month ? `Paid back in ${p.payback.payback_month}.` : p.payback.unknown_reason ? "Payback unknown." : `Not paid back yet (one-time investment ${f.money(p.payback.implementation_cost)}).`}
-          {p.payback.unknown_reason ? ` Unknown from ${p.payback.unknown_from}: ${p.payback.unknown_reason}.` : ""}
+          {p.payback.payback_month ? `Paid back in ${monthName(p.payback.payback_month, locale)}.` : p.payback.unknown_reason ? "Payback unknown." : `Not paid back yet (one-time investment ${f.money(p.payback.implementation_cost)}).`}
+          {p.payback.unknown_reason ? ` Unknown from ${monthName(p.payback.unknown_from ?? "", locale)}: ${p.payback.unknown_reason}.` : ""}
         </p>
         <MarkedChart testId="payback-chart" data={curve} markers={[...markers, ...paid]} locale={locale} currency={p.currency} series={[{ key: "value", label: "Cumulative value", unit: "money", color: "#059669" }, { key: "cost", label: "Cumulative cost", unit: "money", color: "#e11d48", dashed: true }]} />
       </Section>
