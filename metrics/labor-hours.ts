@@ -38,7 +38,7 @@ const dayRow = z.object({ workflow: z.string(), date: z.string(), runs: z.coerce
 const spreadRow = z.object({ workflow: z.string(), n: z.coerce.number(), sd: z.number().nullable() });
 const declaredRow = z.object({ workflow: z.string(), minutes: z.number() });
 
-interface Data {
+export interface LaborData {
   days: LiveDay[];
   tokens: TokenUsage[];
   spread: z.output<typeof spreadRow>[];
@@ -48,7 +48,7 @@ interface Data {
   prices: Record<string, ModelPrice>;
 }
 
-export const laborHours = defineMetric<"labor-hours", Data, LaborHoursResult>({
+export const laborHours = defineMetric<"labor-hours", LaborData, LaborHoursResult>({
   key: "labor-hours",
   title: "Labor hours displaced",
   unit: "hours",
@@ -126,7 +126,7 @@ export const laborHours = defineMetric<"labor-hours", Data, LaborHoursResult>({
 });
 
 /** Every workflow configured or with live runs, with the rows that concern it. */
-function inputsByWorkflow(data: Data): Map<string, WorkflowInputs> {
+export function inputsByWorkflow(data: LaborData): Map<string, WorkflowInputs> {
   const names = [...new Set([...data.settings.keys(), ...data.days.map((d) => d.workflow)])].sort();
   return new Map(
     names.map((wf) => {

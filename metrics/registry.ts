@@ -8,6 +8,7 @@ import { compliance, type ComplianceResult } from "./compliance";
 import { rework, type ReworkResult } from "./rework";
 import { ingestCompleteness, type IngestCompletenessResult } from "./ingest-completeness";
 import { milestones, type MilestonesResult } from "./milestones";
+import { progress, type ProgressResult } from "./progress";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
@@ -18,6 +19,7 @@ export type { ComplianceResult } from "./compliance";
 export type { ReworkResult } from "./rework";
 export type { IngestCompletenessResult } from "./ingest-completeness";
 export type { MilestonesResult } from "./milestones";
+export type { ProgressResult } from "./progress";
 
 export type MetricKey =
   | "cycle-time"
@@ -27,17 +29,19 @@ export type MetricKey =
   | "compliance"
   | "rework"
   | "ingest-completeness"
-  | "milestones";
+  | "milestones"
+  | "progress";
 
 export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult
   | ReworkResult
   | IngestCompletenessResult
-  | MilestonesResult;
+  | MilestonesResult
+  | ProgressResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones] as unknown as AnyMetric[];
+const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones, progress] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

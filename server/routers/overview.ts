@@ -3,6 +3,7 @@ import { type CycleTimeResult, type ExceptionRateResult, type FreshnessResult, t
 import { router, tenantProcedure } from "../trpc";
 import { cachedMetric } from "./cached-metric";
 import { metricInput, windowInput } from "./metric-window";
+import { MILESTONES_TTL_MS, checkpointTimeline, progressSeries } from "./progress";
 
 export interface Overview {
   labor: LaborHoursResult;
@@ -42,5 +43,13 @@ export const overviewRouter = router({
    */
   milestones: tenantProcedure(["executive", "ops", "admin"])
     .input(windowInput)
-    .query(async ({ ctx, input }) => (await cachedMetric(ctx.db, "milestones", metricInput(ctx, input), 5 * 60_000)) as MilestonesResult),
+    .query(async ({ ctx, input }) => (await cachedMetric(ctx.db, "milestones", metricInput(ctx, input), MILESTONES_TTL_MS)) as MilestonesResult),
+  /** Per workflow the checkpoints as a timeline, and firm-wide checkpoints met of due (the milestone evaluation). */
+  checkpoints: tenantProcedure(["executive", "ops", "admin"])
+    .input(windowInput)
+    .query(({ ctx, input }) => checkpointTimeline(ctx.db, metricInput(ctx, input))),
+  /** Hours and value per month, the payback curve and change markers, up to the window's end. */
+  progress: tenantProcedure(["executive", "ops", "admin"])
+    .input(windowInput)
+    .query(({ ctx, input }) => progressSeries(ctx.db, metricInput(ctx, input))),
 });

@@ -4,13 +4,17 @@ import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { FreshnessBadge } from "@/app/components/freshness-badge";
 import { PageHeader } from "@/app/components/page-header";
+import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
 import { ComparedWorkflows } from "./compared-workflows";
 import { MilestonesSection, MilestonesSkeleton } from "./milestones-section";
+import { CheckpointsSection, ProgressCharts } from "./progress-section";
+import { ProgressSkeleton } from "./progress-skeleton";
 import { RoiTiles } from "./roi-tiles";
+import { TilesRunsLink } from "./tiles-runs-link";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -34,6 +38,7 @@ export default async function OverviewPage({ searchParams }: Props) {
       <FilterBar workflows={workflows.map((w) => w.workflow)} />
       <h2 className="sr-only">Return on investment</h2>
       <RoiTiles labor={labor} locale={locale} badge={badge} />
+      <TilesRunsLink href={runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...labor.window })} />
       <h2 className="sr-only">Operations versus baseline</h2>
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tiles">
         <Tile
@@ -61,7 +66,14 @@ export default async function OverviewPage({ searchParams }: Props) {
           detail={`${f.number(completeness.rejected)} spans rejected · ${f.number(completeness.runs_never_closed)} runs never closed`}
         />
       </div>
+      <TilesRunsLink href={runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...cycle.window })} />
       {params.workflow ? null : <ComparedWorkflows cycle={cycle} percent={f.percent} slug={tenant.slug} />}
+      <Suspense fallback={<ProgressSkeleton title="Checkpoints since go-live" />}>
+        <CheckpointsSection caller={caller} input={input} locale={locale} slug={tenant.slug} />
+      </Suspense>
+      <Suspense fallback={<ProgressSkeleton title="Hours displaced and value, last 12 months" />}>
+        <ProgressCharts caller={caller} input={input} locale={locale} slug={tenant.slug} />
+      </Suspense>
       <Suspense fallback={<MilestonesSkeleton />}>
         <MilestonesSection caller={caller} input={input} locale={locale} slug={tenant.slug} />
       </Suspense>
