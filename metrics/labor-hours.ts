@@ -101,7 +101,7 @@ export const laborHours = defineMetric<"labor-hours", LaborData, LaborHoursResul
     const running = ai + platform + recurring;
     // Costs left out would overstate net value and ROI, so an incomplete cost makes them unknown.
     const net = reason || value === null || unknown ? null : value - running;
-    const { daily, investment, unknown: paybackUnknown } = dailyNet(byWorkflow, data.prices, scope.to);
+    const daily = dailyNet(byWorkflow, data.prices, scope.to);
     return {
       status: reason ? "insufficient_data" : "ok",
       ...(reason ? { reason } : {}),
@@ -119,7 +119,7 @@ export const laborHours = defineMetric<"labor-hours", LaborData, LaborHoursResul
       net_value: net === null ? null : round(net, 2),
       roi: net === null || running === 0 ? null : round(net / running),
       unknown_reason: unknown,
-      payback: payback(daily, investment, scope.to, paybackUnknown),
+      payback: payback(daily, scope.to, daily.unknown),
       workflows: figures.map((f) => f.row),
     };
   },

@@ -113,8 +113,13 @@ export interface Payback {
  * Net value per day since each workflow's go-live: value of the day's hours, less the day's AI cost,
  * platform cost and recurring investment. Unknown (a reason) when a value or a cost since go-live is.
  */
-export function dailyNet(workflows: Map<string, WorkflowInputs>, prices: Record<string, ModelPrice>, to: Date): { daily: Map<string, number>; investment: number; unknown: string | null } {
+export function dailyNet(
+  workflows: Map<string, WorkflowInputs>,
+  prices: Record<string, ModelPrice>,
+  to: Date,
+): { daily: Map<string, number>; investments: Map<string, number>; investment: number; unknown: string | null } {
   const daily = new Map<string, number>();
+  const investments = new Map<string, number>();
   const add = (day: string, v: number) => daily.set(day, (daily.get(day) ?? 0) + v);
   const unpriced = new Set<string>();
   const noCost: string[] = [];
@@ -123,6 +128,9 @@ export function dailyNet(workflows: Map<string, WorkflowInputs>, prices: Record<
     const goLive = w.settings?.go_live_date;
     if (!goLive) continue;
     investment += w.settings?.implementation_cost ?? 0;
+    // The one-time investment is booked on its workflow's go-live day: one payback for the tile and
+    // the payback curve (progress-months.ts).
+    investments.set(goLive, (investments.get(goLive) ?? 0) + (w.settings?.implementation_cost ?? 0));
     const b = w.lock?.mean_human_minutes ?? w.declaredMinutes ?? null;
     const hourly = w.settings?.hourly_cost ?? 0;
     const days = w.days.filter((d) => d.date >= goLive && d.runs > 0);
@@ -141,21 +149,29 @@ export function dailyNet(workflows: Map<string, WorkflowInputs>, prices: Record<
     : unpriced.size
       ? `AI cost incomplete: no price for ${[...unpriced].sort().join(", ")}`
       : null;
-  return { daily, investment, unknown };
+  return { daily, investments, investment, unknown };
 }
 
-/** First day cumulative net value covers the one-time investment; else projected at the last 30 days' pace. */
-export function payback(daily: Map<string, number>, investment: number, to: Date, unknown: string | null): Payback {
+/**
+ * First day the cumulative net value, each one-time investment booked on its go-live day (dailyNet),
+ * is back to at least 0; else projected at the last 30 days' pace.
+ */
+export function payback(net: { daily: Map<string, number>; investments: Map<string, number>; investment: number }, to: Date, unknown: string | null): Payback {
+  const { daily, investments, investment } = net;
   const base = { implementation_cost: investment, unknown_reason: unknown };
-  if (unknown) return { date: null, projected: false, ...base };
+  if (unknown || investment <= 0) return { date: null, projected: false, ...base };
   const days = [...daily.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const allDays = [...new Set([...daily.keys(), ...investments.keys()])].sort();
   let cum = 0;
-  for (const [day, v] of days) {
-    cum += v;
-    if (investment > 0 && cum >= investment) return { date: day, projected: false, ...base };
+  for (const day of allDays) {
+    const before = cum;
+    const invested = investments.get(day) ?? 0;
+    cum += (daily.get(day) ?? 0) - invested;
+    // Paid back: the day the cumulative climbs out of the investments' hole (or never fell into it).
+    if ((before < 0 || invested > 0) && cum >= 0) return { date: day, projected: false, ...base };
   }
   const recent = days.slice(-30);
   const pace = recent.reduce((a, [, v]) => a + v, 0) / Math.max(recent.length, 1);
-  if (investment <= 0 || pace <= 0) return { date: null, projected: false, ...base };
-  return { date: dayString(addDays(to, Math.ceil((investment - cum) / pace) - 1)), projected: true, ...base };
+  if (pace <= 0) return { date: null, projected: false, ...base };
+  return { date: dayString(addDays(to, Math.ceil(-cum / pace) - 1)), projected: true, ...base };
 }

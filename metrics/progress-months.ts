@@ -1,5 +1,5 @@
 import { MIN_RUNS, round } from "./define-metric";
-import { type WorkflowInputs, workflowFigures } from "./labor-value";
+import { type WorkflowInputs, dailyNet, payback, workflowFigures } from "./labor-value";
 import type { ModelPrice } from "./model-prices";
 import { addDays, dayString } from "./scope";
 
@@ -128,8 +128,14 @@ export function paybackCurve(workflows: Map<string, WorkflowInputs>, months: Mon
     }
     value += month.value;
     cost += month.cost;
-    if (!paid && investment > 0 && value >= cost) paid = m.month;
     points.push({ ...m, cumulative_value: round(value, 2), cumulative_cost: round(cost, 2) });
+  }
+  // The payback month is the month of the payback date (labor-value.ts), never a second reckoning.
+  const last = months.at(-1);
+  if (!unknown && last) {
+    const net = dailyNet(workflows, prices, new Date(Date.parse(`${last.to}T00:00:00Z`) + 86_400_000));
+    const p = payback(net, new Date(), net.unknown);
+    paid = p.date && !p.projected ? p.date.slice(0, 7) : null;
   }
   return { points, payback_month: paid, implementation_cost: investment, unknown_reason: unknown?.reason ?? null, unknown_from: unknown?.month ?? null };
 }
