@@ -95,6 +95,7 @@ export const policy: Record<string, Declared> = {
   "alerts.deliveries": { roles: MANAGE, sample: (t) => ({ tenant: t.slug }), byId: byRule("allowed") },
   // The digest is ROI figures: not for engineers (docs/security.md "Barriers").
   "alerts.digest": { roles: READERS, sample: (t) => ({ tenant: t.slug, enabled: false }) },
+  "alerts.digestStatus": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "settingsWorkflows.list": { roles: ADMIN, sample: (t) => ({ tenant: t.slug }) },
   "settingsWorkflows.save": {
     roles: ADMIN,
