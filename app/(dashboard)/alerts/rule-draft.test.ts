@@ -4,10 +4,10 @@ import { draftOf, validate } from "./rule-draft";
 describe("the rule form's draft", () => {
   it("turns percentages and days into the rule the router takes, and back", () => {
     const d = { ...draftOf(), name: "rate", workflow: "client-intake", value: "15", window: "7", windowUnit: "days" as const, emails: "ops@firm.test" };
-    const { spec, errors } = validate(d);
+    const { rule, errors } = validate(d);
     expect(errors).toEqual({});
-    expect(spec).toMatchObject({ kind: "threshold", metric: "exception-rate", workflow: "client-intake", op: "gt", value: 0.15, windowMinutes: 10080, recipients: [{ kind: "email", to: "ops@firm.test" }] });
-    const again = draftOf({ ...(spec as never), severity: "warning", intervalMinutes: 5, cooldownMinutes: 60, enabled: true });
+    expect(rule).toMatchObject({ kind: "threshold", metric: "exception-rate", workflow: "client-intake", op: "gt", value: 0.15, windowMinutes: 10080, recipients: [{ kind: "email", to: "ops@firm.test" }] });
+    const again = draftOf(rule ?? undefined);
     expect([again.value, again.window, again.windowUnit, again.emails]).toEqual(["15", "7", "days", "ops@firm.test"]);
   });
 

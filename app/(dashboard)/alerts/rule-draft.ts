@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { ruleInput } from "@/server/alerts/api";
 import { HEADLINES } from "@/server/alerts/condition";
 import type { MetricKey } from "@/server/alerts/metric-runner";
@@ -27,6 +28,7 @@ export interface Draft {
   enabled: boolean;
 }
 
+export type RuleInput = z.output<typeof ruleInput>;
 export type FieldErrors = Partial<Record<keyof Draft, string>>;
 
 const UNIT_MIN = { minutes: 1, hours: 60, days: 1440 } as const;
@@ -41,7 +43,7 @@ function windowOf(minutes: number): Pick<Draft, "window" | "windowUnit"> {
 }
 
 /** The form's starting values: a stored rule's, or a new threshold rule's. */
-export function draftOf(spec?: RuleSpec): Draft {
+export function draftOf(spec?: RuleInput): Draft {
   const d: Draft = {
     name: spec?.name ?? "",
     kind: spec?.kind ?? "threshold",
@@ -133,7 +135,7 @@ function fieldOf(path: readonly PropertyKey[], spec: Record<string, unknown>): k
  * router's own schema (server/alerts/api.ts) decides validity; the unit checks only say it in the
  * form's terms first.
  */
-export function validate(d: Draft): { spec: Record<string, unknown>; errors: FieldErrors } {
+export function validate(d: Draft): { rule: RuleInput | null; errors: FieldErrors } {
   const spec = specFrom(d);
   const errors = unitChecks(d);
   const parsed = ruleInput.safeParse(spec);
@@ -143,5 +145,5 @@ export function validate(d: Draft): { spec: Record<string, unknown>; errors: Fie
       errors[field] ??= field === "name" && issue.code === "too_small" ? "Give the rule a name." : `${issue.message}.`;
     }
   }
-  return { spec, errors };
+  return { rule: parsed.success && Object.keys(errors).length === 0 ? parsed.data : null, errors };
 }

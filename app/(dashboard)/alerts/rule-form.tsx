@@ -126,12 +126,11 @@ export function RuleForm({ tenant, workflows, rule, onDone }: { tenant: string; 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     setMessage(null);
-    const { spec, errors: found } = validate(d);
+    const { rule: valid, errors: found } = validate(d);
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    const ruleSpec = spec as RuleSpec;
-    if (rule) update.mutate({ tenant, ruleId: rule.ruleId, rule: ruleSpec });
-    else create.mutate({ tenant, ...ruleSpec });
+    if (!valid) return;
+    if (rule) update.mutate({ tenant, ruleId: rule.ruleId, rule: valid });
+    else create.mutate({ tenant, ...valid });
   };
   return (
     <form noValidate onSubmit={submit} aria-label={rule ? `Edit rule ${rule.spec.name}` : "New alert rule"} className="grid grid-cols-2 gap-2 md:grid-cols-4">
