@@ -15,6 +15,8 @@ interface ListedRule {
 }
 
 const DAY = 86_400_000;
+// Long enough for a page refresh on a loaded machine; a wait, not a timing assertion.
+const SETTLE = { timeout: 60_000 };
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 describe("alert rules, the digest opt-in and the audit log in the browser", { timeout: 300_000 }, () => {
@@ -31,7 +33,7 @@ describe("alert rules, the digest opt-in and the audit log in the browser", { ti
     await form.locator("#new-windowUnit").selectOption("days");
     await form.locator('button[type="submit"]').click();
     // A rate is a percentage: the message sits beside the threshold, in words, and nothing is created.
-    await expect.poll(() => form.locator('[data-testid="new-value-error"]').textContent()).toBe("A rate is a percentage: between 0% and 100%.");
+    await expect.poll(() => form.locator('[data-testid="new-value-error"]').textContent(), SETTLE).toBe("A rate is a percentage: between 0% and 100%.");
     expect(await form.locator("#new-value").getAttribute("aria-invalid")).toBe("true");
     const before = await demo.query<ListedRule[]>("admin", "alerts.list", { tenant: TENANT });
     expect(before.map((r) => r.spec.name)).not.toContain(RULE);
@@ -51,10 +53,10 @@ describe("alert rules, the digest opt-in and the audit log in the browser", { ti
     await page.screenshot({ path: path.join(SHOTS, "alerts-form-admin.png"), fullPage: true });
 
     await row.locator('button:has-text("Disable")').click();
-    await expect.poll(() => row.locator('[data-testid="rule-state"]').textContent()).toBe("disabled");
+    await expect.poll(() => row.locator('[data-testid="rule-state"]').textContent(), SETTLE).toBe("disabled");
     page.on("dialog", (d) => void d.accept());
     await row.locator('button:has-text("Delete")').click();
-    await expect.poll(() => page.locator(`[data-testid="rules-table"] tr:has-text("${RULE}")`).count()).toBe(0);
+    await expect.poll(() => page.locator(`[data-testid="rules-table"] tr:has-text("${RULE}")`).count(), SETTLE).toBe(0);
     await page.close();
   });
 
@@ -65,8 +67,8 @@ describe("alert rules, the digest opt-in and the audit log in the browser", { ti
     expect(await status.textContent()).toContain(initial.cadence);
     for (const want of [!initial.subscribed, initial.subscribed]) {
       await page.locator('[data-testid="digest-opt-in"] button').click();
-      await expect.poll(async () => (await demo.query<{ subscribed: boolean }>("executive", "alerts.digestStatus", { tenant: TENANT })).subscribed).toBe(want);
-      await expect.poll(() => status.textContent()).toContain(want ? `You get the digest at ${e2eEmail("executive")}` : "You do not get the digest");
+      await expect.poll(async () => (await demo.query<{ subscribed: boolean }>("executive", "alerts.digestStatus", { tenant: TENANT })).subscribed, SETTLE).toBe(want);
+      await expect.poll(() => status.textContent(), SETTLE).toContain(want ? `You get the digest at ${e2eEmail("executive")}` : "You do not get the digest");
     }
     await page.close();
   });
