@@ -9,7 +9,8 @@ import { METRIC_KEYS } from "@/server/alerts/metric-runner";
 import type { RuleSpec } from "@/server/alerts/rule";
 import { type Draft, type FieldErrors, draftOf, validate } from "./rule-draft";
 
-const input = "rounded border border-slate-300 px-2 py-1 text-sm";
+// Fields fill their grid cell (min-w-0), so the window and its unit share one cell without overflowing.
+const input = "w-full min-w-0 rounded border border-slate-300 px-2 py-1 text-sm";
 const KINDS: [RuleSpec["kind"], string][] = [
   ["threshold", "A metric crosses a threshold"],
   ["stale-source", "A source is staler than its SLA"],
@@ -137,7 +138,7 @@ export function RuleForm({ tenant, workflows, rule, onDone }: { tenant: string; 
       {text("name", "Name")}
       {select("kind", "When", KINDS)}
       {select("severity", "Severity", [["info", "info"], ["warning", "warning"], ["critical", "critical"]])}
-      <div className="flex gap-1">
+      <div className="grid min-w-0 grid-cols-2 gap-1">
         {text("window", "Looking back", { inputMode: "numeric" })}
         {select("windowUnit", "Unit", [["minutes", "minutes"], ["hours", "hours"], ["days", "days"]])}
       </div>
