@@ -12,7 +12,7 @@ import {
 /**
  * Input schemas for the alerts tRPC router (server/routers), one per call it makes:
  *
- *   list        tenantProcedure("admin"|"ops")  → listRules(ctx.db, tenant) mapped through redactRule
+ *   list        tenantProcedure("admin"|"ops")  → listRules(ctx.db, tenant) mapped through redactRule, with describeRule and ruleStates
  *   create      tenantProcedure("admin"|"ops")  ruleInput      → createRule(ctx.db, actor, input)
  *   update      tenantProcedure("admin"|"ops")  ruleUpdate     → updateRule(ctx.db, actor, ruleId, rule)
  *   setEnabled  tenantProcedure("admin"|"ops")  ruleEnabled    → setRuleEnabled(ctx.db, actor, ruleId, enabled)
@@ -21,6 +21,7 @@ import {
  *   history     tenantProcedure("admin"|"ops"|"executive") historyInput → alertHistory(ctx.db, tenant, input)
  *   deliveries  tenantProcedure("admin"|"ops")  deliveriesInput → deliveryLog(ctx.db, tenant, input)
  *   digest      admin|ops|executive, for themselves digestInput    → setDigestSubscription(ctx.db, actor, { userId: me, email: my email, enabled })
+ *   digestStatus admin|ops|executive, for themselves → digestSubscription(ctx.db, tenant, me) and digestCadence
  *
  * Rule changes, tests and subscriptions are audited inside those functions. A member behind an
  * information barrier sees and changes only rules of workflows inside it (no firm-wide rule).

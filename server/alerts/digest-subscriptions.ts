@@ -42,3 +42,24 @@ export async function digestSubscribers(db: Db, tenantId?: string): Promise<Dige
   const rows = await db.query(LATEST, { all: tenantId ? 0 : 1, tenant: tenantId ?? "" }, row);
   return rows.map((r) => ({ tenantId: r.tenant_id, userId: r.user_id, email: r.email }));
 }
+
+const mine = z.object({ last_enabled: z.coerce.number(), last_email: z.string() });
+
+/** Whether `userId` gets the tenant's digest, and at which address (their latest choice; none = not subscribed). */
+export async function digestSubscription(db: Db, tenantId: string, userId: string): Promise<{ subscribed: boolean; email: string | null }> {
+  const rows = await db.query(
+    `SELECT argMax(enabled, updated_at) AS last_enabled, argMax(email, updated_at) AS last_email FROM digest_subscriptions
+     WHERE tenant_id = {tenant:String} AND user_id = {user:String} GROUP BY user_id`,
+    { tenant: tenantId, user: userId },
+    mine,
+  );
+  const r = rows[0];
+  return r && r.last_enabled === 1 ? { subscribed: true, email: r.last_email } : { subscribed: false, email: null };
+}
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
+
+/** When the digest goes out (PLUMBLINE_DIGEST_WEEKDAY, 0 = Sunday, and PLUMBLINE_DIGEST_HOUR_UTC), in words. */
+export function digestCadence(weekday: number, hourUtc: number): string {
+  return `weekly, on ${WEEKDAYS[weekday] ?? "?"}s at ${String(hourUtc).padStart(2, "0")}:00 UTC`;
+}

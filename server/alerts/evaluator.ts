@@ -4,10 +4,11 @@ import { decide, resolved } from "./decide";
 import type { Dispatcher } from "./dispatcher";
 import type { Mailer } from "./email";
 import { type Episode, latestEpisodes, writeEpisode } from "./episodes";
+import { writeEvaluation } from "./evaluations";
 import type { MetricRunner } from "./metric-runner";
 import { messageFor, notify } from "./notify";
 import { resumeInterruptedDeliveries } from "./interrupted-deliveries";
-import { observe } from "./observe";
+import { evaluateRule, type RuleEvaluation } from "./observe";
 import { RecipientScopes } from "./recipient-scope";
 import type { Rule } from "./rule";
 import { listAllRules } from "./rules";
@@ -94,7 +95,9 @@ export class AlertEvaluator {
     const evaluate = async (rule: Rule) => {
       report.evaluated++;
       try {
-        const observations = await observe(this.o.db, this.o.runMetric, rule, now);
+        const evaluation = await evaluateRule(this.o.db, this.o.runMetric, rule, now);
+        const observations = evaluation.observations;
+        await this.record(rule, now, evaluation);
         const transitions = decide(rule, observations, bySubject.get(key(rule.tenantId, rule.ruleId)) ?? new Map(), now);
         const to = transitions.length > 0 ? await recipients.deliverable(rule) : rule;
         for (const t of transitions) {
@@ -105,6 +108,7 @@ export class AlertEvaluator {
         }
       } catch (err) {
         report.errors++;
+        await this.record(rule, now, null).catch(() => undefined);
         this.log(`rule ${rule.ruleId} (${rule.spec.name}) of tenant ${rule.tenantId} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     };
@@ -119,6 +123,16 @@ export class AlertEvaluator {
     await Promise.all(Array.from({ length: Math.min(RULE_CONCURRENCY, due.length) }, worker));
     report.resolved += await this.closeOrphans(episodes, enabled, rules, now);
     return report;
+  }
+
+  /**
+   * The evaluation's outcome as a whole (null: it failed), so the rules table can tell "insufficient
+   * data" from "ok". A failure's message may quote SQL: it goes to the log, not to this row.
+   */
+  private async record(rule: Rule, now: Date, e: RuleEvaluation | null): Promise<void> {
+    const status = !e ? "error" : e.insufficient ? "insufficient_data" : e.observations.some((o) => o.firing) ? "firing" : "ok";
+    const reason = !e ? "the evaluation failed; the server log has the cause" : (e.insufficient ?? "");
+    await writeEvaluation(this.o.db, { tenantId: rule.tenantId, ruleId: rule.ruleId, evaluatedAt: now, status, reason }, this.id);
   }
 
   /** Open episodes of removed or disabled rules are resolved quietly, so the history does not stay open forever. */

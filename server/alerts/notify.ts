@@ -2,7 +2,8 @@ import type { Dispatcher } from "./dispatcher";
 import { alertEmail, type Mailer } from "./email";
 import type { Episode } from "./episodes";
 import type { AlertMessage } from "./message";
-import { type Rule, describeRule } from "./rule";
+import { describeRule } from "./condition";
+import type { Rule } from "./rule";
 import { DeliveryError, displayUrl, postWebhook } from "./webhook";
 
 /** Where the dashboard shows a rule's subject; PLUMBLINE_PUBLIC_URL is the base. */

@@ -106,21 +106,3 @@ export interface Rule {
 export function ruleWorkflow(spec: object): string | undefined {
   return "workflow" in spec && typeof spec.workflow === "string" ? spec.workflow : undefined;
 }
-
-const OPS = { gt: ">", gte: "≥", lt: "<", lte: "≤" } as const;
-
-/** A one-line human description, used in messages and the CLI. */
-export function describeRule(spec: RuleSpec): string {
-  switch (spec.kind) {
-    case "threshold":
-      return `${spec.metric} ${OPS[spec.op]} ${spec.value} for ${spec.workflow ?? "the firm"} over ${spec.windowMinutes} min`;
-    case "stale-source":
-      return `${spec.source ?? "any source"} staler than its freshness SLA`;
-    case "exceptions-past-sla":
-      return `≥ ${spec.minCount} open exception(s) past SLA in ${spec.workflow ?? "any workflow"}`;
-    case "milestone":
-      return `milestone of ${spec.workflow ?? "any workflow"} ${spec.statuses.join(" or ").replace("_", " ")}`;
-    case "ingest-rejects":
-      return `ingest rejects > ${(spec.share * 100).toFixed(1)}% over ${spec.windowMinutes} min`;
-  }
-}

@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
 import { audit } from "@/server/audit";
-import { type Rule, type RuleSpec, describeRule, ruleSpec, ruleWorkflow } from "./rule";
+import { describeRule } from "./condition";
+import { type Rule, type RuleSpec, ruleSpec, ruleWorkflow } from "./rule";
 
 export class AlertRuleError extends Error {
   constructor(message: string, readonly code: "BAD_INPUT" | "NOT_FOUND") {

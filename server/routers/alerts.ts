@@ -2,9 +2,11 @@ import { TRPCError } from "@trpc/server";
 import type { Db } from "@/clickhouse/client";
 import { deliveriesInput, digestInput, historyInput, ruleEnabled, ruleIdInput, ruleInput, ruleUpdate } from "@/server/alerts/api";
 import { deliveryLog } from "@/server/alerts/delivery-log";
-import { setDigestSubscription } from "@/server/alerts/digest-subscriptions";
+import { digestCadence, digestSubscription, setDigestSubscription } from "@/server/alerts/digest-subscriptions";
 import { alertHistory } from "@/server/alerts/episodes";
+import { describeRule } from "@/server/alerts/condition";
 import { ruleWorkflow } from "@/server/alerts/rule";
+import { ruleStates } from "@/server/alerts/rule-state";
 import { AlertRuleError, createRule, listRules, redactRule, removeRule, ruleById, ruleScopes, setRuleEnabled, updateRule, type Actor } from "@/server/alerts/rules";
 import { sendTestAlert } from "@/server/alerts/send-test-alert";
 import { mailerFromEnv, publicUrlFromEnv } from "@/server/alerts/start-alerts";
@@ -62,9 +64,12 @@ const manage = ["admin", "ops"] as const;
 
 /** Alert rules, their history and deliveries (server/alerts); changes are audited there and by the middleware. */
 export const alertsRouter = router({
-  list: tenantProcedure(manage).query(async ({ ctx }) =>
-    (await listRules(ctx.db, ctx.tenant.id)).filter((r) => mayReadScope(ctx.workflows, ruleWorkflow(r.spec))).map(redactRule),
-  ),
+  /** Each rule with its condition in words and its state (firing, ok, not evaluating: insufficient data...). */
+  list: tenantProcedure(manage).query(async ({ ctx }) => {
+    const visible = (await listRules(ctx.db, ctx.tenant.id)).filter((r) => mayReadScope(ctx.workflows, ruleWorkflow(r.spec)));
+    const states = await ruleStates(ctx.db, ctx.tenant.id, visible);
+    return visible.map((r) => ({ ...redactRule(r), condition: describeRule(r.spec), state: states.get(r.ruleId) ?? null }));
+  }),
   /** A webhook secret generated here is in this response only. */
   create: tenantProcedure(manage)
     .input(ruleInput)
@@ -121,4 +126,9 @@ export const alertsRouter = router({
       await setDigestSubscription(ctx.db, actorOf(ctx), { userId: ctx.user.id, email: ctx.user.email, enabled: input.enabled });
       return { enabled: input.enabled };
     }),
+  /** The caller's own digest subscription and when the digest goes out. */
+  digestStatus: tenantProcedure(ROI_ROLES).query(async ({ ctx }) => {
+    const e = env();
+    return { ...(await digestSubscription(ctx.db, ctx.tenant.id, ctx.user.id)), cadence: digestCadence(e.PLUMBLINE_DIGEST_WEEKDAY, e.PLUMBLINE_DIGEST_HOUR_UTC) };
+  }),
 });

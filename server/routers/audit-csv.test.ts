@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditCsv } from "./audit-csv";
+import { auditCsv, auditCsvStream } from "./audit-csv";
 
 const row = {
   time: "2026-01-02 03:04:05.678",
@@ -33,5 +33,22 @@ describe("auditCsv", () => {
     // Parsed the way a semicolon locale would, no cell starts with a formula character.
     const cells = line.match(/"(?:[^"]|"")*"|[^;,]+/g) ?? [];
     for (const c of cells) expect(c.replace(/^"/, "")).not.toMatch(/^[=+\-@]/);
+  });
+});
+
+describe("auditCsvStream", () => {
+  it("writes the same CSV from JSON lines split anywhere, even inside a character", async () => {
+    const other = { ...row, event_id: "e2", actor_email: "zoë@example.test", at_ms: 1 };
+    const bytes = new TextEncoder().encode(`${JSON.stringify(row)}\n${JSON.stringify(other)}\n`);
+    // Cut inside the "ë" (two bytes in UTF-8) and inside the first row.
+    const cut = bytes.indexOf(0xc3) + 1;
+    async function* chunks() {
+      yield bytes.slice(0, 40);
+      yield bytes.slice(40, cut);
+      yield bytes.slice(cut);
+    }
+    let csv = "";
+    for await (const part of auditCsvStream(chunks())) csv += part;
+    expect(csv).toBe(auditCsv([row, { ...row, event_id: "e2", actor_email: "zoë@example.test" }]));
   });
 });

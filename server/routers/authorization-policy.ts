@@ -101,6 +101,7 @@ export const policy: Record<string, Declared> = {
   "business.outcomes": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
   "business.baselineYears": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
   "business.lockYear": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, from: "2024-01", reason: "matrix" }), firmWide: true },
+  "alerts.digestStatus": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "settingsWorkflows.list": { roles: ADMIN, sample: (t) => ({ tenant: t.slug }) },
   "settingsWorkflows.save": {
     roles: ADMIN,

@@ -4,7 +4,8 @@ import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { viewContext } from "@/app/components/view-context";
-import { TestAlertButton } from "./test-alert-button";
+import { DigestOptIn } from "./digest-opt-in";
+import { RulesSection } from "./rules-section";
 
 export const metadata: Metadata = { title: "Alerts" };
 
@@ -16,10 +17,12 @@ export default async function AlertsPage({ searchParams }: Props) {
   if (!tenant) return <NoTenant />;
   if (!mayView("alerts", tenant.role)) return <Forbidden title="Alerts" role={tenant.role} tenantName={tenant.name} />;
   const manages = tenant.role === "admin" || tenant.role === "ops";
-  const [history, rules, deliveries] = await Promise.all([
+  const [history, rules, deliveries, digest, workflows] = await Promise.all([
     caller.alerts.history({ tenant: tenant.slug, limit: 200 }),
     manages ? caller.alerts.list({ tenant: tenant.slug }) : Promise.resolve([]),
     manages ? caller.alerts.deliveries({ tenant: tenant.slug, limit: 100 }) : Promise.resolve([]),
+    caller.alerts.digestStatus({ tenant: tenant.slug }),
+    manages ? caller.workflows.list({ tenant: tenant.slug }) : Promise.resolve([]),
   ]);
   const f = formatter(locale);
   const when = (d: Date | null) => (d ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(d) + " UTC" : "—");
@@ -27,6 +30,9 @@ export default async function AlertsPage({ searchParams }: Props) {
   return (
     <>
       <PageHeader title="Alerts" description="What Plumbline told people, and when: one firing and one resolution per episode." />
+      <Section title="Weekly digest" description="Hours displaced and value, the milestone scorecard, the biggest changes and stale sources, by e-mail." testId="alert-digest">
+        <DigestOptIn tenant={tenant.slug} {...digest} />
+      </Section>
       <Section
         title="Alert history"
         testId="alert-history"
@@ -55,28 +61,7 @@ export default async function AlertsPage({ searchParams }: Props) {
           />
         )}
       </Section>
-      {manages ? (
-        <Section title="Rules" description="Create and change rules with `plumbline alerts create`; test each one here." testId="alert-rules">
-          {rules.length === 0 ? (
-            <p className="text-sm text-slate-500">No rules yet.</p>
-          ) : (
-            <DataTable
-              caption="Alert rules"
-              rows={rules}
-              rowKey={(r) => r.ruleId}
-              columns={[
-                { header: "Name", cell: (r) => r.spec.name },
-                { header: "Kind", cell: (r) => r.spec.kind },
-                { header: "Severity", cell: (r) => r.spec.severity },
-                { header: "Every", cell: (r) => `${r.spec.intervalMinutes} min` },
-                { header: "Recipients", numeric: true, cell: (r) => r.spec.recipients.length },
-                { header: "Enabled", cell: (r) => (r.spec.enabled ? "yes" : "no") },
-                { header: "Test", cell: (r) => <TestAlertButton tenant={tenant.slug} ruleId={r.ruleId} /> },
-              ]}
-            />
-          )}
-        </Section>
-      ) : null}
+      {manages ? <RulesSection tenant={tenant.slug} rules={rules} workflows={workflows.map((w) => w.workflow)} /> : null}
       {manages ? (
         <Section
           title="Delivery log"

@@ -24,14 +24,14 @@ describe("plumbline alerts", () => {
     await createTenant(db, { slug });
     const spec = { kind: "threshold", name: "Spike", metric: "exception-rate", op: "gt", value: 0.15, recipients: [{ kind: "webhook", url: "https://hooks.example/x" }] };
     const created = await cli(["alerts", "create", "--tenant", slug, "--spec", JSON.stringify(spec)]);
-    expect(created.text).toMatch(/^Created alert rule [0-9a-f-]{36}: Spike \(exception-rate > 0\.15 for the firm over 1440 min\)\nWebhook signing secrets .*\n {2}https:\/\/hooks\.example\/x: whsec_\S{32}$/);
+    expect(created.text).toMatch(/^Created alert rule [0-9a-f-]{36}: Spike \(exception rate of the firm above 15% over 1 day\)\nWebhook signing secrets .*\n {2}https:\/\/hooks\.example\/x: whsec_\S{32}$/);
     const listed = await cli(["alerts", "list", "--tenant", slug]);
     const [rule] = listed.result as Rule[];
     expect(rule?.spec.recipients[0]).toMatchObject({ secret: expect.stringMatching(/^whsec_.{3}…$/) });
     expect((await cli(["alerts", "history", "--tenant", slug])).text).toBe("No alerts.");
     await new Promise((r) => setTimeout(r, 5));
     const updated = await cli(["alerts", "update", rule?.ruleId ?? "", "--tenant", slug, "--spec", JSON.stringify({ ...spec, value: 0.2 })]);
-    expect(updated.text).toBe(`Updated alert rule ${rule?.ruleId}: Spike (exception-rate > 0.2 for the firm over 1440 min)`);
+    expect(updated.text).toBe(`Updated alert rule ${rule?.ruleId}: Spike (exception rate of the firm above 20% over 1 day)`);
     expect((await cli(["alerts", "remove", rule?.ruleId ?? "", "--tenant", slug])).text).toBe(`Removed alert rule ${rule?.ruleId}`);
     expect((await cli(["alerts", "list", "--tenant", slug])).text).toBe("No alert rules.");
   });
