@@ -3,6 +3,7 @@ import { Section } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import type { OutcomeComparison } from "@/metrics/business-outcomes";
 import type { BusinessOutcomesReport } from "@/metrics/business-outcomes-report";
+import type { ServerCaller } from "@/app/components/view-context";
 
 /** How an outcome's value reads: shares as percents, money in the figures' currency, else a number. */
 function valueOf(o: OutcomeComparison, f: Formatter, v: number | null): string {
@@ -53,4 +54,19 @@ export function BusinessOutcomesTier({ report, locale, tenant }: { report: Busin
       )}
     </Section>
   );
+}
+
+/** The lagging tier as its own streamed section: a member behind a workflow barrier is told why it is absent. */
+export async function BusinessOutcomesSection({ caller, tenant, locale }: { caller: ServerCaller; tenant: string; locale: string }) {
+  try {
+    const report = await caller.business.outcomes({ tenant });
+    return <BusinessOutcomesTier report={report} locale={locale} tenant={tenant} />;
+  } catch (err) {
+    if ((err as { code?: string }).code !== "FORBIDDEN") throw err;
+    return (
+      <Section title="Lagging indicators: business outcomes" testId="business-outcomes">
+        <p className="text-sm text-slate-500">Business outcomes are the firm&apos;s figures: they are not shown to members limited to some workflows.</p>
+      </Section>
+    );
+  }
 }

@@ -9,6 +9,7 @@ import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section"
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
+import { BusinessOutcomesSection } from "./business-outcomes";
 import { ComparedWorkflows } from "./compared-workflows";
 import { MilestonesSection, MilestonesSkeleton } from "./milestones-section";
 import { CheckpointsSection, ProgressCharts } from "./progress-section";
@@ -36,7 +37,7 @@ export default async function OverviewPage({ searchParams }: Props) {
     <>
       <PageHeader title="Overview" description={`Is the automation paying off? ${tenant.name}, ${params.workflow ?? "all workflows"}, ${window}.`} />
       <FilterBar workflows={workflows.map((w) => w.workflow)} />
-      <h2 className="sr-only">Return on investment</h2>
+      <h2 className="mt-2 text-sm font-semibold uppercase tracking-wide text-slate-500" data-testid="tier-leading">Leading indicators: what the automation changed</h2>
       <RoiTiles labor={labor} locale={locale} badge={badge} />
       <TilesRunsLink href={runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...labor.window })} />
       <h2 className="sr-only">Operations versus baseline</h2>
@@ -67,6 +68,9 @@ export default async function OverviewPage({ searchParams }: Props) {
         />
       </div>
       <TilesRunsLink href={runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...cycle.window })} />
+      <Suspense fallback={<ProgressSkeleton title="Lagging indicators: business outcomes" />}>
+        <BusinessOutcomesSection caller={caller} tenant={tenant.slug} locale={locale} />
+      </Suspense>
       {params.workflow ? null : <ComparedWorkflows cycle={cycle} percent={f.percent} slug={tenant.slug} />}
       <Suspense fallback={<ProgressSkeleton title="Checkpoints since go-live" />}>
         <CheckpointsSection caller={caller} input={input} locale={locale} slug={tenant.slug} />

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { formatter } from "@/app/components/format";
+import { OUTCOME_KEYS } from "@/metrics/business-outcome-defs";
+import type { BusinessOutcomesReport } from "@/metrics/business-outcomes-report";
+import { demoSessions, tenantQuery, E2E_TENANT } from "./world";
+
+const demo = demoSessions();
+
+describe("business outcomes on the overview", () => {
+  it("shows the executive two tiers: the leading indicators and the business outcomes against the baseline year", async () => {
+    const page = await demo.open("executive", `/overview?${tenantQuery}`, "overview-two-tiers");
+    const report = await demo.query<BusinessOutcomesReport>("executive", "business.outcomes", { tenant: E2E_TENANT });
+    expect(await page.locator('[data-testid="tier-leading"]').count()).toBe(1);
+    const section = page.locator('[data-testid="business-outcomes"]');
+    await section.waitFor();
+    // The section cites the locked baseline year it compares with.
+    expect(await section.textContent()).toContain(`${report.baseline_year!.from} to ${report.baseline_year!.to} (locked, version ${report.baseline_year!.version})`);
+    for (const key of OUTCOME_KEYS) {
+      const o = report.outcomes.find((x) => x.key === key)!;
+      const f = formatter("en-US", o.currency ?? "USD");
+      const expected = o.status !== "ok" ? "insufficient" : key === "revenue-per-fte" ? f.money(o.live) : o.unit.startsWith("share") ? f.percent(o.live) : f.number(o.live, 1);
+      expect(await page.getAttribute(`[data-testid="outcome-${key}"] [data-value]`, "data-value"), key).toBe(expected);
+    }
+    // The demo's data error rate does not move: its interval spans 0 and the tile says so.
+    expect(await page.textContent('[data-testid="outcome-data-error-rate"]')).toContain("no clear change");
+    await page.locator('[data-testid="business-outcomes"]').screenshot({ path: `${(await import("./world")).SHOTS}/overview-lagging-tier-executive.png` });
+    await page.close();
+  });
+
+  it("refuses the outcomes to an engineer, who has no overview", async () => {
+    const res = await (await demo.session("engineer")).request.get(`${demo.world.url}/api/trpc/business.outcomes?input=${encodeURIComponent(JSON.stringify({ tenant: E2E_TENANT }))}`);
+    expect(res.status()).toBe(403);
+  });
+});
