@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
@@ -16,9 +18,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function WorkflowPage({ params, searchParams }: Props) {
   const workflow = decodeURIComponent((await params).name);
-  const { caller, tenant, params: view, locale } = await viewContext(searchParams);
+  const { caller, tenant, params: view, locale } = await viewContext(searchParams, { workflow });
   if (!tenant) return <NoTenant />;
   if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflow" role={tenant.role} tenantName={tenant.name} />;
+  await caller.workflows.byName({ tenant: tenant.slug, workflow }).catch((e: unknown) => (e instanceof TRPCError ? notFound() : Promise.reject(e))); // unknown, or behind the member's barrier
   const d = await caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) });
   const { cycle, exceptions, labor, rework } = d;
   const f = formatter(locale, labor.currency);
