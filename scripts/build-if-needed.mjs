@@ -71,5 +71,9 @@ function build(quiet) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  process.exit(buildIfNeeded());
+  const status = buildIfNeeded();
+  // The `plumbline` command's bundle too, so its first run is quick; without esbuild it runs through tsx.
+  const { buildCli, freshCliEntry } = await import("./build-cli.mjs");
+  if (status === 0 && !freshCliEntry()) await buildCli().catch((err) => console.warn(`[plumbline] CLI bundle not built (${err.message}); the command will use tsx`));
+  process.exit(status);
 }
