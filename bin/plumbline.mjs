@@ -8,7 +8,8 @@ import { buildCli, freshCliEntry } from "../scripts/build-cli.mjs";
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 async function load() {
-  const entry = freshCliEntry() ?? (await buildCli().catch(() => undefined));
+  // PLUMBLINE_CLI_SOURCE=1 runs the sources through tsx: what every command did before the bundle (bench:ui compares).
+  const entry = process.env.PLUMBLINE_CLI_SOURCE === "1" ? undefined : (freshCliEntry() ?? (await buildCli().catch(() => undefined)));
   if (entry) return import(entry);
   const { register } = await import("tsx/esm/api");
   register({ tsconfig: path.join(root, "tsconfig.json") });

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { cli } from "./harness";
-import { demoSessions, E2E_PASSWORD, E2E_TENANT as TENANT, type E2eRole } from "./world";
+import { demoSessions, E2E_PASSWORD, E2E_TENANT as TENANT, SHOTS, type E2eRole } from "./world";
 
 const demo = demoSessions();
 
@@ -18,12 +18,23 @@ const EXPECTED: Record<E2eRole, { landing: string; nav: string[] }> = {
 };
 
 const navLabels = (page: Page) => page.locator('nav[aria-label="Main"] a').allTextContents();
+
+/**
+ * Opens `route` as `role` and waits only for `selector`: the sidebar is streamed before the page's
+ * numbers (loading.tsx), so these checks need not wait for a cold overview on a loaded machine.
+ */
+async function visit(role: E2eRole, route: string, selector: string): Promise<Page> {
+  const page = await (await demo.session(role)).newPage();
+  await page.goto(`${demo.world.url}${route}`, { waitUntil: "commit", timeout: 200_000 });
+  await page.waitForSelector(selector, { timeout: 200_000 });
+  return page;
+}
 const utcDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 
 describe("navigation and time controls", { timeout: 240_000 }, () => {
   it("lands each role on its own first page and shows only the views it may open", async () => {
     for (const role of Object.keys(EXPECTED) as E2eRole[]) {
-      const page = await demo.open(role, "/", "landing");
+      const page = await visit(role, "/", 'nav[aria-label="Main"] a');
       expect(new URL(page.url()).pathname, role).toBe(EXPECTED[role].landing);
       expect(await navLabels(page), role).toEqual(EXPECTED[role].nav);
       await page.close();
@@ -65,14 +76,18 @@ describe("navigation and time controls", { timeout: 240_000 }, () => {
     await page.waitForURL((u) => u.searchParams.get("compare") === "1");
     // The previous 7 days end the day before the window starts.
     await expect.poll(() => page.textContent('[data-testid="window-applied"]')).toContain(`compared with ${utcDay(13)} – ${utcDay(7)}`);
-    await page.screenshot({ path: path.join(path.dirname(path.dirname(import.meta.filename)), "artifacts", "screenshots", "overview-compare-executive.png"), fullPage: true });
+    // The tiles carry the previous period's value (or "Unknown"), one per compared tile.
+    await page.waitForSelector('[data-testid="tile-exception-rate"] [data-testid="tile-previous"]', { timeout: 200_000 });
+    expect(await page.textContent('[data-testid="tile-exception-rate"] [data-testid="tile-previous"]')).toMatch(/previous (\d|Unknown)/);
+    await page.screenshot({ path: path.join(SHOTS, "overview-compare-executive.png"), fullPage: true });
     await page.close();
   });
 
   it("refuses an inverted range with a message on the page and in the procedure", async () => {
     const from = utcDay(3);
     const to = utcDay(10);
-    const page = await demo.open("executive", `/overview?tenant=${TENANT}&from=${from}&to=${to}`, "overview-inverted-range");
+    const page = await visit("executive", `/sources?tenant=${TENANT}&from=${from}&to=${to}`, '[data-testid="window-problem"]');
+    await page.screenshot({ path: path.join(SHOTS, "sources-inverted-range-executive.png"), fullPage: true });
     expect(await page.textContent('[data-testid="window-problem"]')).toContain(`From (${from}) is after To (${to})`);
     // The page falls back to the default 30 days ending today rather than showing an empty window.
     expect(await page.textContent('[data-testid="window-applied"]')).toContain(`${utcDay(29)} – ${utcDay(0)}`);
