@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { nodeBundleOptions } from "./node-bundle.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // Inside node_modules so the bundle resolves packages (kept external) from the project's install.
@@ -37,21 +38,7 @@ export async function buildCli() {
   const { build } = await import("esbuild");
   const builtAt = Date.now();
   const dir = `build-${builtAt}-${process.pid}`;
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: { "cli-main": "server/cli/main.ts" },
-    outdir: path.join(CLI_CACHE, dir),
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    packages: "external",
-    tsconfig: path.join(root, "tsconfig.json"),
-    metafile: true,
-    logLevel: "warning",
-  });
+  const result = await build({ ...nodeBundleOptions(root), entryPoints: { "cli-main": "server/cli/main.ts" }, outdir: path.join(CLI_CACHE, dir), metafile: true });
   const inputs = [...new Set(Object.values(result.metafile.outputs).flatMap((o) => Object.keys(o.inputs)))].filter((f) => !f.startsWith("node_modules/"));
   const tmp = `${MANIFEST}.${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify({ builtAt, dir, inputs })}\n`);
