@@ -167,5 +167,6 @@ describe("the first start, before any user exists", () => {
     await page.goto(`${server.url}/sign-in`);
     expect(await page.locator('[data-testid="first-admin-hint"]').count()).toBe(0);
     await page.close();
-  });
+    // A migration and a server start of its own: minutes on a loaded two-core machine.
+  }, 600_000);
 });

@@ -18,6 +18,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const round = (v: number) => Math.round(v);
 const verdict = (v: number, max: number) => (Number.isNaN(v) ? "n/a" : v <= max ? "met" : "NOT met");
+// A page this build does not have (404, e.g. /runs before the runs pages land) has no figures to judge.
+const judged = (r: PageFigures, v: number, max: number) => (r.status === 200 ? verdict(v, max) : `n/a: HTTP ${r.status}`);
 
 interface PageFigures {
   route: string;
@@ -37,12 +39,14 @@ async function timeDocument(context: BrowserContext, url: string): Promise<{ ms:
 
 async function paint(context: BrowserContext, url: string): Promise<{ fcp: number; jsBytes: number }> {
   const page = await context.newPage();
-  let jsBytes = 0;
+  const scripts: Promise<number>[] = [];
   page.on("response", (r) => {
-    if (r.request().resourceType() === "script") void r.body().then((b) => (jsBytes += b.length), () => undefined);
+    if (r.request().resourceType() === "script") scripts.push(r.body().then((b) => b.length, () => 0));
   });
   await page.goto(url, { waitUntil: "networkidle", timeout: 600_000 });
   const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN);
+  // Every script's body is read before the page closes, or the sum would miss the late ones.
+  const jsBytes = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
   await page.close();
   return { fcp, jsBytes };
 }
@@ -104,8 +108,8 @@ try {
     const r = { ...results[name]!, server_ms_warm: round(median(warm)), fcp_ms: round(median(fcp)), client_js_kb: round(jsBytes / 1024) };
     results[name] = r;
     console.log(
-      `${name.padEnd(10)} ${r.route} (HTTP ${r.status}): cold ${r.server_ms_cold} ms, warm ${r.server_ms_warm} ms [${verdict(r.server_ms_warm, TARGET.warm_ms)}], ` +
-        `FCP ${r.fcp_ms} ms [${verdict(r.fcp_ms, TARGET.fcp_ms)}], client JS ${r.client_js_kb} KiB (uncompressed)`,
+      `${name.padEnd(10)} ${r.route} (HTTP ${r.status}): cold ${r.server_ms_cold} ms, warm ${r.server_ms_warm} ms [${judged(r, r.server_ms_warm, TARGET.warm_ms)}], ` +
+        `FCP ${r.fcp_ms} ms [${judged(r, r.fcp_ms, TARGET.fcp_ms)}], client JS ${r.client_js_kb} KiB (uncompressed)`,
     );
   }
   const cli = {
@@ -116,9 +120,10 @@ try {
   const overview = results.overview!;
   console.log(`cold overview ${overview.server_ms_cold} ms [${verdict(overview.server_ms_cold, TARGET.cold_overview_ms)}; target ≤ ${TARGET.cold_overview_ms} ms]`);
   console.log(`CLI (running server): health ${cli.health_ms} ms [${verdict(cli.health_ms, TARGET.cli_ms)}], tenants list ${cli.tenants_list_ms} ms [${verdict(cli.tenants_list_ms, TARGET.cli_ms)}]; health from sources through tsx ${cli.health_from_sources_ms} ms`);
-  const warmMet = Object.values(results).every((r) => r.server_ms_warm <= TARGET.warm_ms);
-  const fcpMet = Object.values(results).every((r) => r.fcp_ms <= TARGET.fcp_ms);
-  console.log(`targets: cold overview ${verdict(overview.server_ms_cold, TARGET.cold_overview_ms)}, warm every page ${warmMet ? "met" : "NOT met"}, FCP every page ${fcpMet ? "met" : "NOT met"}, CLI ${verdict(Math.max(cli.health_ms, cli.tenants_list_ms), TARGET.cli_ms)}`);
+  const served = Object.values(results).filter((r) => r.status === 200);
+  const warmMet = served.every((r) => r.server_ms_warm <= TARGET.warm_ms);
+  const fcpMet = served.every((r) => r.fcp_ms <= TARGET.fcp_ms);
+  console.log(`targets (${served.length} pages served): cold overview ${verdict(overview.server_ms_cold, TARGET.cold_overview_ms)}, warm every page ${warmMet ? "met" : "NOT met"}, FCP every page ${fcpMet ? "met" : "NOT met"}, CLI ${verdict(Math.max(cli.health_ms, cli.tenants_list_ms), TARGET.cli_ms)}`);
   console.log(JSON.stringify({ bench: "ui", runs: RUNS, targets: TARGET, pages: results, cli }));
 } finally {
   await dashboard.close();
