@@ -129,7 +129,8 @@ describe("signing in", () => {
     await page.fill('input[name="password"]', "any password: the development login accepts it");
     await page.click('button:has-text("Sign-in")');
     await page.waitForSelector('button:has-text("Continue")');
-    await Promise.all([page.waitForURL(`${server.url}/overview`), page.click('button:has-text("Continue")')]);
+    // No page was asked for: the member lands on their role's first page, the queue for ops.
+    await Promise.all([page.waitForURL(`${server.url}/exceptions`), page.click('button:has-text("Continue")')]);
     await expect(page.textContent('[data-testid="signed-in-as"]')).resolves.toContain("olivia@idp.test");
     const tenants = await page.request.get(`${server.url}/api/trpc/me.tenants`);
     expect(JSON.stringify(await tenants.json())).toContain('"role":"ops"');
@@ -145,4 +146,27 @@ describe("signing in", () => {
     expect(await page.textContent(failure)).toBe(failed);
     await page.close();
   });
+});
+
+describe("the first start, before any user exists", () => {
+  let empty: RunningServer | undefined;
+  afterAll(async () => {
+    await empty?.stop();
+  });
+
+  it("tells the visitor of the sign-in page how to create the first admin, and stops once one exists", async () => {
+    const dataDir = tempDataDir();
+    cli(dataDir, ["migrate"]);
+    empty = await startServer(dataDir, await freePort(), {});
+    const page = await browser.newPage();
+    await page.goto(`${empty.url}/sign-in`);
+    const hint = await page.textContent('[data-testid="first-admin-hint"]');
+    expect(hint).toContain("No account exists yet");
+    expect(hint).toContain("plumbline users setup-link");
+    // The server that has users (ADMIN, from its environment) shows no such hint.
+    await page.goto(`${server.url}/sign-in`);
+    expect(await page.locator('[data-testid="first-admin-hint"]').count()).toBe(0);
+    await page.close();
+    // A migration and a server start of its own: minutes on a loaded two-core machine.
+  }, 600_000);
 });

@@ -71,5 +71,16 @@ function build(quiet) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  process.exit(buildIfNeeded());
+  const status = buildIfNeeded();
+  // The `plumbline` command's bundle too, so its first run is quick. Not while only this file is there
+  // (the Docker install layer); without esbuild the command runs through tsx.
+  if (status === 0 && existsSync(path.join(root, "scripts", "build-cli.mjs"))) {
+    try {
+      const { buildCli, freshCliEntry } = await import("./build-cli.mjs");
+      if (!freshCliEntry()) await buildCli();
+    } catch (err) {
+      console.warn(`[plumbline] CLI bundle not built (${err.message}); the command will use tsx`);
+    }
+  }
+  process.exit(status);
 }

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 // Next traces its own pages with this copy of @vercel/nft; the processes' dependencies are traced the same way.
 import nft from "next/dist/compiled/@vercel/nft/index.js";
+import { nodeBundleOptions } from "./node-bundle.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const standalone = path.join(root, ".next", "standalone");
@@ -37,21 +38,7 @@ const ENTRIES = {
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: ENTRIES,
-  outdir: out,
-  outExtension: { ".js": ".mjs" },
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  tsconfig: path.join(root, "tsconfig.json"),
-  sourcemap: "linked",
-  logLevel: "warning",
-});
+await build({ ...nodeBundleOptions(root), entryPoints: ENTRIES, outdir: out, sourcemap: "linked" });
 
 const write = (name, text) => writeFileSync(path.join(out, name), text);
 // The source tree's boot file registers tsx first; compiled, the worker is plain JavaScript.

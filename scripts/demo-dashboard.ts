@@ -12,6 +12,8 @@ const root = path.resolve(import.meta.dirname, "..");
 
 export interface DemoDashboard {
   url: string;
+  /** The server's data directory: a `plumbline` command pointed at it runs inside the server. */
+  dataDir: string;
   context: BrowserContext;
   close(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export async function openDemoDashboard(role: "admin" | "executive"): Promise<De
     await signIn.fill('input[name="password"]', password);
     await Promise.all([signIn.waitForURL((u) => !u.pathname.startsWith("/sign-in")), signIn.click('button:has-text("Sign in")')]);
     await signIn.close();
-    return { url: server.url, context, close };
+    return { url: server.url, dataDir, context, close };
   } catch (err) {
     await close();
     throw err;

@@ -5,6 +5,7 @@ import { audit } from "./audit";
 import { resolveAccess } from "./auth/access";
 import { insideBarrier, workflowNamesIn } from "./auth/barrier";
 import { clientIp } from "./auth/client-ip";
+import { readableIssues, zodIssuesOf } from "./readable-issues";
 import type { Role } from "./auth/roles";
 import { tenantBySlug, tenantSlug } from "./tenants";
 
@@ -50,6 +51,9 @@ const t = initTRPC
         console.error(`[plumbline] trpc ${path ?? "?"} failed:`, error.cause ?? error);
         return { ...shape, message: "Something went wrong on the server. It has been logged.", data };
       }
+      // Invalid input reads as "field: message" sentences, not zod's JSON; the fields stay listed for forms.
+      const issues = error.code === "BAD_REQUEST" ? zodIssuesOf(error.cause) : undefined;
+      if (issues) return { ...shape, message: readableIssues(issues), data: { ...data, fields: issues.map((i) => i.path.map(String).join(".")) } };
       return { ...shape, data };
     },
   });

@@ -15,7 +15,7 @@ import { TENANT_COOKIE } from "@/app/trpc/server";
 /** Only same-site paths: an open redirect after sign-in is a phishing aid. */
 function safeCallback(value: FormDataEntryValue | null): string {
   const s = typeof value === "string" ? value : "";
-  return s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\") ? s : "/overview";
+  return s.startsWith("/") && !s.startsWith("//") && !s.startsWith("/\\") ? s : "/";
 }
 
 export async function signInWithPassword(form: FormData): Promise<void> {
@@ -43,7 +43,8 @@ export async function switchTenant(form: FormData): Promise<void> {
     const https = (await headers()).get("x-forwarded-proto") === "https";
     (await cookies()).set(TENANT_COOKIE, slug.data, { httpOnly: true, sameSite: "lax", secure: https, path: "/" });
   }
-  redirect("/overview");
+  // The new tenant's role decides the first page (app/page.tsx).
+  redirect("/");
 }
 
 const setupForm = z.object({

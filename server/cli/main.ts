@@ -1,5 +1,4 @@
 import { userInfo } from "node:os";
-import { closeStore, getStore } from "@/clickhouse/store";
 import { env, storeConfig } from "@/server/env";
 import { CliError, type CommandContext } from "./command";
 import { liveServer, remoteLine, type RemoteRequest } from "./remote";
@@ -42,6 +41,8 @@ async function runRemote(argv: string[], port: number, token: string, progress: 
 }
 
 async function runLocal(inv: Invocation, progress: (l: string) => void) {
+  // Imported here: a command the running server executes never loads the store (or chDB) in the CLI.
+  const { closeStore, getStore } = await import("@/clickhouse/store");
   const db = await getStore(storeConfig());
   const ctx: CommandContext = { db, actor: actor(), cwd: process.cwd(), progress, remote: false };
   try {
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
-    const inv = resolve(argv);
+    const inv = await resolve(argv);
     if ("help" in inv) {
       process.stdout.write(`${inv.help}\n`);
       return 0;

@@ -21,7 +21,7 @@ export function cliHandler(advert: () => ServerAdvert | undefined) {
       async start(controller) {
         const send = (line: RemoteLine) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
         try {
-          const inv = resolve(argv);
+          const inv = await resolve(argv);
           if ("help" in inv) {
             send({ result: inv.help, text: inv.help });
           } else {

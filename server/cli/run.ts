@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { type Command, type CommandContext, CliError } from "./command";
-import { commands } from "./registry";
+import { allCommands, commandNames, loadCommand } from "./registry";
 
 export interface Invocation {
   command: Command<unknown>;
@@ -8,7 +8,8 @@ export interface Invocation {
   json: boolean;
 }
 
-export function helpText(): string {
+export async function helpText(): Promise<string> {
+  const commands = await allCommands();
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     "plumbline — ROI measurement for automated workflows",
@@ -22,13 +23,15 @@ export function helpText(): string {
 }
 
 /** Finds the command (longest matching name) and parses its options strictly. */
-export function resolve(argv: string[]): Invocation | { help: string } {
+export async function resolve(argv: string[]): Promise<Invocation | { help: string }> {
   const words = argv.filter((a) => !a.startsWith("-"));
   const two = words.slice(0, 2).join(" ");
-  const command = (commands.find((c) => c.name === two) ?? commands.find((c) => c.name === words[0])) as Command<unknown> | undefined;
+  const names = commandNames();
+  const name = names.includes(two) ? two : names.includes(words[0] ?? "") ? words[0] : undefined;
+  const command = name === undefined ? undefined : await loadCommand(name);
   if (!command) {
-    if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { help: helpText() };
-    throw new CliError(`Unknown command "${words.slice(0, 2).join(" ")}".\n\n${helpText()}`, 2);
+    if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { help: await helpText() };
+    throw new CliError(`Unknown command "${words.slice(0, 2).join(" ")}".\n\n${await helpText()}`, 2);
   }
   const nameWords = command.name.split(" ").length;
   const rest = [...argv];

@@ -7,6 +7,7 @@ import { PageHeader } from "@/app/components/page-header";
 import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
+import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
 import { BusinessOutcomesSection } from "./business-outcomes";
@@ -22,11 +23,11 @@ export const metadata: Metadata = { title: "Overview" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function OverviewPage({ searchParams }: Props) {
-  const { caller, tenant, params, locale } = await viewContext(searchParams);
+  const { caller, tenant, params, locale, previous } = await viewContext(searchParams);
   if (!tenant) return <NoTenant />;
   if (!mayView("overview", tenant.role)) return <Forbidden title="Overview" role={tenant.role} tenantName={tenant.name} />;
   const input = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
-  const [o, workflows] = await Promise.all([caller.overview.summary(input), caller.workflows.list({ tenant: tenant.slug })]);
+  const [o, workflows, prev] = await Promise.all([caller.overview.summary(input), caller.workflows.list({ tenant: tenant.slug }), previous ? caller.overview.summary({ ...input, ...previous }) : undefined]);
   const { labor, cycle, exceptions, freshness, completeness } = o;
   const f = formatter(locale, labor.currency);
   const badge = <FreshnessBadge freshness={freshness} />;
@@ -48,7 +49,7 @@ export default async function OverviewPage({ searchParams }: Props) {
           value={f.percent(cycle.compression)}
           insufficient={cycle.status === "ok" ? undefined : cycle.reason}
           detail={`${f.interval(cycle.interval, f.percent) ?? "No interval"} · p50 ${f.hours(cycle.baseline.p50_hours)} → ${f.hours(cycle.live.p50_hours)}`}
-          badge={badge}
+          badge={<>{badge}{prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null}</>}
         />
         <Tile
           testId="tile-exception-rate"
@@ -56,7 +57,7 @@ export default async function OverviewPage({ searchParams }: Props) {
           value={f.percent(exceptions.live.exception_rate)}
           insufficient={exceptions.status === "ok" ? undefined : exceptions.reason}
           detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}${exceptions.trend ? ` · trend ${exceptions.trend.direction}` : ""}`}
-          badge={badge}
+          badge={<>{badge}{prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null}</>}
         />
         <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge} />
         <Tile

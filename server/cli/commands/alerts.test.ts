@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 async function cli(argv: string[]) {
-  const inv = resolve(argv);
+  const inv = await resolve(argv);
   if ("help" in inv) throw new Error(inv.help);
   const ctx: CommandContext = { db, actor: "tester", cwd: process.cwd(), progress: () => undefined, remote: false };
   return execute(inv, ctx);

@@ -10,7 +10,7 @@ import { progressReporter } from "./import";
 const FIXTURES = path.resolve(__dirname, "../../../ingest/baseline/fixtures");
 
 async function cli(argv: string[]) {
-  const inv = resolve(argv);
+  const inv = await resolve(argv);
   if ("help" in inv) throw new Error(inv.help);
   const db = await testDb();
   return execute(inv, { db, actor: "cli:tester", cwd: FIXTURES, progress: () => {}, remote: false });

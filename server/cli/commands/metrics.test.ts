@@ -8,7 +8,7 @@ import { execute, resolve } from "../run";
 import { metricsCommand } from "./metrics";
 
 async function cli(argv: string[]) {
-  const inv = resolve(argv);
+  const inv = await resolve(argv);
   if ("help" in inv) throw new Error(inv.help);
   const db = await testDb();
   return execute(inv, { db, actor: "tester", cwd: process.cwd(), progress: () => {}, remote: false });

@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
+import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
 
@@ -16,10 +19,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function WorkflowPage({ params, searchParams }: Props) {
   const workflow = decodeURIComponent((await params).name);
-  const { caller, tenant, params: view, locale } = await viewContext(searchParams);
+  const { caller, tenant, params: view, locale, previous } = await viewContext(searchParams, { workflow });
   if (!tenant) return <NoTenant />;
   if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflow" role={tenant.role} tenantName={tenant.name} />;
-  const d = await caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) });
+  await caller.workflows.byName({ tenant: tenant.slug, workflow }).catch((e: unknown) => (e instanceof TRPCError ? notFound() : Promise.reject(e))); // unknown, or behind the member's barrier
+  const [d, prev] = await Promise.all([caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) }), previous ? caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...previous }) : undefined]);
   const { cycle, exceptions, labor, rework } = d;
   const f = formatter(locale, labor.currency);
   const runs = exceptions.live.runs || 1;
@@ -36,8 +40,8 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
       <PageHeader title={workflow} description={`Baseline against live, ${f.date(cycle.window.from)} – ${f.date(cycle.window.to)}.`} />
       <FilterBar />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={f.interval(cycle.interval, f.percent)} />
-        <Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}`} />
+        <Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={f.interval(cycle.interval, f.percent)} badge={prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null} />
+        <Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}`} badge={prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null} />
         <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} />
         <Tile testId="tile-human-minutes" label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
         <Tile testId="tile-rework" label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
