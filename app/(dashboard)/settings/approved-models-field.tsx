@@ -36,8 +36,9 @@ export function ApprovedModelsField({ id, rows, onChange, error }: { id: string;
   const set = (i: number, patch: Partial<ModelRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <fieldset className="col-span-2 flex flex-col gap-1 text-xs text-slate-600 md:col-span-4" aria-describedby={error ? `${id}-error` : undefined}>
-      <legend>Approved models per data class (a model outside the list is a policy violation)</legend>
-      {rows.length === 0 ? <p className="text-slate-500">No data class restricted: any model is allowed.</p> : null}
+      {/* metrics/compliance.ts: AI steps on phi or privileged data need a model listed for their class. */}
+      <legend>Approved models per data class (AI use of phi or privileged data with a model not listed is a policy violation)</legend>
+      {rows.length === 0 ? <p className="text-slate-500">No models approved: every AI step on phi or privileged data counts as a violation.</p> : null}
       {rows.map((r, i) => (
         <div key={i} className="flex flex-wrap items-end gap-2">
           <label className="flex flex-col">
