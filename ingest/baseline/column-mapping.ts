@@ -1,4 +1,5 @@
 import { ImportFileError } from "./baseline-event";
+import type { OrderHint } from "./date-order";
 
 /** The fields a CSV column can map to. Event logs need case, activity and time; case lists case, start and end. */
 export const FIELDS = ["caseId", "activity", "timestamp", "startTimestamp", "lifecycle", "resource", "role", "humanMinutes", "start", "end", "outcome"] as const;
@@ -26,13 +27,52 @@ const SYNONYMS: Record<Field, string[]> = {
   outcome: ["outcome", "result", "resolution", "status", "closurecode", "disposition"],
 };
 
+export type MappingProblem =
+  | { kind: "missing"; fields: Field[]; singleColumn: boolean }
+  | { kind: "unknown-column"; field: Field; column: string };
+
+/** How a user names a column: a CLI flag, or the upload form's column choices. */
+const NAME_IT: Record<OrderHint, (f: string) => string> = {
+  cli: () => 'Name it with --map "<column>=<field>".',
+  form: (f) => `Choose the column for ${f} under "Columns" and preview again.`,
+};
+
+/**
+ * The header does not give a column for a required field, or a chosen column is not in it. Carries
+ * the header so the upload form can offer its columns to choose from.
+ */
+export class ColumnMappingError extends ImportFileError {
+  constructor(
+    readonly problem: MappingProblem,
+    readonly headers: string[],
+    line?: number,
+  ) {
+    super(mappingMessage(problem, headers, "cli"), line);
+    this.name = "ColumnMappingError";
+  }
+
+  messageFor(hint: OrderHint): string {
+    const text = mappingMessage(this.problem, this.headers, hint);
+    return this.line === undefined ? text : `line ${this.line}: ${text}`;
+  }
+}
+
+function mappingMessage(p: MappingProblem, headers: string[], hint: OrderHint): string {
+  if (p.kind === "unknown-column") {
+    const given = hint === "cli" ? "--map names" : "The form names";
+    return `${given} column "${p.column}" for ${p.field}, but the header has: ${headers.join(", ")}`;
+  }
+  const single = p.singleColumn ? " The header has a single column: is the file CSV, and is the delimiter right?" : "";
+  return `No column found for ${p.fields.join(", ")} in the header (${headers.map((h) => JSON.stringify(h)).join(", ")}). ${NAME_IT[hint](p.fields.join(", "))}${single}`;
+}
+
 /** Picks a column for each field from the header; explicit overrides win and must name real columns. */
 export function detectMapping(headers: readonly string[], overrides: ColumnMapping = {}): ColumnMapping {
   const mapping: ColumnMapping = {};
   const taken = new Set<string>();
   for (const [field, column] of Object.entries(overrides) as [Field, string][]) {
     if (!headers.includes(column)) {
-      throw new ImportFileError(`--map names column "${column}" for ${field}, but the header has: ${headers.join(", ")}`, 1);
+      throw new ColumnMappingError({ kind: "unknown-column", field, column }, [...headers], 1);
     }
     mapping[field] = column;
     taken.add(column);

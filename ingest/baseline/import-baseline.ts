@@ -133,6 +133,8 @@ async function stageFile(req: ImportRequest, options: ParsedImportOptions, sourc
       req.onProgress({ rows: f.rowsRead, bytes: source.bytesRead(), ...(totalBytes !== undefined ? { totalBytes } : {}) });
     }
   }
+  // The whole file is read: a file under 10,000 rows reports once, so its bar still reaches the end.
+  if (req.onProgress && f.rowsRead !== lastProgress) req.onProgress({ rows: f.rowsRead, bytes: source.bytesRead(), ...(totalBytes !== undefined ? { totalBytes } : {}) });
   await stager.flush();
   return f;
 }

@@ -1,6 +1,6 @@
 import { type BaselineEvent, ImportFileError, type ParseItem, type RowProblem } from "./baseline-event";
 import { actorClassifier } from "./classify-actor";
-import { type ColumnMapping, detectMapping } from "./column-mapping";
+import { type ColumnMapping, ColumnMappingError, detectMapping } from "./column-mapping";
 import { csvRecords } from "./csv-records";
 import { lifecycleOf, outcomeOf, UNRECOGNISED_OUTCOME } from "./event-semantics";
 import { parseTimestamp, type TimestampOptions } from "./parse-timestamp";
@@ -80,14 +80,7 @@ export async function* parseCsv(chunks: AsyncIterable<Buffer>, o: CsvParseOption
       const mapping = detectMapping(headers, o.mapping);
       if (!o.format && !mapping.activity && mapping.start && mapping.end) format = "csv-cases";
       const missing = required(format).filter((f) => !mapping[f]);
-      if (missing.length) {
-        const hint = headers.length === 1 ? " The header has a single column: is the file CSV, and is the delimiter right?" : "";
-        throw new ImportFileError(
-          `No column found for ${missing.join(", ")} in the header (${headers.map((h) => JSON.stringify(h)).join(", ")}). ` +
-            `Name it with --map "<column>=<field>".${hint}`,
-          item.line,
-        );
-      }
+      if (missing.length) throw new ColumnMappingError({ kind: "missing", fields: missing, singleColumn: headers.length === 1 }, headers, item.line);
       index = new Map(Object.entries(mapping).map(([f, col]) => [f as keyof ColumnMapping, headers.indexOf(col)]));
       width = headers.length;
       rowOptions = { ...o, format };

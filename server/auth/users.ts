@@ -65,6 +65,15 @@ export async function setPassword(db: Db, user: UserRecord, password: string): P
   await endSessions(db, user.user_id, "password");
 }
 
+/**
+ * Disables or enables an account. A disabled person cannot sign in (local-sign-in.ts, oidc-provision.ts)
+ * and reaches no tenant (access.ts); disabling ends the sessions they already have.
+ */
+export async function setDisabled(db: Db, user: UserRecord, disabled: boolean): Promise<void> {
+  await db.insert("users", [{ ...user, disabled: disabled ? 1 : 0, updated_at: new Date() }]);
+  if (disabled) await endSessions(db, user.user_id, "disabled");
+}
+
 const membershipRow = z.object({
   tenant_id: z.string(),
   user_id: z.string(),

@@ -52,6 +52,7 @@ export const policy: Record<string, Declared> = {
   "users.create": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, email: `${randomUUID()}@example.test`, role: "executive" }) },
   "memberships.update": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, userId: t.users.spare.id, role: "ops", groups: [] }) },
   "memberships.remove": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, userId: randomUUID() }) },
+  "memberships.setDisabled": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, userId: randomUUID(), disabled: true }) },
   "groups.list": { roles: ADMIN, sample: (t) => ({ tenant: t.slug }) },
   "groups.save": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, name: "matrix", workflows: ["x"] }) },
   "groups.remove": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, groupId: randomUUID() }) },

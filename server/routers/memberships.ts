@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { role } from "../auth/roles";
-import { membership, membershipsOfTenant, removeMembership, setMembership } from "../auth/users";
+import { membership, membershipsOfTenant, membershipsOfUser, removeMembership, setDisabled, setMembership, userById } from "../auth/users";
 import { listGroups } from "../auth/workflow-groups";
 import { router, tenantProcedure } from "../trpc";
 
@@ -20,10 +20,16 @@ async function requireMember(db: Db, tenantId: string, userId: string) {
   return m;
 }
 
-/** A tenant always keeps one admin, or nobody could manage its users and keys again. */
+/** A tenant always keeps one admin who can sign in, or nobody could manage its users and keys again. */
 async function keepAnAdmin(db: Db, tenantId: string, userId: string): Promise<void> {
-  const admins = (await membershipsOfTenant(db, tenantId)).filter((m) => m.role === "admin" && m.user_id !== userId);
-  if (admins.length === 0) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "A tenant needs at least one admin." });
+  const others = (await membershipsOfTenant(db, tenantId)).filter((m) => m.role === "admin" && m.user_id !== userId);
+  const enabled = await Promise.all(others.map(async (m) => (await userById(db, m.user_id))?.disabled === 0));
+  if (!enabled.includes(true)) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "A tenant needs at least one active admin: make someone else admin first." });
+}
+
+/** An admin does not lock themselves out: another admin removes or disables them. */
+function notYourself(actorId: string, userId: string, what: string): void {
+  if (actorId === userId) throw new TRPCError({ code: "PRECONDITION_FAILED", message: `You cannot ${what} yourself: ask another admin.` });
 }
 
 const member = z.object({ userId: z.string().min(1).max(100) });
@@ -41,9 +47,29 @@ export const membershipsRouter = router({
   remove: tenantProcedure("admin")
     .input(member)
     .mutation(async ({ ctx, input }) => {
+      notYourself(ctx.user.id, input.userId, "remove");
       const current = await requireMember(ctx.db, ctx.tenant.id, input.userId);
       if (current.role === "admin") await keepAnAdmin(ctx.db, ctx.tenant.id, input.userId);
       await removeMembership(ctx.db, { tenantId: ctx.tenant.id, userId: input.userId, updatedBy: ctx.user.id });
       return { userId: input.userId, removed: true };
+    }),
+  /**
+   * Disables (cannot sign in, sessions ended) or enables a member's account. The account is the
+   * person's, not the tenant's: an account that belongs to another tenant too is refused, so an admin
+   * here cannot lock someone out of elsewhere (remove them from this tenant instead).
+   */
+  setDisabled: tenantProcedure("admin")
+    .input(member.extend({ disabled: z.boolean() }))
+    .mutation(async ({ ctx, input }) => {
+      notYourself(ctx.user.id, input.userId, input.disabled ? "disable" : "enable");
+      const current = await requireMember(ctx.db, ctx.tenant.id, input.userId);
+      const user = await userById(ctx.db, input.userId);
+      if (!user) throw new TRPCError({ code: "NOT_FOUND", message: "No such member in this tenant." });
+      if ((await membershipsOfUser(ctx.db, input.userId)).some((m) => m.tenant_id !== ctx.tenant.id)) {
+        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This person also belongs to another tenant: remove them from this tenant instead of disabling the account." });
+      }
+      if (input.disabled && current.role === "admin") await keepAnAdmin(ctx.db, ctx.tenant.id, input.userId);
+      if ((user.disabled === 1) !== input.disabled) await setDisabled(ctx.db, user, input.disabled);
+      return { userId: input.userId, disabled: input.disabled };
     }),
 });

@@ -68,6 +68,30 @@ describe("workflow settings", () => {
   });
 });
 
+describe("readable validation and a default currency", () => {
+  it("names the field and says what is wrong, instead of a list of zod issues", async () => {
+    const admin = world.caller("admin", world.a).settingsWorkflows;
+    const refused = admin.save({ tenant: world.a.slug, ...config, workflow: "bad-cost", hourly_cost: -5, review_sla_minutes: 1.5 });
+    await expect(refused).rejects.toThrow("Loaded hourly cost: must be 0 or more; Review SLA: must be whole minutes");
+    await expect(admin.save({ tenant: world.a.slug, ...config, workflow: "bad-cost", currency: "euro" })).rejects.toThrow(/^Currency: a three-letter ISO 4217 code/);
+    await expect(admin.save({ tenant: world.a.slug, ...config, workflow: "bad cost" })).rejects.not.toThrow(/"code"/);
+    expect(await versions("bad-cost")).toBe(0);
+  });
+
+  it("gives a new workflow the tenant's currency, and lets an existing one keep its own", async () => {
+    const { currency: _currency, ...noCurrency } = config;
+    const b = world.caller("admin", world.b);
+    await b.settingsWorkflows.save({ tenant: world.b.slug, ...noCurrency, workflow: "default-currency" });
+    await b.tenantSettings.update({ tenant: world.b.slug, settings: { currency: "CHF" } });
+    await b.settingsWorkflows.save({ tenant: world.b.slug, ...noCurrency, workflow: "tenant-currency" });
+    await b.settingsWorkflows.save({ tenant: world.b.slug, ...noCurrency, workflow: "default-currency", hourly_cost: 99 });
+    const saved = await b.settingsWorkflows.list({ tenant: world.b.slug });
+    // USD is the documented default of a tenant that names no currency (docs/design.md).
+    expect(saved.find((c) => c.workflow === "default-currency")).toMatchObject({ currency: "USD", hourly_cost: 99 });
+    expect(saved.find((c) => c.workflow === "tenant-currency")).toMatchObject({ currency: "CHF" });
+  });
+});
+
 async function versions(workflow: string): Promise<number> {
   const rows = await world.db.query("SELECT count() AS n FROM workflows WHERE tenant_id = {t:String} AND workflow = {w:String}", { t: world.a.id, w: workflow }, z.object({ n: z.coerce.number() }));
   return rows[0]!.n;

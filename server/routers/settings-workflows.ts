@@ -3,42 +3,36 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { workflowSettingsRow } from "@/server/baseline/workflow-settings";
 import { router, tenantProcedure } from "../trpc";
+import { tenantSettingsOf } from "./tenant-settings";
+import { describeIssues, workflowConfigInput } from "./workflow-config-input";
 
 // The same columns as a settings version, without the ones this page does not edit.
 const configRow = workflowSettingsRow.omit({ description: true, removed: true });
 export type WorkflowConfig = z.infer<typeof configRow>;
 
-const jsonText = (schema: z.ZodType) =>
-  z.string().max(10_000).refine((s) => {
-    try {
-      return schema.safeParse(JSON.parse(s)).success;
-    } catch {
-      return false;
-    }
-  }, "must be valid JSON of the documented shape");
-
-export const workflowConfigInput = z.object({
-  workflow: z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, "letters, digits, dot, dash, underscore"),
-  display_name: z.string().max(200).default(""),
-  go_live_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
-  hourly_cost: z.number().min(0).max(100_000),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  review_sla_minutes: z.number().int().min(0).max(525_600),
-  exception_sla_minutes: z.number().int().min(0).max(525_600),
-  targets: jsonText(z.object({ cycle_time_compression: z.number().optional(), exception_rate: z.number().optional(), labor_hours_30d: z.number().optional() }).strict()),
-  approved_models: jsonText(z.record(z.string(), z.array(z.string()))),
-  platform_cost_monthly: z.number().min(0).max(100_000_000),
-  implementation_cost: z.number().min(0).max(1_000_000_000),
-  /** Support and maintenance a month, beside the platform licence (docs/metrics.md, "Labor hours and ROI"). */
-  recurring_investment_monthly: z.number().min(0).max(100_000_000).default(0),
-});
+export { workflowConfigInput } from "./workflow-config-input";
 
 /**
  * What the form sends, checked only for size and types: a save that changes nothing is answered before
  * the documented-shape checks, so a version stored before a check existed (a demo's retired target key)
- * can be saved unchanged; any change must pass workflowConfigInput.
+ * can be saved unchanged; any change must pass workflowConfigInput, whose messages name the field
+ * ("Loaded hourly cost: must be 0 or more") instead of a raw list of zod issues.
  */
-const saveInput = workflowConfigInput.extend({ targets: z.string().max(10_000), approved_models: z.string().max(10_000) });
+const amount = z.number().finite();
+const saveInput = z.object({
+  workflow: z.string().trim().min(1).max(200),
+  display_name: z.string().max(200).default(""),
+  go_live_date: z.string().max(20).nullable(),
+  hourly_cost: amount,
+  currency: z.string().max(10).optional(),
+  review_sla_minutes: amount,
+  exception_sla_minutes: amount,
+  targets: z.string().max(10_000),
+  approved_models: z.string().max(10_000),
+  platform_cost_monthly: amount,
+  implementation_cost: amount,
+  recurring_investment_monthly: amount.default(0),
+});
 type SaveInput = z.infer<typeof saveInput>;
 
 /** JSON text compared by value: key order and spacing are not a change. */
@@ -58,7 +52,7 @@ function sameJson(a: string, b: string): boolean {
 
 const EDITED = ["display_name", "go_live_date", "hourly_cost", "currency", "review_sla_minutes", "exception_sla_minutes", "platform_cost_monthly", "implementation_cost", "recurring_investment_monthly"] as const;
 
-function unchanged(input: SaveInput, current: WorkflowConfig | undefined): boolean {
+function unchanged(input: SaveInput & { currency: string }, current: WorkflowConfig | undefined): boolean {
   if (!current) return false;
   return EDITED.every((k) => input[k] === current[k]) && sameJson(input.targets, current.targets) && sameJson(input.approved_models, current.approved_models);
 }
@@ -88,9 +82,11 @@ export const settingsWorkflowsRouter = router({
     .input(saveInput)
     .mutation(async ({ ctx, input }) => {
       const current = (await workflowConfigs(ctx.db, ctx.tenant.id)).find((c) => c.workflow === input.workflow);
-      if (unchanged(input, current)) return { workflow: input.workflow, changed: false, message: "no change" };
-      const checked = workflowConfigInput.safeParse(input);
-      if (!checked.success) throw new TRPCError({ code: "BAD_REQUEST", message: checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+      // No currency named: an existing workflow keeps its own, a new one takes the tenant's (docs/design.md).
+      const currency = input.currency ?? current?.currency ?? (await tenantSettingsOf(ctx.db, ctx.tenant.id)).currency;
+      if (unchanged({ ...input, currency }, current)) return { workflow: input.workflow, changed: false, message: "no change" };
+      const checked = workflowConfigInput.safeParse({ ...input, currency });
+      if (!checked.success) throw new TRPCError({ code: "BAD_REQUEST", message: describeIssues(checked.error.issues) });
       await ctx.db.insert("workflows", [{ tenant_id: ctx.tenant.id, ...checked.data, removed: 0, updated_by: ctx.user.email, updated_at: new Date() }]);
       return { workflow: input.workflow, changed: true, message: "saved" };
     }),

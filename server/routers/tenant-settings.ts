@@ -42,6 +42,11 @@ async function current(db: Db, tenantId: string) {
   return { ...row, settings: { ...settings, allowed_attributes: allowedAttributesOf(stored) } };
 }
 
+/** The tenant's options with their defaults (a new workflow takes its currency from here). */
+export async function tenantSettingsOf(db: Db, tenantId: string): Promise<z.infer<typeof tenantSettings>> {
+  return (await current(db, tenantId)).settings;
+}
+
 function safeJson(s: string): unknown {
   try {
     return JSON.parse(s);

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { formatter } from "@/app/components/format";
+import { IngestKeys } from "@/app/components/ingest-keys";
 import { PageHeader } from "@/app/components/page-header";
 import { NoTenant, Section } from "@/app/components/section";
 import { viewContext } from "@/app/components/view-context";
 import { BaselineUpload } from "./baseline-upload";
-import { IngestKeys } from "./ingest-keys";
 import { Groups, People } from "./people";
 import { WorkflowForm } from "./workflow-form";
 
@@ -26,7 +26,8 @@ export default async function SettingsPage({ searchParams }: Props) {
     );
   }
   const t = { tenant: tenant.slug };
-  const [configs, users, groups, keys] = await Promise.all([caller.settingsWorkflows.list(t), caller.users.list(t), caller.groups.list(t), caller.ingestKeys.list(t)]);
+  const [configs, users, groups, keys, tenantSettings] = await Promise.all([caller.settingsWorkflows.list(t), caller.users.list(t), caller.groups.list(t), caller.ingestKeys.list(t), caller.tenantSettings.get(t)]);
+  const currency = tenantSettings.settings.currency;
   const f = formatter(locale);
   return (
     <>
@@ -40,14 +41,14 @@ export default async function SettingsPage({ searchParams }: Props) {
                 {c.workflow} <span className="font-normal text-slate-500">· go-live {f.date(c.go_live_date)} · updated {f.dateTime(c.updated_at.replace(" ", "T") + "Z")} by {c.updated_by || "—"}</span>
               </summary>
               <div className="mt-3">
-                <WorkflowForm tenant={tenant.slug} config={c} />
+                <WorkflowForm tenant={tenant.slug} config={c} defaultCurrency={currency} />
               </div>
             </details>
           ))}
           <details className="rounded border border-dashed border-slate-300 p-3">
             <summary className="cursor-pointer text-sm font-medium">Add a workflow</summary>
             <div className="mt-3">
-              <WorkflowForm tenant={tenant.slug} />
+              <WorkflowForm tenant={tenant.slug} defaultCurrency={currency} />
             </div>
           </details>
         </div>

@@ -32,6 +32,33 @@ function useRefresh() {
   return { pending, refresh: () => start(() => router.refresh()) };
 }
 
+/** Disable/enable and remove (removal asks once more); the server refuses yourself and the last admin. */
+function MemberActions({ tenant, member, onDone }: { tenant: string; member: MemberRow; onDone: () => void }) {
+  const trpc = useTRPC();
+  const [confirming, setConfirming] = useState(false);
+  const toggle = useMutation(trpc.memberships.setDisabled.mutationOptions({ onSuccess: onDone }));
+  const remove = useMutation(trpc.memberships.remove.mutationOptions({ onSuccess: onDone }));
+  const error = toggle.error ?? remove.error;
+  const busy = toggle.isPending || remove.isPending;
+  return (
+    <>
+      <button type="button" className={button} disabled={busy} onClick={() => toggle.mutate({ tenant, userId: member.userId, disabled: !member.disabled })}>
+        {member.disabled ? "Enable" : "Disable"}
+      </button>
+      {confirming ? (
+        <button type="button" className={`${button} border-red-400 text-red-700`} disabled={busy} onClick={() => remove.mutate({ tenant, userId: member.userId })}>
+          Confirm removal
+        </button>
+      ) : (
+        <button type="button" className={button} disabled={busy} onClick={() => setConfirming(true)}>
+          Remove
+        </button>
+      )}
+      {error ? <span role="alert" className="ml-2 text-xs text-red-700">{error.message}</span> : null}
+    </>
+  );
+}
+
 /** One member's role and workflow groups (information barriers), saved as a new membership version. */
 function MemberEditor({ tenant, member, groups }: { tenant: string; member: MemberRow; groups: GroupRow[] }) {
   const trpc = useTRPC();
@@ -42,7 +69,10 @@ function MemberEditor({ tenant, member, groups }: { tenant: string; member: Memb
   const changed = role !== member.role || chosen.join() !== member.groups.join();
   return (
     <tr className="border-b border-slate-100 align-top" data-testid={`member-${member.email}`}>
-      <td className="px-2 py-2">{member.email}</td>
+      <td className="px-2 py-2">
+        {member.email}
+        {member.disabled ? <span className="ml-2 rounded bg-slate-200 px-1 text-xs text-slate-700">disabled: cannot sign in</span> : null}
+      </td>
       <td className="px-2 py-2">
         <select aria-label={`Role of ${member.email}`} value={role} onChange={(e) => setRole(e.target.value as Role)} className={input}>
           {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
@@ -56,11 +86,12 @@ function MemberEditor({ tenant, member, groups }: { tenant: string; member: Memb
           </label>
         ))}
       </td>
-      <td className="px-2 py-2">
+      <td className="flex flex-wrap gap-1 px-2 py-2">
         <button type="button" className={button} disabled={!changed || save.isPending || pending} onClick={() => save.mutate({ tenant, userId: member.userId, role, groups: chosen })}>
           Save
         </button>
         {save.error ? <span role="alert" className="ml-2 text-xs text-red-700">{save.error.message}</span> : null}
+        <MemberActions tenant={tenant} member={member} onDone={refresh} />
       </td>
     </tr>
   );
@@ -120,7 +151,7 @@ export function People({ tenant, members, groups }: { tenant: string; members: M
             </tr>
           </thead>
           <tbody>
-            {members.map((m) => <MemberEditor key={`${m.userId}-${m.role}-${m.groups.join()}`} tenant={tenant} member={m} groups={groups} />)}
+            {members.map((m) => <MemberEditor key={`${m.userId}-${m.role}-${m.groups.join()}-${m.disabled}`} tenant={tenant} member={m} groups={groups} />)}
           </tbody>
         </table>
       </div>

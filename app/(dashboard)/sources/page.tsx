@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
+import { IngestKeys } from "@/app/components/ingest-keys";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
 import { Empty, NoTenant, Section } from "@/app/components/section";
@@ -16,7 +17,12 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function SourcesPage({ searchParams }: Props) {
   const { caller, tenant, params, locale } = await viewContext(searchParams);
   if (!tenant) return <NoTenant />;
-  const { freshness, completeness, history } = await caller.sources.list({ tenant: tenant.slug, ...windowOf(params) });
+  // Engineers land here: the keys their exporters send sit beside the health of what arrives.
+  const managesKeys = tenant.role === "engineer" || tenant.role === "admin";
+  const [{ freshness, completeness, history }, keys] = await Promise.all([
+    caller.sources.list({ tenant: tenant.slug, ...windowOf(params) }),
+    managesKeys ? caller.ingestKeys.list({ tenant: tenant.slug }) : Promise.resolve(null),
+  ]);
   const f = formatter(locale);
   const days = [...new Set(history.map((h) => h.day))].sort();
   const names = freshness.sources.map((s) => s.source);
@@ -66,6 +72,11 @@ export default async function SourcesPage({ searchParams }: Props) {
           <p className="mt-2 text-xs text-slate-600">Rejected: {completeness.rejected_reasons.map((r) => `${r.reason} (${f.number(r.rejected)})`).join(", ")}</p>
         ) : null}
       </Section>
+      {keys ? (
+        <Section title="Ingest keys" description="Keys that OpenTelemetry exporters send; each decides the tenant of what it sends. Creating and revoking are audited." csv={{ filename: `ingest-keys-${tenant.slug}.csv`, rows: keys.map((k) => ({ ...k })) }} testId="sources-ingest-keys">
+          <IngestKeys tenant={tenant.slug} keys={keys} />
+        </Section>
+      ) : null}
     </>
   );
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ImportFileError } from "@/ingest/baseline/baseline-event";
+import { ColumnMappingError } from "@/ingest/baseline/column-mapping";
 import { DateOrderError } from "@/ingest/baseline/date-order";
 import { workflowName } from "@/ingest/baseline/import-baseline";
+import { importOptions } from "@/ingest/baseline/import-options";
 import { previewImport } from "@/ingest/baseline/preview-import";
 import { audit } from "@/server/audit";
 import { currentUser } from "@/server/auth/auth";
@@ -22,11 +24,20 @@ const form = z.object({
   timeZone: z.string().min(1).max(64).default("UTC"),
   /** The form's "Date order" select; `auto` decides from the file's dates, as the CLI does. */
   dateOrder: z.enum(["auto", "dmy", "mdy"]).default("auto"),
+  /** The form's "Columns" choices, sent as `map.<field>` = column; a field left out is detected. */
+  mapping: importOptions.shape.mapping,
 });
+
+/** The form's fields: strings only, with the `map.<field>` choices gathered into one mapping. */
+function fieldsOf(data: FormData) {
+  const strings = [...data.entries()].filter((e): e is [string, string] => typeof e[1] === "string");
+  const mapping = Object.fromEntries(strings.filter(([k, v]) => k.startsWith("map.") && v).map(([k, v]) => [k.slice(4), v]));
+  return form.safeParse({ ...Object.fromEntries(strings.filter(([k]) => !k.startsWith("map."))), mapping });
+}
 
 /** A file error as the upload form's user can act on it: the form has fields, not CLI flags. */
 function userMessage(err: ImportFileError): string {
-  return err instanceof DateOrderError ? err.messageFor("form") : err.message;
+  return err instanceof DateOrderError || err instanceof ColumnMappingError ? err.messageFor("form") : err.message;
 }
 
 const text = (status: number, message: string) => new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
@@ -50,9 +61,9 @@ export async function POST(req: Request): Promise<Response> {
   } catch {
     return text(400, "Expected a multipart form.");
   }
-  const fields = form.safeParse(Object.fromEntries([...data.entries()].filter(([, v]) => typeof v === "string")));
+  const fields = fieldsOf(data);
   const file = data.get("file");
-  if (!fields.success || !(file instanceof File)) return text(400, "Expected tenant, workflow, mode, a date order of auto, dmy or mdy, and a file.");
+  if (!fields.success || !(file instanceof File)) return text(400, "Expected tenant, workflow, mode, a date order of auto, dmy or mdy, known columns, and a file.");
   const store = await db();
   const access = await resolveAccess(store, user.id, fields.data.tenant);
   const entry = { actorId: user.id, actorEmail: user.email, ip: clientIp(req.headers), inputSummary: `workflow=${fields.data.workflow} file=${file.name.slice(0, 200)}` };
@@ -63,7 +74,7 @@ export async function POST(req: Request): Promise<Response> {
     return text(403, "You do not have access to this.");
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const options = { timeZone: fields.data.timeZone, dateOrder: fields.data.dateOrder };
+  const options = { timeZone: fields.data.timeZone, dateOrder: fields.data.dateOrder, mapping: fields.data.mapping };
   const base = { tenantId: access.tenant.id, workflow: fields.data.workflow, source: bytes, options };
   if (fields.data.mode === "preview") {
     try {
@@ -71,6 +82,8 @@ export async function POST(req: Request): Promise<Response> {
       await audit(store, { ...entry, tenantId: access.tenant.id, kind: "read", action: "baseline.preview", result: "ok" });
       return Response.json(preview);
     } catch (err) {
+      // The header comes back with the message, so the form can offer its columns to choose from.
+      if (err instanceof ColumnMappingError) return Response.json({ error: userMessage(err), headers: err.headers }, { status: 422 });
       if (err instanceof ImportFileError) return text(422, userMessage(err));
       throw err;
     }
