@@ -32,3 +32,26 @@ describe("business outcomes on the overview", () => {
     expect(res.status()).toBe(403);
   });
 });
+
+describe("the monthly business-figures upload in Settings", () => {
+  it("previews a file with its skipped lines, imports it, and a bad file gets a message", async () => {
+    const page = await demo.open("admin", `/settings?${tenantQuery}`, "settings-business");
+    const form = page.locator('form[aria-label="Business figures import"]');
+    // An early month of a measure the demo does not report by business unit: a new series, nothing the
+    // demo's own figures (which other tests read) depend on.
+    const csv = ["period,measure,value,business_unit", "2020-01,compliance.audits,2,e2e-unit", "2020-01,compliance.audits,3,e2e-unit", "2020-02,compliance.sightings,1,e2e-unit"].join("\n");
+    await form.locator('input[name="file"]').setInputFiles({ name: "figures.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await form.locator('button:has-text("Preview")').click();
+    const preview = page.locator('[data-testid="business-preview"]');
+    await preview.waitFor();
+    expect(await page.textContent('[data-testid="business-preview-skipped"]')).toMatch(/duplicate_period ×1: line 3[\s\S]*unknown_measure ×1: line 4/);
+    await page.locator('button:has-text("Import 1 figures")').click();
+    await page.locator('[data-testid="business-summary"]').waitFor();
+    expect(await page.textContent('[data-testid="business-summary"]')).toContain("Imported: 1 figures");
+    await page.screenshot({ path: `${(await import("./world")).SHOTS}/settings-business-import-admin.png`, fullPage: true });
+    await form.locator('input[name="file"]').setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("when,what\n1,2\n") });
+    await form.locator('button:has-text("Preview")').click();
+    await page.locator('[role="alert"]:has-text("Missing column")').waitFor();
+    await page.close();
+  });
+});

@@ -5,6 +5,7 @@ import { PageHeader } from "@/app/components/page-header";
 import { NoTenant, Section } from "@/app/components/section";
 import { viewContext } from "@/app/components/view-context";
 import { BaselineUpload } from "./baseline-upload";
+import { BusinessUpload } from "./business-upload";
 import { Groups, People } from "./people";
 import { WorkflowForm } from "./workflow-form";
 
@@ -32,7 +33,7 @@ export default async function SettingsPage({ searchParams }: Props) {
   return (
     <>
       <PageHeader title="Settings" description={`Configuration of ${tenant.name}. Every change is a new version and is written to the audit log.`} />
-      <p className="text-sm"><a href="/settings/audit" className="underline" data-testid="audit-link">Audit log: who read and changed what, with filters and CSV</a></p>
+      <p className="text-sm"><a href={`/settings/audit?tenant=${encodeURIComponent(tenant.slug)}`} className="underline" data-testid="audit-link">Audit log: who read and changed what, with filters and CSV</a></p>
       <Section title="Workflows" description="Go-live date, loaded hourly cost, SLAs, milestone targets and approved models." csv={{ filename: `workflows-config-${tenant.slug}.csv`, rows: configs }} testId="settings-workflows">
         <div className="space-y-6">
           {configs.map((c) => (
@@ -55,6 +56,9 @@ export default async function SettingsPage({ searchParams }: Props) {
       </Section>
       <Section title="Baseline import" description="Upload a CSV or XES export of the workflow before go-live: preview what will be imported, then commit.">
         <BaselineUpload tenant={tenant.slug} workflows={configs.map((c) => c.workflow)} />
+      </Section>
+      <Section title="Business figures" description="Monthly revenue, headcount, intake, hours, audits and data corrections from your billing or practice system: the outcomes on the Overview compare them with the same months of the baseline year." testId="settings-business">
+        <BusinessUpload tenant={tenant.slug} />
       </Section>
       <Section title="Members" description="People in this tenant, their role and workflow groups; changes are audited." csv={{ filename: `users-${tenant.slug}.csv`, rows: users.map((u) => ({ email: u.email, role: u.role, disabled: u.disabled, groups: u.groups.map((g) => groups.find((x) => x.group_id === g)?.name ?? g).join(" ") })) }}>
         <People tenant={tenant.slug} members={users.map((u) => ({ userId: u.userId, email: u.email, role: u.role, groups: u.groups, disabled: Boolean(u.disabled) }))} groups={groups} />
