@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { AggregationTemporalityPreference, OTLPMetricExporter as JsonExporter } from "@opentelemetry/exporter-metrics-otlp-http";
 import { OTLPMetricExporter as ProtoExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
@@ -167,5 +170,40 @@ describe("POST /v1/metrics with the official OpenTelemetry metrics SDK exporter"
     expect(answer.partialSuccess.errorMessage).not.toContain("compliance.incidents");
     await r.service.writer.drain();
     expect((await points(r.tenant)).map((p) => p.measure)).toEqual(["compliance.incidents"]);
+  });
+});
+
+describe("the README's business-figures script", () => {
+  it("runs as written (with this receiver's address and key) and its figures are stored", async () => {
+    const root = path.resolve(import.meta.dirname, "..", "..");
+    const readme = readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Sending business figures"));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code?.trim().split("\n").length).toBeLessThanOrEqual(10);
+    const r = await receiver();
+    // The receiver's first request starts its mapping threads: done here, not inside the script's export timeout.
+    const warm = { name: "process.warm.up", gauge: { dataPoints: [{ timeUnixNano: `${Date.now()}000000`, asDouble: 1 }] } };
+    await fetch(`${r.url}/v1/metrics`, { method: "POST", body: JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [warm] }] }] }), headers: { "content-type": "application/json", authorization: `Bearer ${r.key}` } });
+    const script = code!.replace("http://localhost:3000", r.url).replace("plk_…", r.key);
+    mkdirSync(path.join(root, "test-data"), { recursive: true });
+    const file = path.join(root, "test-data", `readme-metrics-${r.tenant}.mts`);
+    writeFileSync(file, script);
+    try {
+      // Not spawnSync: the receiver runs in this process and must keep answering while the script runs.
+      const child = spawn(process.execPath, ["--import", "tsx", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += String(d)));
+      const status = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      expect(status, stderr).toBe(0);
+    } finally {
+      rmSync(file, { force: true });
+    }
+    await r.service.writer.drain();
+    const stored = (await points(r.tenant)).map((p) => [p.measure, dimsOf(p.series), p.value]);
+    expect(stored).toEqual([
+      ["business.headcount.fte", "", 41.5],
+      ["business.hours", "staff.seniority=senior\nwork.category=expert", 120],
+      ["business.revenue", "currency=USD", 182000],
+    ]);
   });
 });
