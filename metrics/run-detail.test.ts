@@ -22,8 +22,12 @@ describe("run detail", () => {
     // Delivered again: the run with another reason, the draft with more tokens. Each counts once, latest wins.
     await commitBatch(db, { runs: [{ ...r, outcome: "exception", exception_reason: "late" }], steps: [{ ...draft, output_tokens: 350 }] });
 
+    const action = (workflow: string, id: string, kind: string, ago: number) => ({ tenant_id: t, workflow, run_id: r.run_id, action_id: id, action: kind, actor_id: "u1", actor_email: "ops@firm.test", assignee: "", note: "", at: new Date(Date.now() - ago) });
+    // Two actions on this run, and one on another workflow's run that shares its id: not this run's history.
+    await db.insert("exception_actions", [action("intake", "a1", "acknowledge", 60_000), action("intake", "a2", "resolve", 30_000), action("billing", "a3", "assign", 45_000)]);
     const d = await runDetail(db, { tenantId: t, workflows: null, runId: r.run_id });
     expect(d).toBeDefined();
+    expect(d!.history.map((h) => h.action)).toEqual(["acknowledge", "resolve"]);
     expect(d!.run).toMatchObject({ outcome: "exception", reason: "late", exception: 1, straight_through: 0, cycle_seconds: 3600, human_minutes: 10 });
     // Offsets and durations from the run's start, by hand: 5 min, 10 min, 30 min; 3, 10, 15 min.
     expect(d!.steps.map((s) => [s.step, s.offset_seconds, s.duration_seconds])).toEqual([["draft", 300, 180], ["review", 600, 600], ["fix", 1800, 900]]);
@@ -31,8 +35,8 @@ describe("run detail", () => {
     expect(d!.outputs.map((o) => [o.step.output_id, o.reviews.map((v) => v.review_outcome)])).toEqual([["out-1", ["corrected"]]]);
     expect(d!.interventions.map((s) => s.intervention_reason)).toEqual(["wrong client"]);
     expect(d!.classifications).toEqual(["phi", "privileged"]);
-    // A live exception: an open queue item opened at the run's end (the earlier of its end and the intervention's, 45 min < 60).
-    expect(d!.exception).toMatchObject({ state: "new", opened_at: minutes(at, 45).toISOString() });
+    // A live exception: a queue item, resolved by its latest action, opened at the run's end (the earlier of its end and the intervention's, 45 min < 60).
+    expect(d!.exception).toMatchObject({ state: "resolved", opened_at: minutes(at, 45).toISOString() });
   });
 
   it("does not find a run behind the caller's barrier, an unknown run, or a run asked for under another workflow", async () => {

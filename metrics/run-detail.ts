@@ -83,6 +83,14 @@ const ITEM_SQL = `
          sla_minutes, age_minutes, is_past_sla
   FROM (${exceptionItemsSql()}) WHERE workflow = {workflow:String} AND run_id = {run:String}`;
 
+const historyRow = z.object({ action: z.string(), actor_email: z.string(), assignee: z.string(), note: z.string(), at: itemTime });
+
+// The queue's actions on this run, of this workflow only: a run id another workflow also uses must not
+// show that workflow's actions (it may be behind the caller's barrier).
+const HISTORY_SQL = `
+  SELECT toString(action) AS action, actor_email, assignee, note, toString(at) AS at FROM exception_actions
+  WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND run_id = {run:String} ORDER BY at, action_id`;
+
 export type RunStep = z.output<typeof stepRow> & { offset_seconds: number; duration_seconds: number };
 
 export interface RunDetail {
@@ -98,6 +106,8 @@ export interface RunDetail {
   outputs: { step: RunStep; reviews: RunStep[] }[];
   interventions: RunStep[];
   exception: z.output<typeof itemRow> | null;
+  /** Every queue action on the exception, oldest first. */
+  history: z.output<typeof historyRow>[];
   classifications: string[];
 }
 
@@ -129,12 +139,13 @@ export async function runDetail(db: Db, ref: RunRef): Promise<RunDetail | undefi
   const first = startOfUtcDay(new Date(where.start_at));
   const last = addDays(startOfUtcDay(new Date(where.end_at)), 1);
   const params = { ...one.params, workflow: where.workflow, run: ref.runId };
-  const [runs, rawSteps, items] = await Promise.all([
+  const [runs, rawSteps, items, history] = await Promise.all([
     db.query(RUN_SQL, { ...params, ...runSetParams(where.phase, first, addDays(first, 1)) }, runRow),
     db.query(STEPS_SQL, { ...params, ...stepSetParams(where.phase, addDays(first, -1), addDays(last, 1)) }, stepRow),
     where.phase === "live"
       ? db.query(ITEM_SQL, { ...params, ...exceptionItemsParams({ params: one.params, from: addDays(first, -1), to: addDays(last, 1), asOf }) }, itemRow)
       : Promise.resolve([]),
+    where.phase === "live" ? db.query(HISTORY_SQL, params, historyRow) : Promise.resolve([]),
   ]);
   const run = runs[0] ?? null;
   const steps = onTimeline(rawSteps, Date.parse(run?.start_at ?? where.start_at));
@@ -151,6 +162,7 @@ export async function runDetail(db: Db, ref: RunRef): Promise<RunDetail | undefi
     outputs,
     interventions: steps.filter((s) => s.intervention === 1),
     exception: items[0] ?? null,
+    history,
     classifications: [...new Set(steps.map((s) => s.data_classification).filter((c) => c !== ""))].sort(),
   };
 }

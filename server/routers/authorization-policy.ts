@@ -95,6 +95,9 @@ export const policy: Record<string, Declared> = {
   "alerts.deliveries": { roles: MANAGE, sample: (t) => ({ tenant: t.slug }), byId: byRule("allowed") },
   // The digest is ROI figures: not for engineers (docs/security.md "Barriers").
   "alerts.digest": { roles: READERS, sample: (t) => ({ tenant: t.slug, enabled: false }) },
+  "runs.list": { roles: READERS, sample: (t) => ({ tenant: t.slug, exception: true, limit: 5 }) },
+  // A barred run by id is as unknown as a made-up one.
+  "runs.byId": { roles: READERS, sample: (t) => ({ tenant: t.slug, runId: randomUUID() }), byId: byRun() },
   "settingsWorkflows.list": { roles: ADMIN, sample: (t) => ({ tenant: t.slug }) },
   "settingsWorkflows.save": {
     roles: ADMIN,
