@@ -86,6 +86,7 @@ describe("run list", () => {
     const names = (p: { runs: { workflow: string; run_id: string }[] }) => p.runs.map((r) => `${r.workflow}/${r.run_id}`);
     // 10 runs in pages of 3: 4 pages; newest first, equal start times by workflow then run id, descending.
     expect(pages.map((p) => p.runs.length)).toEqual([3, 3, 3, 1]);
+    expect(pages.map((p) => p.total)).toEqual([10, 10, 10, 10]);
     const sameOrder = ["intake", "billing"].flatMap((wf) => [3, 2, 1, 0].map((i) => `${wf}/same-${i}`));
     expect(pages.flatMap(names)).toEqual([`intake/${runs[9]!.run_id}`, ...sameOrder, `intake/${runs[8]!.run_id}`]);
     // Back from the third page: the second page again, then the first, which has no previous page.

@@ -74,6 +74,8 @@ export interface RunPage {
   next: string | null;
   /** Newer runs precede; null on the first page. */
   prev: string | null;
+  /** Every run the filter selects, on all pages. */
+  total: number;
   window: { from: string; to: string };
 }
 
@@ -88,20 +90,28 @@ const STEP_MATCH_SQL = `(workflow, run_id) IN (
       AND ({f_class:String} = '' OR data_classification = {f_class:String})
       AND ({f_step:String} = '' OR step = {f_step:String}))`;
 
-// Output names differ from the run set's columns: an alias equal to a column name would be resolved in WHERE.
-const LIST_SQL = (steps: boolean) => `
-  SELECT workflow, run_id, {rs_phase:String} AS phase, toString(start_time) AS start_at, toString(end_time) AS end_at,
-         cycle_seconds, outcome, reason, exception, straight_through, human_minutes
+// The runs the filter selects. Output names differ from the run set's columns: an alias equal to a
+// column name would be resolved in WHERE.
+const MATCH_SQL = (steps: boolean) => `
+  SELECT workflow, run_id, start_time AS started, end_time AS ended, cycle_seconds, outcome, reason, exception, straight_through, human_minutes
   FROM (${runSetSql()})
   WHERE ({f_outcome:String} = '' OR outcome = {f_outcome:String})
     AND ({f_exception:Int8} = -1 OR exception = {f_exception:Int8})
     AND ({f_reason:String} = '' OR (exception = 1 AND reason = {f_reason:String}))
-    AND ${steps ? STEP_MATCH_SQL : "1"}
-    AND ({c_on:UInt8} = 0
-         OR ({c_older:UInt8} = 1 AND (start_time, workflow, run_id, {rs_phase:String}) < ({c_start:DateTime64(3)}, {c_wf:String}, {c_run:String}, {c_phase:String}))
-         OR ({c_older:UInt8} = 0 AND (start_time, workflow, run_id, {rs_phase:String}) > ({c_start:DateTime64(3)}, {c_wf:String}, {c_run:String}, {c_phase:String})))
-  ORDER BY start_time {dir}, workflow {dir}, run_id {dir}
+    AND ${steps ? STEP_MATCH_SQL : "1"}`;
+
+const LIST_SQL = (steps: boolean) => `
+  SELECT workflow, run_id, {rs_phase:String} AS phase, toString(started) AS start_at, toString(ended) AS end_at,
+         cycle_seconds, outcome, reason, exception, straight_through, human_minutes
+  FROM (${MATCH_SQL(steps)})
+  WHERE {c_on:UInt8} = 0
+     OR ({c_older:UInt8} = 1 AND (started, workflow, run_id, {rs_phase:String}) < ({c_start:DateTime64(3)}, {c_wf:String}, {c_run:String}, {c_phase:String}))
+     OR ({c_older:UInt8} = 0 AND (started, workflow, run_id, {rs_phase:String}) > ({c_start:DateTime64(3)}, {c_wf:String}, {c_run:String}, {c_phase:String}))
+  ORDER BY started {dir}, workflow {dir}, run_id {dir}
   LIMIT {limit:UInt32}`;
+
+const COUNT_SQL = (steps: boolean) => `SELECT count() AS n FROM (${MATCH_SQL(steps)})`;
+const countRow = z.object({ n: z.coerce.number() });
 
 const sqlRow = listRow.omit({ start_time: true, end_time: true }).extend({ start_at: time, end_at: time });
 
@@ -151,9 +161,9 @@ async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: Phase, 
     limit,
   };
   const sql = LIST_SQL(steps).replaceAll("{dir}", cursor?.dir === "newer" ? "ASC" : "DESC");
-  const rows = await db.query(sql, params, sqlRow);
+  const [rows, count] = await Promise.all([db.query(sql, params, sqlRow), db.query(COUNT_SQL(steps), params, countRow)]);
   const runs = rows.map(({ start_at, end_at, ...r }) => ({ ...r, start_time: start_at, end_time: end_at }));
-  return { runs, window: { from: scope.from.toISOString().slice(0, 10), to: addDays(scope.to, -1).toISOString().slice(0, 10) } };
+  return { runs, total: count[0]?.n ?? 0, window: { from: scope.from.toISOString().slice(0, 10), to: addDays(scope.to, -1).toISOString().slice(0, 10) } };
 }
 
 /**
@@ -178,6 +188,7 @@ export async function runList(db: Db, who: RunListScope, f: RunFilter, page: { c
     runs,
     next: hasOlder && last ? cursorOf(last, "older") : null,
     prev: hasNewer && first ? cursorOf(first, "newer") : null,
+    total: parts.reduce((a, p) => a + p.total, 0),
     window: parts[0]!.window,
   };
 }

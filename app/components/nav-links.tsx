@@ -7,6 +7,7 @@ export const NAV = [
   { href: "/overview", label: "Overview" },
   { href: "/workflows", label: "Workflows" },
   { href: "/exceptions", label: "Exceptions" },
+  { href: "/runs", label: "Runs" },
   { href: "/sources", label: "Sources" },
   { href: "/compliance", label: "Compliance" },
   { href: "/alerts", label: "Alerts" },
