@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
+import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
+import { runFilter } from "@/metrics/run-filter";
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -31,13 +34,21 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
   const human = d.steps.reduce((a, s) => a + s.human_minutes, 0);
   const lock = d.locks[0];
+  // Every count links to the runs it counted: the live runs of this workflow in the metrics' window.
+  const live = { workflow, phase: "live" as const, from: cycle.window.from, to: cycle.window.to };
+  const href = (more: Parameters<typeof runsHref>[1] = {}) => runsHref(view.tenant, { ...live, ...more });
+  const counted = (n: number, more: Parameters<typeof runsHref>[1], testId: string) => (
+    <Link href={href(more)} className="text-indigo-700 hover:underline" data-testid={testId}>
+      {f.number(n)}
+    </Link>
+  );
   return (
     <>
       <PageHeader title={workflow} description={`Baseline against live, ${f.date(cycle.window.from)} – ${f.date(cycle.window.to)}.`} />
       <FilterBar />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={f.interval(cycle.interval, f.percent)} />
-        <Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}`} />
+        <Link href={href()} className="block" data-testid="tile-compression-runs"><Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={`${f.number(cycle.live.n)} live runs${cycle.interval ? ` · ${f.interval(cycle.interval, f.percent)}` : ""}`} /></Link>
+        <Link href={href({ exception: true })} className="block" data-testid="tile-exception-rate-runs"><Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`${f.number(exceptions.live.exception_runs)} exception runs · baseline ${f.percent(exceptions.baseline.exception_rate)}`} /></Link>
         <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} />
         <Tile testId="tile-human-minutes" label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
         <Tile testId="tile-rework" label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
@@ -50,7 +61,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
           <TrendChart data={weekly} index="week" categories={["Exception rate"]} percent locale={locale} />
         </Section>
         <Section title="Exception reasons" csv={{ filename: `${workflow}-reasons.csv`, rows: exceptions.reasons }}>
-          <DataTable caption="Exception reasons" rows={exceptions.reasons} rowKey={(r) => r.reason} columns={[{ header: "Reason", cell: (r) => r.reason || "unspecified" }, { header: "Runs", numeric: true, cell: (r) => f.number(r.runs) }]} />
+          <DataTable caption="Exception reasons" rows={exceptions.reasons} rowKey={(r) => r.reason} columns={[{ header: "Reason", cell: (r) => r.reason || "unspecified" }, { header: "Runs", numeric: true, cell: (r) => (r.reason ? counted(r.runs, { exception: true, reason: r.reason }, "reason-runs") : f.number(r.runs)) }]} />
         </Section>
       </div>
       <Section title="Where the time goes (live steps)" csv={{ filename: `${workflow}-steps.csv`, rows: d.steps }}>
@@ -62,7 +73,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
           columns={[
             { header: "Step", cell: (s) => s.step },
             { header: "Actor", cell: (s) => s.actor },
-            { header: "Steps", numeric: true, cell: (s) => f.number(s.count) },
+            { header: "Steps", numeric: true, cell: (s) => counted(s.count, { step: s.step, actor: runFilter.shape.actor.catch(undefined).parse(s.actor) }, "step-runs") },
             { header: "Mean duration", numeric: true, cell: (s) => f.minutes(s.mean_seconds / 60) },
             { header: "Human time", numeric: true, cell: (s) => f.minutes(s.human_minutes) },
             { header: "Interventions", numeric: true, cell: (s) => f.number(s.interventions) },
@@ -78,7 +89,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             { header: "Model", cell: (m) => m.model || "(not recorded)" },
             { header: "Version", cell: (m) => m.version || "—" },
             { header: "Prompt", cell: (m) => m.prompt_version || "—" },
-            { header: "Steps", numeric: true, cell: (m) => f.number(m.steps) },
+            { header: "Steps", numeric: true, cell: (m) => (m.model ? counted(m.steps, { actor: "ai", model: m.model, ...(m.prompt_version ? { promptVersion: m.prompt_version } : {}) }, "model-runs") : f.number(m.steps)) },
             { header: "Tokens in / out", numeric: true, cell: (m) => `${f.number(m.tokens_in)} / ${f.number(m.tokens_out)}` },
           ]}
         />
