@@ -35,6 +35,23 @@ describe("runs router", () => {
     expect(seen).toMatchObject({ workflow: a.workflows[1], run: { outcome: "exception", reason: "late" } });
   });
 
+  it("lists, for a workflow's exception count and each reason's, exactly as many runs as the count (drill-down consistency)", async () => {
+    const { a } = world;
+    const caller = world.caller("ops", a);
+    const workflow = a.workflows[1];
+    const detail = await caller.workflowDetail.byName({ tenant: a.slug, workflow });
+    const { from, to } = detail.exceptions.window;
+    const listed = await caller.runs.list({ tenant: a.slug, workflow, phase: "live", exception: true, from, to });
+    // By hand: this file's one exception run (reason "late"); buildWorld's runs completed.
+    expect(detail.exceptions.live.exception_runs).toBe(1);
+    expect(listed.total).toBe(detail.exceptions.live.exception_runs);
+    expect(listed.runs.map((r) => r.run_id)).toEqual([barredRun]);
+    expect(detail.exceptions.reasons).toEqual([{ reason: "late", runs: 1 }]);
+    for (const r of detail.exceptions.reasons) {
+      expect((await caller.runs.list({ tenant: a.slug, workflow, phase: "live", exception: true, reason: r.reason, from, to })).total, r.reason).toBe(r.runs);
+    }
+  });
+
   it("refuses another tenant's members, an engineer, and a forged cursor", async () => {
     const { a, b } = world;
     expect(await trpcCode(world.caller("executive", b).runs.list({ tenant: a.slug }))).toBe("FORBIDDEN");
