@@ -20,6 +20,8 @@ export const runFilter = z.object({
   promptVersion: text.optional(),
   actor: z.enum(["ai", "human", "system", "unknown"]).optional(),
   classification: text.optional(),
+  /** Runs with a step of this name (the step table's rows). */
+  step: text.optional(),
   from: day.optional(),
   to: day.optional(),
 });
@@ -27,3 +29,29 @@ export type RunFilter = z.infer<typeof runFilter>;
 
 /** The URL query keys of each filter field (kebab-free, stable: links are bookmarked). */
 export const RUN_FILTER_KEYS = Object.keys(runFilter.shape) as (keyof RunFilter)[];
+
+const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/**
+ * A filter from a URL's query (`runsHref`'s output): each field parsed alone, so one bad value is named
+ * in `problems` and dropped instead of failing the page.
+ */
+export function runFilterFromQuery(raw: Record<string, unknown>): { filter: RunFilter; problems: string[] } {
+  const filter: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of RUN_FILTER_KEYS) {
+    const value = one(raw[key]);
+    if (value === undefined || value === "") continue;
+    const field = key === "exception" ? bool : runFilter.shape[key];
+    const parsed = field.safeParse(value);
+    if (parsed.success) filter[key] = parsed.data;
+    else problems.push(`${key}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  }
+  if (typeof filter.from === "string" && typeof filter.to === "string" && filter.from > filter.to) {
+    problems.push("from: the first day is after the last");
+    delete filter.from;
+    delete filter.to;
+  }
+  return { filter: runFilter.parse(filter), problems };
+}

@@ -18,6 +18,7 @@ import { SCOPE_SQL } from "./scope";
  *   minutes); 0 when one did; NULL when a step's actor is unknown and no step shows a person.
  * - `human_minutes`: the run's own minutes plus its steps' (each step once); NULL when neither records
  *   any.
+ * - `outcome`: the latest delivery's outcome, as stored (the runs explorer filters on it).
  *
  * Steps are read from the day before the first run in the window started through the day after the
  * last one ended (services' clocks differ a little). A step delivered twice counts once, with its latest delivery's
@@ -83,7 +84,7 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
     SELECT workflow, run_id, v_start AS start_time, v_end AS end_time,
            toFloat64(dateDiff('millisecond', v_start, v_end)) / 1000 AS cycle_seconds, '' AS reason,
            CAST(NULL AS Nullable(UInt8)) AS exception, CAST(NULL AS Nullable(UInt8)) AS straight_through,
-           CAST(NULL AS Nullable(Float64)) AS human_minutes, v_import AS import_id
+           CAST(NULL AS Nullable(Float64)) AS human_minutes, v_import AS import_id, toString(v_outcome) AS outcome
     FROM (${runs})`;
   }
   return `
@@ -93,7 +94,7 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
            CAST(multiIf(r.v_outcome = 'exception' OR s.intervened = 1, 1, r.v_outcome = 'unknown', NULL, 0) AS Nullable(UInt8)) AS exception,
            CAST(multiIf(s.touched = 1 OR ifNull(r.v_minutes, 0) > 0, 0, s.actor_unknown = 1, NULL, 1) AS Nullable(UInt8)) AS straight_through,
            if(r.v_minutes IS NULL AND s.has_step_minutes = 0, NULL, ifNull(r.v_minutes, 0) + s.step_minutes) AS human_minutes,
-           r.v_import AS import_id
+           r.v_import AS import_id, toString(r.v_outcome) AS outcome
     FROM (${runs}) AS r
     LEFT JOIN (${steps}) AS s ON s.workflow = r.workflow AND s.run_id = r.run_id`;
 }

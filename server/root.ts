@@ -10,6 +10,7 @@ import { workflowsRouter } from "./routers/workflows";
 import { complianceRouter } from "./routers/compliance";
 import { exceptionsRouter } from "./routers/exceptions";
 import { overviewRouter } from "./routers/overview";
+import { runsRouter } from "./routers/runs";
 import { settingsWorkflowsRouter } from "./routers/settings-workflows";
 import { sourcesRouter } from "./routers/sources";
 import { workflowDetailRouter } from "./routers/workflow-detail";
@@ -34,6 +35,7 @@ export const appRouter = router({
   compliance: complianceRouter,
   business: businessRouter,
   settingsWorkflows: settingsWorkflowsRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ export const NAV: readonly { href: string; label: string; view: keyof typeof VIE
   { href: "/overview", label: "Overview", view: "overview" },
   { href: "/workflows", label: "Workflows", view: "workflows" },
   { href: "/exceptions", label: "Exceptions", view: "exceptions" },
+  { href: "/runs", label: "Runs", view: "runs" },
   { href: "/sources", label: "Sources", view: "sources" },
   { href: "/compliance", label: "Compliance", view: "compliance" },
   { href: "/alerts", label: "Alerts", view: "alerts" },

@@ -60,6 +60,7 @@ export const VIEW_ROLES = {
   compliance: ["executive", "ops", "admin"],
   settings: ["admin"],
   alerts: ["executive", "ops", "admin"],
+  runs: ["executive", "ops", "admin"],
 } as const satisfies Record<string, readonly string[]>;
 
 export const mayView = (view: keyof typeof VIEW_ROLES, role: string): boolean => (VIEW_ROLES[view] as readonly string[]).includes(role);

@@ -103,6 +103,9 @@ export const policy: Record<string, Declared> = {
   "business.baselineYears": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
   "business.lockYear": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, from: "2024-01", reason: "matrix" }), firmWide: true },
   "alerts.digestStatus": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
+  "runs.list": { roles: READERS, sample: (t) => ({ tenant: t.slug, exception: true, limit: 5 }) },
+  // A barred run by id is as unknown as a made-up one.
+  "runs.byId": { roles: READERS, sample: (t) => ({ tenant: t.slug, runId: randomUUID() }), byId: byRun() },
   "settingsWorkflows.list": { roles: ADMIN, sample: (t) => ({ tenant: t.slug }) },
   "settingsWorkflows.save": {
     roles: ADMIN,

@@ -4,6 +4,7 @@ import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
+import { runHref, runsHref } from "@/app/components/runs-href";
 import { Empty, Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { viewContext, viewQuery, windowOf } from "@/app/components/view-context";
@@ -54,9 +55,9 @@ export default async function CompliancePage({ searchParams }: Props) {
             columns={[
               { header: "When (UTC)", cell: (v) => v.at.slice(0, 16) },
               { header: "Workflow", cell: (v) => v.workflow },
-              { header: "Run", cell: (v) => <span className="font-mono text-xs">{v.run_id}</span> },
+              { header: "Run", cell: (v) => <Link href={runHref(params.tenant, v.workflow, v.run_id)} className="font-mono text-xs text-indigo-700 hover:underline">{v.run_id}</Link> },
               { header: "Step", cell: (v) => v.step },
-              { header: "Model", cell: (v) => v.model || "(not recorded)" },
+              { header: "Model", cell: (v) => (v.model ? <Link href={runsHref(params.tenant, { workflow: v.workflow, phase: "live", actor: "ai", model: v.model, classification: v.classification, from: metric.window.from, to: metric.window.to })} className="text-indigo-700 hover:underline" title="Runs with an AI step of this model on this class">{v.model}</Link> : "(not recorded)") },
               { header: "Class", cell: (v) => v.classification },
             ]}
           />

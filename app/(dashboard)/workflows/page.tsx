@@ -3,6 +3,7 @@ import Link from "next/link";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
+import { runsHref } from "@/app/components/runs-href";
 import { Empty, Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Sparkline } from "@/app/components/trend-chart";
 import { viewContext, viewQuery, windowOf } from "@/app/components/view-context";
@@ -17,6 +18,8 @@ export default async function WorkflowsPage({ searchParams }: Props) {
   if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflows" role={tenant.role} tenantName={tenant.name} />;
   const { currency, rows } = await caller.workflowDetail.list({ tenant: tenant.slug, ...windowOf(params) });
   const f = formatter(locale, currency);
+  // The runs each count counted: live runs of the workflow in the metric's window.
+  const runs = (r: (typeof rows)[number], exception?: true) => runsHref(params.tenant, { workflow: r.workflow, phase: "live", from: r.cycle.window.from, to: r.cycle.window.to, exception });
   const link = (workflow: string) => `/workflows/${encodeURIComponent(workflow)}${viewQuery({ tenant: params.tenant, from: params.from, to: params.to })}`;
   const csvRows = rows.map((r) => ({
     workflow: r.workflow,
@@ -59,10 +62,10 @@ export default async function WorkflowsPage({ searchParams }: Props) {
                         {r.workflow}
                       </Link>
                     </th>
-                    <td className="px-2 py-2 text-right tabular-nums" data-field="live-runs">{f.number(r.cycle.live.n)}</td>
+                    <td className="px-2 py-2 text-right tabular-nums" data-field="live-runs"><Link href={runs(r)} className="text-indigo-700 hover:underline">{f.number(r.cycle.live.n)}</Link></td>
                     <td className="px-2 py-2 text-right tabular-nums">{f.hours(r.cycle.baseline.p50_hours)} → {f.hours(r.cycle.live.p50_hours)}</td>
                     <td className="px-2 py-2 text-right tabular-nums" data-field="compression">{r.cycle.status === "ok" ? f.percent(r.cycle.compression) : <span title={r.cycle.reason}>insufficient data</span>}</td>
-                    <td className="px-2 py-2 text-right tabular-nums">{f.percent(r.exceptions.baseline.exception_rate)} → {f.percent(r.exceptions.live.exception_rate)}</td>
+                    <td className="px-2 py-2 text-right tabular-nums">{f.percent(r.exceptions.baseline.exception_rate)} → <Link href={runs(r, true)} className="text-indigo-700 hover:underline" title={`${r.exceptions.live.exception_runs} exception runs`}>{f.percent(r.exceptions.live.exception_rate)}</Link></td>
                     <td className="px-2 py-2 text-right tabular-nums">{r.labor?.hours === null || r.labor?.hours === undefined ? "no baseline" : f.hours(r.labor.hours)}</td>
                     <td className="px-2 py-2">
                       <Sparkline data={r.exceptions.weekly.map((w) => ({ week: w.week, rate: w.exception_rate }))} index="week" category="rate" />

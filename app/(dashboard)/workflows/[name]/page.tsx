@@ -1,15 +1,19 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
+import Link from "next/link";
 import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
+import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
+import { LockedBaselineSection } from "./locked-baseline-section";
+import { runFilter } from "@/metrics/run-filter";
 
 type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -34,14 +38,21 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   });
   const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
   const human = d.steps.reduce((a, s) => a + s.human_minutes, 0);
-  const lock = d.locks[0];
+  // Every count links to the runs it counted: the live runs of this workflow in the metrics' window.
+  const live = { workflow, phase: "live" as const, from: cycle.window.from, to: cycle.window.to };
+  const href = (more: Parameters<typeof runsHref>[1] = {}) => runsHref(view.tenant, { ...live, ...more });
+  const counted = (n: number, more: Parameters<typeof runsHref>[1], testId: string) => (
+    <Link href={href(more)} className="text-indigo-700 hover:underline" data-testid={testId}>
+      {f.number(n)}
+    </Link>
+  );
   return (
     <>
       <PageHeader title={workflow} description={`Baseline against live, ${f.date(cycle.window.from)} – ${f.date(cycle.window.to)}.`} />
       <FilterBar />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={f.interval(cycle.interval, f.percent)} badge={prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null} />
-        <Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}`} badge={prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null} />
+        <Link href={href()} className="block" data-testid="tile-compression-runs"><Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={`${f.number(cycle.live.n)} live runs${cycle.interval ? ` · ${f.interval(cycle.interval, f.percent)}` : ""}`} badge={prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null} /></Link>
+        <Link href={href({ exception: true })} className="block" data-testid="tile-exception-rate-runs"><Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`${f.number(exceptions.live.exception_runs)} exception runs · baseline ${f.percent(exceptions.baseline.exception_rate)}`} badge={prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null} /></Link>
         <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} />
         <Tile testId="tile-human-minutes" label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
         <Tile testId="tile-rework" label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
@@ -54,7 +65,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
           <TrendChart data={weekly} index="week" categories={["Exception rate"]} percent locale={locale} />
         </Section>
         <Section title="Exception reasons" csv={{ filename: `${workflow}-reasons.csv`, rows: exceptions.reasons }}>
-          <DataTable caption="Exception reasons" rows={exceptions.reasons} rowKey={(r) => r.reason} columns={[{ header: "Reason", cell: (r) => r.reason || "unspecified" }, { header: "Runs", numeric: true, cell: (r) => f.number(r.runs) }]} />
+          <DataTable caption="Exception reasons" rows={exceptions.reasons} rowKey={(r) => r.reason} columns={[{ header: "Reason", cell: (r) => r.reason || "unspecified" }, { header: "Runs", numeric: true, cell: (r) => (r.reason ? counted(r.runs, { exception: true, reason: r.reason }, "reason-runs") : f.number(r.runs)) }]} />
         </Section>
       </div>
       <Section title="Where the time goes (live steps)" csv={{ filename: `${workflow}-steps.csv`, rows: d.steps }}>
@@ -66,7 +77,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
           columns={[
             { header: "Step", cell: (s) => s.step },
             { header: "Actor", cell: (s) => s.actor },
-            { header: "Steps", numeric: true, cell: (s) => f.number(s.count) },
+            { header: "Steps", numeric: true, cell: (s) => counted(s.count, { step: s.step, actor: runFilter.shape.actor.catch(undefined).parse(s.actor) }, "step-runs") },
             { header: "Mean duration", numeric: true, cell: (s) => f.minutes(s.mean_seconds / 60) },
             { header: "Human time", numeric: true, cell: (s) => f.minutes(s.human_minutes) },
             { header: "Interventions", numeric: true, cell: (s) => f.number(s.interventions) },
@@ -82,35 +93,12 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             { header: "Model", cell: (m) => m.model || "(not recorded)" },
             { header: "Version", cell: (m) => m.version || "—" },
             { header: "Prompt", cell: (m) => m.prompt_version || "—" },
-            { header: "Steps", numeric: true, cell: (m) => f.number(m.steps) },
+            { header: "Steps", numeric: true, cell: (m) => (m.model ? counted(m.steps, { actor: "ai", model: m.model, ...(m.prompt_version ? { promptVersion: m.prompt_version } : {}) }, "model-runs") : f.number(m.steps)) },
             { header: "Tokens in / out", numeric: true, cell: (m) => `${f.number(m.tokens_in)} / ${f.number(m.tokens_out)}` },
           ]}
         />
       </Section>
-      <Section title="Locked baseline" description="Frozen at go-live; a change is a new audited version." csv={{ filename: `${workflow}-baseline.csv`, rows: d.locks }} testId="baseline-lock">
-        {lock ? (
-          <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
-            <dt className="text-slate-500">Version</dt><dd>v{lock.version} · {lock.method}</dd>
-            <dt className="text-slate-500">Go-live</dt><dd>{f.date(lock.go_live_date)}</dd>
-            <dt className="text-slate-500">Runs</dt><dd>{f.number(lock.n)}</dd>
-            <dt className="text-slate-500">p50 / p90</dt><dd>{f.hours(lock.p50_hours)} / {f.hours(lock.p90_hours)}</dd>
-            <dt className="text-slate-500">Human minutes per run</dt><dd>{f.minutes(lock.mean_human_minutes)}</dd>
-            <dt className="text-slate-500">Exception rate</dt><dd>{f.percent(lock.exception_rate)}</dd>
-            <dt className="text-slate-500">Measured window</dt><dd>{lock.window_from ? `${f.date(lock.window_from.slice(0, 10))} – ${f.date(lock.window_to?.slice(0, 10))}` : "declared time study"}</dd>
-            <dt className="text-slate-500">Locked by</dt><dd>{lock.locked_by || "—"} · {f.date(lock.locked_at.slice(0, 10))}</dd>
-            {lock.reason ? (<><dt className="text-slate-500">Reason</dt><dd className="col-span-3">{lock.reason}</dd></>) : null}
-            <dt className="text-slate-500">Provenance</dt><dd className="col-span-3 break-all font-mono text-xs">{lock.provenance}</dd>
-          </dl>
-        ) : (
-          <p className="text-sm text-slate-500">No baseline locked yet: it is locked at go-live. Until then this workflow has no comparison.</p>
-        )}
-        {d.pending && d.pending.runs > 0 ? (
-          <p className="mt-2 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="pending-revision">
-            Pending revision: {f.number(d.pending.runs)} baseline runs stored since v{d.pending.version} are not in it. Every comparison still
-            cites v{d.pending.version} until an admin locks a new version with a reason.
-          </p>
-        ) : null}
-      </Section>
+      <LockedBaselineSection workflow={workflow} locks={d.locks} pending={d.pending} f={f} />
     </>
   );
 }

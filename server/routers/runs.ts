@@ -1,0 +1,32 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { runDetail } from "@/metrics/run-detail";
+import { runList, runListInput } from "@/metrics/run-list";
+import { router, tenantProcedure } from "../trpc";
+
+const READERS = ["executive", "ops", "admin"] as const;
+
+const byIdInput = z.object({
+  runId: z.string().min(1).max(200),
+  /** Optional: a run id is looked up among the caller's workflows when it is not given. */
+  workflow: z.string().min(1).max(200).optional(),
+  phase: z.enum(["baseline", "live"]).optional(),
+});
+
+/** The runs explorer: the runs behind every count, and the page of one run. */
+export const runsRouter = router({
+  list: tenantProcedure(READERS)
+    .input(runListInput)
+    .query(({ ctx, input }) => {
+      const { cursor, limit, ...filter } = input;
+      return runList(ctx.db, { tenantId: ctx.tenant.id, workflows: ctx.workflows }, filter, { cursor, limit });
+    }),
+  /** One run; a run of a workflow behind the caller's barrier is as unknown as one that does not exist. */
+  byId: tenantProcedure(READERS)
+    .input(byIdInput)
+    .query(async ({ ctx, input }) => {
+      const run = await runDetail(ctx.db, { tenantId: ctx.tenant.id, workflows: ctx.workflows, ...input });
+      if (!run) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
+      return run;
+    }),
+});
