@@ -12,6 +12,7 @@ import { exceptionsRouter } from "./routers/exceptions";
 import { overviewRouter } from "./routers/overview";
 import { settingsWorkflowsRouter } from "./routers/settings-workflows";
 import { sourcesRouter } from "./routers/sources";
+import { stalenessRouter } from "./routers/staleness";
 import { workflowDetailRouter } from "./routers/workflow-detail";
 import { createCallerFactory, router } from "./trpc";
 
@@ -32,6 +33,7 @@ export const appRouter = router({
   sources: sourcesRouter,
   compliance: complianceRouter,
   settingsWorkflows: settingsWorkflowsRouter,
+  staleness: stalenessRouter,
 });
 
 export type AppRouter = typeof appRouter;

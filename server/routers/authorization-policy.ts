@@ -87,6 +87,7 @@ export const policy: Record<string, Declared> = {
     byId: { input: async (t: TestTenant, s: Seeds) => ({ tenant: t.slug, runIds: [s.exceptionRun[t.id] ?? ""] }), barred: "allowed" },
   },
   "sources.list": { roles: ALL, sample: (t) => ({ tenant: t.slug }) },
+  "staleness.sources": { roles: ALL, sample: (t) => ({ tenant: t.slug }) },
   "compliance.summary": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "alerts.list": { roles: MANAGE, sample: (t) => ({ tenant: t.slug }) },
   // A stale-source rule reads every source: firm-wide.

@@ -5,6 +5,8 @@ import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
 import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
+import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
+import { StaleTiles } from "@/app/components/stale-tiles";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { type ServerCaller, viewContext, windowOf } from "@/app/components/view-context";
@@ -56,7 +58,7 @@ export default async function ExceptionsPage({ searchParams }: Props) {
   const q = damaged ? { ...parsed, after: undefined } : parsed;
   const scope = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
   const canAct = tenant.role === "ops" || tenant.role === "admin";
-  const [page, team, workflows] = await Promise.all([queuePage(caller, scope, q, canAct), caller.exceptions.team(scope), caller.workflows.list({ tenant: tenant.slug })]);
+  const [page, team, workflows, stale] = await Promise.all([queuePage(caller, scope, q, canAct), caller.exceptions.team(scope), caller.workflows.list({ tenant: tenant.slug }), caller.staleness.sources(scope)]);
   const f = formatter(locale);
   const { rate, compliance } = team;
   const weekly = rate.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate, Runs: w.runs }));
@@ -65,13 +67,14 @@ export default async function ExceptionsPage({ searchParams }: Props) {
   return (
     <>
       <PageHeader title="Exceptions" description="What needs a human now: open exceptions with their age and SLA, and the team's record." />
+      <StaleSourcesBanner stale={stale} locale={locale} />
       <FilterBar workflows={workflows.map((w) => w.workflow)} extra={<QueueFilters state={q.state} sort={q.sort} mine={q.mine === "1"} />} />
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <StaleTiles stale={stale} workflows={params.workflow ? [params.workflow] : workflows.map((w) => w.workflow)} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Tile testId="tile-queue-count" label={`Exceptions (${q.state}${q.mine ? ", mine" : ""})`} value={f.number(page.count.items)} href={runs} detail={`In this window · ${PAGE} a page`} />
         <Tile testId="tile-queue-breached" label="Past SLA in this list" value={f.number(page.count.past_sla)} />
         <Tile testId="tile-review-sla" label="Review-SLA adherence" value={f.percent(compliance.review_sla_adherence)} detail={`${f.number(compliance.reviews_with_sla)} reviews with an SLA`} />
         <Tile testId="tile-exception-rate" label="Exception rate (live)" value={f.percent(rate.live.exception_rate)} insufficient={rate.status === "ok" ? undefined : rate.reason} detail={rate.trend ? `Trend ${rate.trend.direction}` : undefined} />
-      </div>
+      </StaleTiles>
       <Section
         title="Queue"
         description={canAct ? "Acknowledge (one or the selected rows), assign to a member or resolve with a note; every action is kept and audited." : "Read only for your role."}

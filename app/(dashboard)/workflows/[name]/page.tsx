@@ -4,6 +4,8 @@ import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
+import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
+import { StaleTiles } from "@/app/components/stale-tiles";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
@@ -19,7 +21,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const { caller, tenant, params: view, locale } = await viewContext(searchParams);
   if (!tenant) return <NoTenant />;
   if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflow" role={tenant.role} tenantName={tenant.name} />;
-  const d = await caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) });
+  const [d, stale] = await Promise.all([caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) }), caller.staleness.sources({ tenant: tenant.slug, workflow, ...windowOf(view) })]);
   const { cycle, exceptions, labor, rework } = d;
   const f = formatter(locale, labor.currency);
   const runs = exceptions.live.runs || 1;
@@ -34,14 +36,15 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   return (
     <>
       <PageHeader title={workflow} description={`Baseline against live, ${f.date(cycle.window.from)} – ${f.date(cycle.window.to)}.`} />
+      <StaleSourcesBanner stale={stale} locale={locale} />
       <FilterBar />
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      <StaleTiles stale={stale} workflows={[workflow]} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={f.interval(cycle.interval, f.percent)} />
         <Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}`} />
         <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} />
         <Tile testId="tile-human-minutes" label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
         <Tile testId="tile-rework" label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
-      </div>
+      </StaleTiles>
       <Section title="Cycle time, baseline vs live (weekly p50 and p90, hours)" csv={{ filename: `${workflow}-cycle-bands.csv`, rows: bands }}>
         <TrendChart data={bands} index="week" categories={["baseline p50", "baseline p90", "live p50", "live p90"]} unit=" h" locale={locale} />
       </Section>
