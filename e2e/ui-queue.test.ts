@@ -13,9 +13,17 @@ const demo = demoSessions();
 
 type Item = { run_id: string; workflow: string; state: string; assignee: string };
 const rowIds = (page: Page) => page.locator('[data-testid="exception-queue"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run") ?? ""));
+/** Opens a page and waits for its server-rendered HTML only (not network idle, which a loaded machine may not reach), then saves a screenshot. */
+async function load(route: string, shot: string): Promise<Page> {
+  const page = await (await demo.session("ops")).newPage();
+  page.setDefaultTimeout(180_000);
+  await page.goto(`${demo.world.url}${route}`, { waitUntil: "load" });
+  await page.screenshot({ path: path.join(SHOTS, `${shot}-ops.png`), fullPage: true });
+  return page;
+}
 const row = (page: Page, runId: string) => page.locator(`[data-testid="exception-queue"] tr[data-run="${runId}"]`);
 
-describe("the exception queue", { timeout: 300_000 }, () => {
+describe("the exception queue", { timeout: 900_000 }, () => {
   it("pages through the queue by cursor, 50 rows a page, and back to the first page", async () => {
     const all = await demo.query<{ items: number }>("ops", "exceptions.count", { tenant: TENANT, states: ["new", "acknowledged", "assigned", "resolved"] });
     const page = await demo.open("ops", `/exceptions?tenant=${TENANT}&state=all`, "exceptions-queue");
@@ -59,7 +67,7 @@ describe("the exception queue", { timeout: 300_000 }, () => {
   });
 
   it("acknowledges two selected rows at once and reports each", async () => {
-    const page = await demo.open("ops", `/exceptions?tenant=${TENANT}&state=new`, "exceptions-bulk");
+    const page = await load(`/exceptions?tenant=${TENANT}&state=new`, "exceptions-bulk");
     const ids = await rowIds(page);
     const picked = [ids[Math.min(20, ids.length - 2)]!, ids[Math.min(21, ids.length - 1)]!];
     for (const id of picked) await row(page, id).locator('input[type="checkbox"]').check();
@@ -89,7 +97,7 @@ describe("the exception queue", { timeout: 300_000 }, () => {
     const stale = sources.freshness.sources.filter((s) => s.breach === true).map((s) => s.source).sort();
     const first = (await demo.query<{ workflow: string }[]>("ops", "workflows.list", { tenant: TENANT }))[0]!.workflow;
     for (const [route, shot] of [[`/overview?tenant=${TENANT}`, "stale-overview"], [`/exceptions?tenant=${TENANT}`, "stale-exceptions"], [`/compliance?tenant=${TENANT}`, "stale-compliance"], [`/workflows/${encodeURIComponent(first)}?tenant=${TENANT}`, "stale-workflow"]] as const) {
-      const page = await demo.open("ops", route, shot);
+      const page = await load(route, shot);
       const banners = page.locator('[data-testid="stale-sources-banner"]');
       expect(await banners.count(), route).toBeLessThanOrEqual(1);
       const named = await banners.locator("[data-source]").evaluateAll((e) => e.map((x) => x.getAttribute("data-source") ?? ""));

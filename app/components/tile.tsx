@@ -32,7 +32,7 @@ export function Tile({ label, value, insufficient, detail, badge, testId, href }
         <>
           <p className="mt-2 text-2xl font-semibold tracking-tight text-slate-900" data-value={value}>
             {href ? (
-              <Link href={href} className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
+              <Link href={href} prefetch={false} className="hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500">
                 {value}
               </Link>
             ) : (

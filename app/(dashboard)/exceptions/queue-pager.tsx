@@ -7,8 +7,8 @@ export function QueuePager({ query, next, paged }: { query: Record<string, strin
   if (!next && !paged) return null;
   return (
     <nav aria-label="Queue pages" className="mt-3 flex gap-2" data-testid="queue-pager">
-      {paged ? <Link href={href()} className={link}>First page</Link> : null}
-      {next ? <Link href={href(next)} className={link} rel="next">Next page</Link> : null}
+      {paged ? <Link href={href()} prefetch={false} className={link}>First page</Link> : null}
+      {next ? <Link href={href(next)} prefetch={false} className={link} rel="next">Next page</Link> : null}
     </nav>
   );
 }

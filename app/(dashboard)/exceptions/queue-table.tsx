@@ -24,6 +24,7 @@ function ageText(minutes: number): string {
 }
 
 const th = "px-2 py-2";
+// Run links do not prefetch: fifty rows would render fifty run pages on every view of the queue.
 
 /** The queue with its actions; each action is a tRPC mutation (audited there), then the page re-reads. */
 export function QueueTable({ tenant, items, canAct, assignees }: { tenant: string; items: QueueItem[]; canAct: boolean; assignees: Record<string, string[]> }) {
@@ -81,7 +82,7 @@ export function QueueTable({ tenant, items, canAct, assignees }: { tenant: strin
                 </td>
               ) : null}
               <td className="max-w-40 break-all px-2 py-2 font-mono text-xs">
-                <Link href={runHref(tenant, item.workflow, item.run_id)} className="text-indigo-700 hover:underline" data-testid="run-link">{item.run_id}</Link>
+                <Link href={runHref(tenant, item.workflow, item.run_id)} prefetch={false} className="text-indigo-700 hover:underline" data-testid="run-link">{item.run_id}</Link>
               </td>
               <td className={th}>{item.workflow}</td>
               <td className={th}>{item.reason || "—"}</td>
