@@ -13,6 +13,7 @@ import { overviewRouter } from "./routers/overview";
 import { runsRouter } from "./routers/runs";
 import { settingsWorkflowsRouter } from "./routers/settings-workflows";
 import { sourcesRouter } from "./routers/sources";
+import { stalenessRouter } from "./routers/staleness";
 import { workflowDetailRouter } from "./routers/workflow-detail";
 import { businessRouter } from "./routers/business";
 import { createCallerFactory, router } from "./trpc";
@@ -36,6 +37,7 @@ export const appRouter = router({
   business: businessRouter,
   settingsWorkflows: settingsWorkflowsRouter,
   runs: runsRouter,
+  staleness: stalenessRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -75,12 +75,22 @@ export const policy: Record<string, Declared> = {
   "exceptions.acknowledge": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, runId: randomUUID() }), byId: byRun() },
   "exceptions.assign": {
     roles: MANAGE,
-    sample: (t) => ({ tenant: t.slug, runId: randomUUID(), assignee: "someone@example.test" }),
-    byId: byRun({ assignee: "someone@example.test" }),
+    // An assignee must be a member who may take the workflow's exceptions: the unbarred ops member is one.
+    sample: (t) => ({ tenant: t.slug, runId: randomUUID(), assignee: t.users.ops.email }),
+    byId: { input: async (t: TestTenant, s: Seeds) => ({ tenant: t.slug, runId: s.exceptionRun[t.id] ?? "", assignee: t.users.ops.email }), barred: "NOT_FOUND" as const },
   },
   "exceptions.resolve": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, runId: randomUUID(), note: "matrix" }), byId: byRun({ note: "matrix" }) },
   "exceptions.reopen": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, runId: randomUUID() }), byId: byRun() },
+  "exceptions.count": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
+  "exceptions.assignees": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, workflows: [t.workflows[0]] }) },
+  // Each run is checked on its own: a barred run is reported as not found among the results, not refused as a whole.
+  "exceptions.acknowledgeMany": {
+    roles: MANAGE,
+    sample: (t) => ({ tenant: t.slug, runIds: [randomUUID()] }),
+    byId: { input: async (t: TestTenant, s: Seeds) => ({ tenant: t.slug, runIds: [s.exceptionRun[t.id] ?? ""] }), barred: "allowed" },
+  },
   "sources.list": { roles: ALL, sample: (t) => ({ tenant: t.slug }) },
+  "staleness.sources": { roles: ALL, sample: (t) => ({ tenant: t.slug }) },
   "compliance.summary": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "alerts.list": { roles: MANAGE, sample: (t) => ({ tenant: t.slug }) },
   // A stale-source rule reads every source: firm-wide.

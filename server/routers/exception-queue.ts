@@ -34,25 +34,74 @@ export interface QueueFilter {
   states: QueueState[];
   /** Null lists every item (the evidence pack's complete file). */
   limit: number | null;
+  /** Only items after this one in queue order (oldest first): the next page. */
+  after?: QueueCursor;
+  /** Only items assigned to this e-mail ("assigned to me"), compared case-insensitively. */
+  assignee?: string;
+}
+
+/** A position in the queue: its order is (opened_at, workflow, run_id), unique per item, so equal timestamps never skip or repeat an item. */
+export const queueCursor = z.object({ opened_at: z.iso.datetime(), workflow: z.string().min(1), run_id: z.string().min(1) });
+export type QueueCursor = z.infer<typeof queueCursor>;
+
+/** The opaque cursor of an item, for a URL: base64url of its position. */
+export function encodeCursor(item: QueueCursor): string {
+  return Buffer.from(JSON.stringify([item.opened_at, item.workflow, item.run_id])).toString("base64url");
+}
+
+/** Reads a cursor back; undefined when it is not one of ours (a hand-edited URL), so the caller can say so. */
+export function decodeCursor(text: string): QueueCursor | undefined {
+  try {
+    const parsed = z.tuple([z.string(), z.string(), z.string()]).parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    const r = queueCursor.safeParse({ opened_at: parsed[0], workflow: parsed[1], run_id: parsed[2] });
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // Items, state and SLA age are metrics/open-exception.ts's definition; the queue only filters and orders.
-const QUEUE_SQL = (limited: boolean) => `
+const FILTER_SQL = (f: QueueFilter) => `
+  FROM (${exceptionItemsSql()}) AS q
+  WHERE state IN {states:Array(String)}
+  ${f.assignee !== undefined ? "AND lower(assignee) = lower({assignee:String})" : ""}`;
+
+const QUEUE_SQL = (f: QueueFilter) => `
   SELECT workflow, run_id, reason, toString(opened_at) AS opened_at, if(resolved_at IS NULL, NULL, toString(resolved_at)) AS resolved_at,
          sla_minutes, state, assignee, last_note, actions, age_minutes
-  FROM (${exceptionItemsSql()})
-  WHERE state IN {states:Array(String)}
-  ORDER BY opened_at ASC, workflow, run_id
-  ${limited ? "LIMIT {limit:UInt32}" : ""}`;
+  ${FILTER_SQL(f)}
+  ${f.after ? "AND (q.opened_at, q.workflow, q.run_id) > ({after_at:DateTime64(3)}, {after_wf:String}, {after_run:String})" : ""}
+  ORDER BY q.opened_at ASC, q.workflow, q.run_id
+  ${f.limit !== null ? "LIMIT {limit:UInt32}" : ""}`;
+
+function queueParams(f: QueueFilter) {
+  return {
+    ...exceptionItemsParams(f.window),
+    states: f.states,
+    limit: f.limit ?? 0,
+    assignee: f.assignee ?? "",
+    after_at: f.after ? new Date(f.after.opened_at) : new Date(0),
+    after_wf: f.after?.workflow ?? "",
+    after_run: f.after?.run_id ?? "",
+  };
+}
 
 /** The queue as of the window's `asOf`: oldest first, with SLA age and countdown from the shared definition. */
 export async function exceptionQueue(db: Db, f: QueueFilter): Promise<QueueItem[]> {
-  const rows = await db.query(QUEUE_SQL(f.limit !== null), { ...exceptionItemsParams(f.window), states: f.states, limit: f.limit ?? 0 }, itemRow);
+  const rows = await db.query(QUEUE_SQL(f), queueParams(f), itemRow);
   return rows.map((r) => ({
     ...r,
     age_minutes: Math.round(r.age_minutes),
     sla_left_minutes: r.sla_minutes > 0 ? Math.round(r.sla_minutes - r.age_minutes) : null,
   }));
+}
+
+const countRow = z.object({ items: z.coerce.number(), past_sla: z.coerce.number() });
+
+/** How many items the filter selects over all pages (the cursor and limit aside), and how many of them are past SLA. */
+export async function exceptionQueueCount(db: Db, f: QueueFilter): Promise<z.output<typeof countRow>> {
+  const [row] = await db.query(`SELECT count() AS items, countIf(is_past_sla) AS past_sla ${FILTER_SQL(f)}`, queueParams(f), countRow);
+  return row ?? { items: 0, past_sla: 0 };
 }
 
 const ownerRow = z.object({ workflow: z.string() });

@@ -44,8 +44,8 @@ describe("the exception queue", () => {
     const ops = world.caller("ops", world.a).exceptions;
     await ops.acknowledge({ tenant: world.a.slug, runId: fresh });
     expect((await list("ops")).find((q) => q.run_id === fresh)?.state).toBe("acknowledged");
-    await ops.assign({ tenant: world.a.slug, runId: fresh, assignee: "paralegal@example.test" });
-    expect((await list("ops")).find((q) => q.run_id === fresh)).toMatchObject({ state: "assigned", assignee: "paralegal@example.test" });
+    await ops.assign({ tenant: world.a.slug, runId: fresh, assignee: world.a.users.ops.email });
+    expect((await list("ops")).find((q) => q.run_id === fresh)).toMatchObject({ state: "assigned", assignee: world.a.users.ops.email });
     await ops.resolve({ tenant: world.a.slug, runId: fresh, note: "Conflict cleared by partner" });
     expect((await list("ops")).map((q) => q.run_id)).not.toContain(fresh);
     expect((await list("ops", ["resolved"])).find((q) => q.run_id === fresh)?.last_note).toBe("Conflict cleared by partner");

@@ -6,6 +6,8 @@ import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
 import { runHref, runsHref } from "@/app/components/runs-href";
 import { Empty, Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
+import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
+import { StaleTiles } from "@/app/components/stale-tiles";
 import { Tile } from "@/app/components/tile";
 import { viewContext, viewQuery, windowOf } from "@/app/components/view-context";
 
@@ -18,7 +20,7 @@ export default async function CompliancePage({ searchParams }: Props) {
   if (!tenant) return <NoTenant />;
   if (!mayView("compliance", tenant.role)) return <Forbidden title="Compliance" role={tenant.role} tenantName={tenant.name} />;
   const scope = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
-  const [{ metric, violations, denials }, workflows] = await Promise.all([caller.compliance.summary(scope), caller.workflows.list({ tenant: tenant.slug })]);
+  const [{ metric, violations, denials }, workflows, stale] = await Promise.all([caller.compliance.summary(scope), caller.workflows.list({ tenant: tenant.slug }), caller.staleness.sources(scope)]);
   const f = formatter(locale);
   const gap = metric.status === "ok" ? undefined : metric.reason;
   // The page shows the newest rows; the CSV and the evidence pack carry every row.
@@ -35,14 +37,15 @@ export default async function CompliancePage({ searchParams }: Props) {
           </Link>
         }
       />
+      <StaleSourcesBanner stale={stale} locale={locale} />
       <FilterBar workflows={workflows.map((w) => w.workflow)} />
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      <StaleTiles stale={stale} workflows={params.workflow ? [params.workflow] : workflows.map((w) => w.workflow)} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <Tile testId="tile-audit-coverage" label="Audit coverage" value={f.percent(metric.audit_coverage)} insufficient={gap} detail={`${f.number(metric.ai_steps)} AI steps`} />
         <Tile testId="tile-review-coverage" label="Review coverage" value={f.percent(metric.review_coverage)} insufficient={gap} detail={`${f.number(metric.reviews_done)} of ${f.number(metric.reviews_required)} required`} />
         <Tile testId="tile-review-sla" label="Review-SLA adherence" value={f.percent(metric.review_sla_adherence)} insufficient={gap} detail={`${f.number(metric.reviews_with_sla)} reviews with an SLA`} />
         <Tile testId="tile-violations" label="Policy violations" value={f.number(metric.policy_violations.total)} insufficient={gap} detail={`${f.number(metric.policy_violations.unapproved_model_steps)} unapproved-model steps · ${f.number(metric.policy_violations.denied_accesses)} denied accesses`} />
         <Tile testId="tile-past-sla" label="Open exceptions past SLA" value={f.number(metric.open_exceptions.past_sla)} detail={`${f.number(metric.open_exceptions.open)} open · oldest ${f.hours(metric.open_exceptions.oldest_past_sla_hours)}`} />
-      </div>
+      </StaleTiles>
       <Section title="Unapproved models on protected data" description={`AI steps on phi or privileged data with a model not approved for that class; the newest ${Math.min(SHOWN, violations.length)} of ${violations.length} shown.`} csv={{ filename: `violations-${tenant.slug}.csv`, rows: violations }}>
         {violations.length === 0 ? (
           <Empty>No violations in this window.</Empty>

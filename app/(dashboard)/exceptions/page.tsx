@@ -3,84 +3,86 @@ import { z } from "zod";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { PageHeader } from "@/app/components/page-header";
+import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
+import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
+import { StaleTiles } from "@/app/components/stale-tiles";
 import { Tile } from "@/app/components/tile";
 import { TrendChart } from "@/app/components/trend-chart";
-import { viewContext, windowOf } from "@/app/components/view-context";
-import type { QueueState } from "@/server/routers/exception-queue";
+import { type ServerCaller, viewContext, windowOf } from "@/app/components/view-context";
+import { decodeCursor, encodeCursor, type QueueItem } from "@/server/routers/exception-queue";
+import { QueueFilters, VIEWS } from "./queue-filters";
+import { QueuePager } from "./queue-pager";
 import { QueueTable } from "./queue-table";
 
 export const metadata: Metadata = { title: "Exceptions" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const VIEWS: Record<string, QueueState[]> = {
-  open: ["new", "acknowledged", "assigned"],
-  new: ["new"],
-  assigned: ["assigned"],
-  resolved: ["resolved"],
-  all: ["new", "acknowledged", "assigned", "resolved"],
-};
+/** Rows per page: the resolved view of the demo was 4,446 px tall on one page. */
+const PAGE = 50;
+
+const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const queueParams = z.object({
-  state: z.enum(["open", "new", "assigned", "resolved", "all"]).catch("open"),
-  sort: z.enum(["age", "sla"]).catch("age"),
+  state: z.preprocess(one, z.enum(["open", "new", "assigned", "resolved", "all"])).catch("open"),
+  sort: z.preprocess(one, z.enum(["age", "sla"])).catch("age"),
+  mine: z.preprocess(one, z.literal("1").optional()).catch(undefined),
+  after: z.preprocess(one, z.string().min(1).max(2000).optional()).catch(undefined),
 });
+type QueueParams = z.infer<typeof queueParams>;
+
+/** One page of the queue (one row more, to know whether another page follows), its total, and who may be assigned its rows. */
+async function queuePage(caller: ServerCaller, scope: { tenant: string; workflow?: string; from?: string; to?: string }, q: QueueParams, canAct: boolean) {
+  const filter = { ...scope, states: VIEWS[q.state] ?? VIEWS.open!, assignedToMe: q.mine === "1" };
+  const [rows, count] = await Promise.all([caller.exceptions.list({ ...filter, limit: PAGE + 1, ...(q.after ? { after: q.after } : {}) }), caller.exceptions.count(filter)]);
+  const items = rows.slice(0, PAGE);
+  const last = items[items.length - 1];
+  const next = rows.length > PAGE && last ? encodeCursor(last) : null;
+  const workflows = [...new Set(items.map((i) => i.workflow))];
+  const assignees = canAct && workflows.length ? await caller.exceptions.assignees({ tenant: scope.tenant, workflows }) : {};
+  // Sorting by SLA puts the most overdue of the page first; exceptions without an SLA go last.
+  const sorted = q.sort === "sla" ? [...items].sort((a, b) => (a.sla_left_minutes ?? Infinity) - (b.sla_left_minutes ?? Infinity)) : items;
+  return { items: sorted, count, next, assignees };
+}
+
+const csvRow = ({ workflow, run_id, reason, opened_at, age_minutes, sla_minutes, sla_left_minutes, state, assignee, last_note }: QueueItem) => ({ workflow, run_id, reason, opened_at, age_minutes, sla_minutes, sla_left_minutes, state, assignee, last_note });
 
 export default async function ExceptionsPage({ searchParams }: Props) {
   const raw = await searchParams;
   const { caller, tenant, params, locale } = await viewContext(Promise.resolve(raw));
   if (!tenant) return <NoTenant />;
   if (!mayView("exceptions", tenant.role)) return <Forbidden title="Exceptions" role={tenant.role} tenantName={tenant.name} />;
-  const q = queueParams.parse({ state: raw.state, sort: raw.sort });
+  const parsed = queueParams.parse(raw);
+  // A hand-edited or truncated page link starts again at the first page, and says so.
+  const damaged = parsed.after !== undefined && !decodeCursor(parsed.after);
+  const q = damaged ? { ...parsed, after: undefined } : parsed;
   const scope = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
-  const [items, team, workflows] = await Promise.all([
-    caller.exceptions.list({ ...scope, states: VIEWS[q.state] }),
-    caller.exceptions.team(scope),
-    caller.workflows.list({ tenant: tenant.slug }),
-  ]);
-  // Sorting by SLA puts the most overdue first; exceptions without an SLA go last.
-  const sorted = q.sort === "sla" ? [...items].sort((a, b) => (a.sla_left_minutes ?? Infinity) - (b.sla_left_minutes ?? Infinity)) : items;
-  const f = formatter(locale);
   const canAct = tenant.role === "ops" || tenant.role === "admin";
+  const [page, team, workflows, stale] = await Promise.all([queuePage(caller, scope, q, canAct), caller.exceptions.team(scope), caller.workflows.list({ tenant: tenant.slug }), caller.staleness.sources(scope)]);
+  const f = formatter(locale);
   const { rate, compliance } = team;
   const weekly = rate.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate, Runs: w.runs }));
-  const breached = items.filter((i) => i.sla_left_minutes !== null && i.sla_left_minutes < 0).length;
-  const select = "rounded border border-slate-300 px-2 py-1 text-sm";
+  const runs = runsHref(tenant.slug, { phase: "live", exception: true, ...(params.workflow ? { workflow: params.workflow } : {}), ...windowOf(params) });
+  const query = { ...scope, state: q.state, sort: q.sort, ...(q.mine ? { mine: q.mine } : {}) };
   return (
     <>
       <PageHeader title="Exceptions" description="What needs a human now: open exceptions with their age and SLA, and the team's record." />
-      <FilterBar
-        workflows={workflows.map((w) => w.workflow)}
-        extra={
-          <>
-            <label className="flex flex-col text-xs text-slate-600">
-              State
-              <select name="state" defaultValue={q.state} className={select}>
-                {Object.keys(VIEWS).map((v) => <option key={v} value={v}>{v}</option>)}
-              </select>
-            </label>
-            <label className="flex flex-col text-xs text-slate-600">
-              Sort
-              <select name="sort" defaultValue={q.sort} className={select}>
-                <option value="age">oldest first</option>
-                <option value="sla">most overdue first</option>
-              </select>
-            </label>
-          </>
-        }
-      />
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Tile testId="tile-queue-count" label={`Exceptions (${q.state})`} value={f.number(items.length)} detail={items.length >= 500 ? "Showing the oldest 500" : "In this window"} />
-        <Tile testId="tile-queue-breached" label="Past SLA in this list" value={f.number(breached)} />
+      <StaleSourcesBanner stale={stale} locale={locale} />
+      <FilterBar workflows={workflows.map((w) => w.workflow)} extra={<QueueFilters state={q.state} sort={q.sort} mine={q.mine === "1"} />} />
+      <StaleTiles stale={stale} workflows={params.workflow ? [params.workflow] : workflows.map((w) => w.workflow)} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <Tile testId="tile-queue-count" label={`Exceptions (${q.state}${q.mine ? ", mine" : ""})`} value={f.number(page.count.items)} href={runs} detail={`In this window · ${PAGE} a page`} />
+        <Tile testId="tile-queue-breached" label="Past SLA in this list" value={f.number(page.count.past_sla)} />
         <Tile testId="tile-review-sla" label="Review-SLA adherence" value={f.percent(compliance.review_sla_adherence)} detail={`${f.number(compliance.reviews_with_sla)} reviews with an SLA`} />
         <Tile testId="tile-exception-rate" label="Exception rate (live)" value={f.percent(rate.live.exception_rate)} insufficient={rate.status === "ok" ? undefined : rate.reason} detail={rate.trend ? `Trend ${rate.trend.direction}` : undefined} />
-      </div>
+      </StaleTiles>
       <Section
         title="Queue"
-        description={canAct ? "Acknowledge, assign or resolve with a note; every action is kept and audited." : "Read only for your role."}
-        csv={{ filename: `exceptions-${tenant.slug}.csv`, rows: sorted.map(({ workflow, run_id, reason, opened_at, age_minutes, sla_minutes, sla_left_minutes, state, assignee, last_note }) => ({ workflow, run_id, reason, opened_at, age_minutes, sla_minutes, sla_left_minutes, state, assignee, last_note })) }}
+        description={canAct ? "Acknowledge (one or the selected rows), assign to a member or resolve with a note; every action is kept and audited." : "Read only for your role."}
+        csv={{ filename: `exceptions-${tenant.slug}.csv`, rows: page.items.map(csvRow) }}
       >
-        <QueueTable tenant={tenant.slug} items={sorted} canAct={canAct} />
+        {damaged ? <p role="alert" className="mb-2 text-sm text-amber-800">That page link was damaged or out of date: this is the first page.</p> : null}
+        <QueueTable tenant={tenant.slug} items={page.items} canAct={canAct} assignees={page.assignees} />
+        <QueuePager query={query} next={page.next} paged={q.after !== undefined} />
       </Section>
       <Section title="Weekly exception rate" csv={{ filename: `exception-trend-${tenant.slug}.csv`, rows: weekly }}>
         <TrendChart data={weekly} index="week" categories={["Exception rate"]} percent locale={locale} />

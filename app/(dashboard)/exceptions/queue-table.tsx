@@ -1,12 +1,14 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { runHref } from "@/app/components/runs-href";
 import { useTRPC } from "@/app/trpc/client";
 import type { QueueItem } from "@/server/routers/exception-queue";
-
-type Mode = { runId: string; kind: "assign" | "resolve" } | null;
+import { BulkBar, type BulkResult } from "./bulk-bar";
+import { RowActions } from "./row-actions";
 
 function slaText(item: QueueItem): string {
   if (item.sla_left_minutes === null) return "no SLA";
@@ -21,96 +23,76 @@ function ageText(minutes: number): string {
   return minutes >= 1440 ? `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h` : minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
 }
 
+const th = "px-2 py-2";
+// Run links do not prefetch: fifty rows would render fifty run pages on every view of the queue.
+
 /** The queue with its actions; each action is a tRPC mutation (audited there), then the page re-reads. */
-export function QueueTable({ tenant, items, canAct }: { tenant: string; items: QueueItem[]; canAct: boolean }) {
+export function QueueTable({ tenant, items, canAct, assignees }: { tenant: string; items: QueueItem[]; canAct: boolean; assignees: Record<string, string[]> }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [mode, setMode] = useState<Mode>(null);
-  const [text, setText] = useState("");
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [result, setResult] = useState<BulkResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [refreshing, startRefresh] = useTransition();
-  const done = () => {
-    setMode(null);
-    setText("");
-    setError(null);
-    startRefresh(() => router.refresh());
-  };
-  const onError = (e: { message: string }) => setError(e.message);
-  const acknowledge = useMutation(trpc.exceptions.acknowledge.mutationOptions({ onSuccess: done, onError }));
-  const assign = useMutation(trpc.exceptions.assign.mutationOptions({ onSuccess: done, onError }));
-  const resolve = useMutation(trpc.exceptions.resolve.mutationOptions({ onSuccess: done, onError }));
-  const busy = acknowledge.isPending || assign.isPending || resolve.isPending || refreshing;
-  const button = "rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 disabled:opacity-50";
+  const bulk = useMutation(
+    trpc.exceptions.acknowledgeMany.mutationOptions({
+      onSuccess: (r) => {
+        setResult(r);
+        setSelected(new Set());
+        setError(null);
+        startRefresh(() => router.refresh());
+      },
+      onError: (e) => setError(e.message),
+    }),
+  );
+  const selectable = canAct ? items.filter((i) => i.state !== "resolved").map((i) => i.run_id) : [];
+  const toggle = (runId: string) => setSelected((s) => { const n = new Set(s); if (n.has(runId)) n.delete(runId); else n.add(runId); return n; });
+  const allOn = selectable.length > 0 && selectable.every((id) => selected.has(id));
 
   if (items.length === 0) return <p className="rounded border border-dashed border-slate-300 p-4 text-sm text-slate-500">No exceptions match these filters.</p>;
   return (
     <div className="overflow-x-auto">
       {error ? <p role="alert" className="mb-2 text-sm text-red-700">{error}</p> : null}
+      {canAct ? <BulkBar count={selected.size} busy={bulk.isPending || refreshing} result={result} onAcknowledge={() => bulk.mutate({ tenant, runIds: [...selected] })} /> : null}
       <table className="w-full text-left text-sm" data-testid="exception-queue">
         <caption className="sr-only">Exception queue</caption>
         <thead>
           <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-            <th scope="col" className="px-2 py-2">Run</th>
-            <th scope="col" className="px-2 py-2">Workflow</th>
-            <th scope="col" className="px-2 py-2">Reason</th>
-            <th scope="col" className="px-2 py-2 text-right">Age</th>
-            <th scope="col" className="px-2 py-2">SLA</th>
-            <th scope="col" className="px-2 py-2">State</th>
-            <th scope="col" className="px-2 py-2">Assignee</th>
-            {canAct ? <th scope="col" className="px-2 py-2">Actions</th> : null}
+            {canAct ? (
+              <th scope="col" className={th}>
+                <input type="checkbox" aria-label="Select every open exception on this page" checked={allOn} disabled={selectable.length === 0} onChange={() => setSelected(allOn ? new Set() : new Set(selectable))} />
+              </th>
+            ) : null}
+            <th scope="col" className={th}>Run</th>
+            <th scope="col" className={th}>Workflow</th>
+            <th scope="col" className={th}>Reason</th>
+            <th scope="col" className={`${th} text-right`}>Age</th>
+            <th scope="col" className={th}>SLA</th>
+            <th scope="col" className={th}>State</th>
+            <th scope="col" className={th}>Assignee</th>
+            {canAct ? <th scope="col" className={th}>Actions</th> : null}
           </tr>
         </thead>
         <tbody>
           {items.map((item) => (
-            <tr key={item.run_id} className="border-b border-slate-100 align-top last:border-0" data-run={item.run_id} data-state={item.state}>
-              <td className="max-w-40 break-all px-2 py-2 font-mono text-xs">{item.run_id}</td>
-              <td className="px-2 py-2">{item.workflow}</td>
-              <td className="px-2 py-2">{item.reason || "—"}</td>
-              <td className="px-2 py-2 text-right tabular-nums">{ageText(item.age_minutes)}</td>
-              <td className={`px-2 py-2 ${item.sla_left_minutes !== null && item.sla_left_minutes < 0 ? "font-medium text-red-700" : ""}`}>{slaText(item)}</td>
-              <td className="px-2 py-2">{item.state}</td>
-              <td className="px-2 py-2">{item.assignee || "—"}</td>
+            <tr key={`${item.workflow}/${item.run_id}`} className="border-b border-slate-100 align-top last:border-0" data-run={item.run_id} data-state={item.state}>
               {canAct ? (
-                <td className="px-2 py-2">
-                  {item.state === "resolved" ? (
-                    <span className="text-xs text-slate-500">{item.last_note}</span>
-                  ) : mode?.runId === item.run_id ? (
-                    <form
-                      className="flex flex-wrap gap-1"
-                      onSubmit={(e) => {
-                        e.preventDefault();
-                        if (mode.kind === "assign") assign.mutate({ tenant, runId: item.run_id, assignee: text });
-                        else resolve.mutate({ tenant, runId: item.run_id, note: text });
-                      }}
-                    >
-                      <label className="sr-only" htmlFor={`input-${item.run_id}`}>{mode.kind === "assign" ? "Assignee" : "Resolution note"}</label>
-                      <input
-                        id={`input-${item.run_id}`}
-                        autoFocus
-                        required
-                        value={text}
-                        onChange={(e) => setText(e.target.value)}
-                        placeholder={mode.kind === "assign" ? "assignee e-mail" : "how it was resolved"}
-                        className="w-44 rounded border border-slate-300 px-1 py-0.5 text-xs"
-                      />
-                      <button type="submit" disabled={busy} className={button}>{mode.kind === "assign" ? "Assign" : "Resolve"}</button>
-                      <button type="button" onClick={() => setMode(null)} className={button}>Cancel</button>
-                    </form>
-                  ) : (
-                    <div className="flex flex-wrap gap-1">
-                      {item.state === "new" ? (
-                        <button type="button" disabled={busy} className={button} onClick={() => acknowledge.mutate({ tenant, runId: item.run_id })}>
-                          Acknowledge
-                        </button>
-                      ) : null}
-                      <button type="button" disabled={busy} className={button} onClick={() => { setText(""); setMode({ runId: item.run_id, kind: "assign" }); }}>
-                        Assign…
-                      </button>
-                      <button type="button" disabled={busy} className={button} onClick={() => { setText(""); setMode({ runId: item.run_id, kind: "resolve" }); }}>
-                        Resolve…
-                      </button>
-                    </div>
-                  )}
+                <td className={th}>
+                  {item.state === "resolved" ? null : <input type="checkbox" aria-label={`Select ${item.run_id}`} checked={selected.has(item.run_id)} onChange={() => toggle(item.run_id)} />}
+                </td>
+              ) : null}
+              <td className="max-w-40 break-all px-2 py-2 font-mono text-xs">
+                <Link href={runHref(tenant, item.workflow, item.run_id)} prefetch={false} className="text-indigo-700 hover:underline" data-testid="run-link">{item.run_id}</Link>
+              </td>
+              <td className={th}>{item.workflow}</td>
+              <td className={th}>{item.reason || "—"}</td>
+              <td className={`${th} text-right tabular-nums`}>{ageText(item.age_minutes)}</td>
+              <td className={`${th} ${item.sla_left_minutes !== null && item.sla_left_minutes < 0 ? "font-medium text-red-700" : ""}`}>{slaText(item)}</td>
+              <td className={th}>{item.state}</td>
+              <td className={th}>{item.assignee || "—"}</td>
+              {canAct ? (
+                <td className={th}>
+                  <RowActions tenant={tenant} item={item} members={assignees[item.workflow] ?? []} />
                 </td>
               ) : null}
             </tr>

@@ -5,6 +5,7 @@ import { formatter } from "@/app/components/format";
 import { FreshnessBadge } from "@/app/components/freshness-badge";
 import { PageHeader } from "@/app/components/page-header";
 import { runsHref } from "@/app/components/runs-href";
+import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { Tile } from "@/app/components/tile";
 import { TileDelta } from "@/app/components/tile-delta";
@@ -27,19 +28,26 @@ export default async function OverviewPage({ searchParams }: Props) {
   if (!tenant) return <NoTenant />;
   if (!mayView("overview", tenant.role)) return <Forbidden title="Overview" role={tenant.role} tenantName={tenant.name} />;
   const input = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
-  const [o, workflows, prev] = await Promise.all([caller.overview.summary(input), caller.workflows.list({ tenant: tenant.slug }), previous ? caller.overview.summary({ ...input, ...previous }) : undefined]);
-  const { labor, cycle, exceptions, freshness, completeness } = o;
+  const [o, workflows, prev, stale] = await Promise.all([
+    caller.overview.summary(input),
+    caller.workflows.list({ tenant: tenant.slug }),
+    previous ? caller.overview.summary({ ...input, ...previous }) : undefined,
+    caller.staleness.sources(input),
+  ]);
+  const { labor, cycle, exceptions, completeness } = o;
   const f = formatter(locale, labor.currency);
-  const badge = <FreshnessBadge freshness={freshness} />;
+  // A tile's badge names only the stale sources feeding the workflows its own figure counts.
+  const badge = (counted: string[]) => <FreshnessBadge stale={stale} workflows={counted} />;
   const window = `${f.date(labor.window.from)} – ${f.date(labor.window.to)}`;
   const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
   const cycleSeries = cycle.series.map((s) => ({ bucket: s.bucket, "p50 hours": s.p50_hours }));
   return (
     <>
       <PageHeader title="Overview" description={`Is the automation paying off? ${tenant.name}, ${params.workflow ?? "all workflows"}, ${window}.`} />
+      <StaleSourcesBanner stale={stale} locale={locale} />
       <FilterBar workflows={workflows.map((w) => w.workflow)} />
       <h2 className="mt-2 text-sm font-semibold uppercase tracking-wide text-slate-500" data-testid="tier-leading">Leading indicators: what the automation changed</h2>
-      <RoiTiles labor={labor} locale={locale} badge={badge} />
+      <RoiTiles labor={labor} locale={locale} badge={badge(labor.workflows.map((w) => w.workflow))} />
       <TilesRunsLink href={runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...labor.window })} />
       <h2 className="sr-only">Operations versus baseline</h2>
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tiles">
@@ -49,7 +57,7 @@ export default async function OverviewPage({ searchParams }: Props) {
           value={f.percent(cycle.compression)}
           insufficient={cycle.status === "ok" ? undefined : cycle.reason}
           detail={`${f.interval(cycle.interval, f.percent) ?? "No interval"} · p50 ${f.hours(cycle.baseline.p50_hours)} → ${f.hours(cycle.live.p50_hours)}`}
-          badge={<>{badge}{prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null}</>}
+          badge={<>{badge(cycle.workflows.map((w) => w.workflow))}{prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null}</>}
         />
         <Tile
           testId="tile-exception-rate"
@@ -57,9 +65,9 @@ export default async function OverviewPage({ searchParams }: Props) {
           value={f.percent(exceptions.live.exception_rate)}
           insufficient={exceptions.status === "ok" ? undefined : exceptions.reason}
           detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}${exceptions.trend ? ` · trend ${exceptions.trend.direction}` : ""}`}
-          badge={<>{badge}{prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null}</>}
+          badge={<>{badge(exceptions.workflows)}{prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null}</>}
         />
-        <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge} />
+        <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge(exceptions.workflows)} />
         <Tile
           testId="tile-completeness"
           label="Ingest completeness"

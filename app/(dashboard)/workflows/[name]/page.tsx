@@ -5,9 +5,12 @@ import Link from "next/link";
 import { DataTable } from "@/app/components/data-table";
 import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
+import { FreshnessBadge } from "@/app/components/freshness-badge";
 import { PageHeader } from "@/app/components/page-header";
 import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
+import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
+import { StaleTiles } from "@/app/components/stale-tiles";
 import { Tile } from "@/app/components/tile";
 import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
@@ -27,8 +30,13 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   if (!tenant) return <NoTenant />;
   if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflow" role={tenant.role} tenantName={tenant.name} />;
   await caller.workflows.byName({ tenant: tenant.slug, workflow }).catch((e: unknown) => (e instanceof TRPCError ? notFound() : Promise.reject(e))); // unknown, or behind the member's barrier
-  const [d, prev] = await Promise.all([caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) }), previous ? caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...previous }) : undefined]);
+  const [d, prev, stale] = await Promise.all([
+    caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) }),
+    previous ? caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...previous }) : undefined,
+    caller.staleness.sources({ tenant: tenant.slug, workflow, ...windowOf(view) }),
+  ]);
   const { cycle, exceptions, labor, rework } = d;
+  const staleBadge = <FreshnessBadge stale={stale} workflows={[workflow]} />;
   const f = formatter(locale, labor.currency);
   const runs = exceptions.live.runs || 1;
   const bands = [...new Set(d.bands.map((b) => b.week))].map((week) => {
@@ -49,14 +57,15 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   return (
     <>
       <PageHeader title={workflow} description={`Baseline against live, ${f.date(cycle.window.from)} – ${f.date(cycle.window.to)}.`} />
+      <StaleSourcesBanner stale={stale} locale={locale} />
       <FilterBar />
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Link href={href()} className="block" data-testid="tile-compression-runs"><Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={`${f.number(cycle.live.n)} live runs${cycle.interval ? ` · ${f.interval(cycle.interval, f.percent)}` : ""}`} badge={prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null} /></Link>
-        <Link href={href({ exception: true })} className="block" data-testid="tile-exception-rate-runs"><Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`${f.number(exceptions.live.exception_runs)} exception runs · baseline ${f.percent(exceptions.baseline.exception_rate)}`} badge={prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null} /></Link>
+      <StaleTiles stale={stale} workflows={[workflow]} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+        <Link href={href()} className="block" data-testid="tile-compression-runs"><Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={`${f.number(cycle.live.n)} live runs${cycle.interval ? ` · ${f.interval(cycle.interval, f.percent)}` : ""}`} badge={<>{staleBadge}{prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null}</>} /></Link>
+        <Link href={href({ exception: true })} className="block" data-testid="tile-exception-rate-runs"><Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`${f.number(exceptions.live.exception_runs)} exception runs · baseline ${f.percent(exceptions.baseline.exception_rate)}`} badge={<>{staleBadge}{prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null}</>} /></Link>
         <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} />
         <Tile testId="tile-human-minutes" label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
         <Tile testId="tile-rework" label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
-      </div>
+      </StaleTiles>
       <Section title="Cycle time, baseline vs live (weekly p50 and p90, hours)" csv={{ filename: `${workflow}-cycle-bands.csv`, rows: bands }}>
         <TrendChart data={bands} index="week" categories={["baseline p50", "baseline p90", "live p50", "live p90"]} unit=" h" locale={locale} />
       </Section>
