@@ -41,14 +41,18 @@ async function start(tenant: string): Promise<Scheduler> {
 }
 
 describe("scorecard scheduler", () => {
-  it("computes a cold start's milestones and the scorecards pages read, then nothing while nothing changes", async () => {
+  it("computes a cold start's firm-wide scorecards and those pages read, then nothing while nothing changes", async () => {
     const tenant = await world();
     const s = await start(tenant);
     const input: MetricInput = { tenantId: tenant, workflows: null, workflow: "intake", asOf: new Date() };
     const page = await cachedMetric(await testDb(), "cycle-time", input);
     expect(Date.parse(page.computedAt)).not.toBeNaN();
-    // The page's read computed and stored its scorecard; the pass adds the tenant's milestones.
-    expect(await s.tick()).toBe(1);
+    // The page's read computed and stored its scorecard; the first pass adds the tenant's milestones
+    // and the overview's three firm-wide tiles.
+    expect(await s.tick()).toBe(4);
+    for (const key of ["labor-hours", "cycle-time", "exception-rate"] as const) {
+      expect((await stored(key, { tenantId: tenant, workflows: null })).result.key).toBe(key);
+    }
     expect((await stored("milestones", { tenantId: tenant, workflows: null })).result.key).toBe("milestones");
     expect(await s.tick()).toBe(0);
     // Another process (or a restart) reads the stored result and the time it was computed.

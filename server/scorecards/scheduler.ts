@@ -23,16 +23,18 @@ export interface Scheduler {
 
 /** Computed for every tenant whether or not a page has asked yet: the executive's first screen. */
 const ALWAYS: MetricKey[] = ["milestones"];
+/** Also computed for every tenant in the first pass after start: the overview's firm-wide tiles, cheapest first. */
+const AT_START: MetricKey[] = ["labor-hours", "cycle-time", "exception-rate"];
 
 const allTenants = async (db: Db) => (await listTenants(db)).map((t) => t.tenant_id);
 
-/** Every tenant's firm-wide milestones, and every scorecard a page read within IN_USE_MS. */
-async function targets(db: Db, now: number, tenants: (db: Db) => Promise<string[]>): Promise<InUse[]> {
+/** Every tenant's firm-wide `keys`, and every scorecard a page read within IN_USE_MS. */
+async function targets(db: Db, now: number, tenants: (db: Db) => Promise<string[]>, keys: MetricKey[]): Promise<InUse[]> {
   const { inUse } = shared();
   for (const [id, u] of inUse) if (now - u.readAt >= IN_USE_MS) inUse.delete(id);
   const out = new Map<string, InUse>();
   for (const tenantId of await tenants(db)) {
-    for (const key of ALWAYS) {
+    for (const key of keys) {
       const input: MetricInput = { tenantId, workflows: null };
       out.set(scorecardId(key, input), { key, input, readAt: now });
     }
@@ -45,7 +47,8 @@ async function targets(db: Db, now: number, tenants: (db: Db) => Promise<string[
  * The scorecard scheduler of the web process (server/main.ts). Each pass recomputes, one at a time so
  * pages keep the other core, every target whose scorecard is missing, older than REFRESH_MS, or
  * computed from settings, locks or imports the tenant has since changed. A cold start therefore
- * computes everything in its first pass, in the background. Never started at module load.
+ * computes everything in its first pass, in the background, with the overview's tiles (AT_START)
+ * besides. Never started at module load.
  */
 export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler {
   const pollMs = opts.pollMs ?? 30_000;
@@ -53,11 +56,14 @@ export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<number> = Promise.resolve(0);
+  let first = true;
 
   async function pass(now: number): Promise<number> {
     const fingerprints = new Map<string, string>();
     let computed = 0;
-    for (const t of await targets(db, now, opts.tenants ?? allTenants)) {
+    const keys = first ? [...AT_START, ...ALWAYS] : ALWAYS;
+    first = false;
+    for (const t of await targets(db, now, opts.tenants ?? allTenants, keys)) {
       if (stopped) break;
       const tenant = t.input.tenantId;
       if (!fingerprints.has(tenant)) fingerprints.set(tenant, await tenantFingerprint(db, tenant));
