@@ -48,7 +48,7 @@ async function targets(db: Db, now: number, tenants: (db: Db) => Promise<string[
  * pages keep the other core, every target whose scorecard is missing, older than REFRESH_MS, or
  * computed from settings, locks or imports the tenant has since changed. A cold start therefore
  * computes everything in its first pass, in the background, with the overview's tiles (AT_START)
- * besides. Never started at module load.
+ * besides, and recomputes even fresh results stored before the start. Never started at module load.
  */
 export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler {
   const pollMs = opts.pollMs ?? 30_000;
@@ -61,14 +61,17 @@ export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler 
   async function pass(now: number): Promise<number> {
     const fingerprints = new Map<string, string>();
     let computed = 0;
+    // The first pass recomputes even fresh ones: a result stored by the previous version of the
+    // server may have another shape, so what pages read from before the start is replaced at once.
     const keys = first ? [...AT_START, ...ALWAYS] : ALWAYS;
+    const force = first;
     first = false;
     for (const t of await targets(db, now, opts.tenants ?? allTenants, keys)) {
       if (stopped) break;
       const tenant = t.input.tenantId;
       if (!fingerprints.has(tenant)) fingerprints.set(tenant, await tenantFingerprint(db, tenant));
       const card = await latestScorecard(db, t.key, t.input);
-      if (card && card.fingerprint === fingerprints.get(tenant) && now - card.computedAt < REFRESH_MS) continue;
+      if (!force && card && card.fingerprint === fingerprints.get(tenant) && now - card.computedAt < REFRESH_MS) continue;
       await computeScorecard(db, t.key, t.input, now);
       computed++;
     }
