@@ -7,9 +7,12 @@
  * 2. For one tenant over 12 months: every metric end to end (`runMetric`, each run counted once from the
  *    raw tables: docs/metrics.md), against a one-column full scan of the raw steps table, the engine's
  *    floor for any raw read. Median of 5 runs each, once the bulk load's background merges have finished.
+ *    Then the page path: what a page waits for (`cachedMetric`). For a scorecard (server/scorecards/)
+ *    that is reading the stored result, timed with this process's memory of it cleared, as a page in
+ *    another process or after a restart reads it; for the other metrics it is the computation itself.
  * 3. Bytes per stored span (raw tables on disk) and peak RSS (chDB runs in this process).
  * `--dir <path>` keeps the store there and reuses what an earlier run generated in it (same day), to
- * compare query changes without generating again.
+ * compare query changes without generating again. `--repeats <n>` times each figure n times (default 5).
  * The last line printed is one JSON object with every figure.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,15 +26,18 @@ import { migrate } from "@/clickhouse/migrate";
 import { metricKeys, runMetric } from "@/metrics/registry";
 import { addDays, dayString, startOfUtcDay } from "@/metrics/scope";
 import { lockForTest } from "@/metrics/testing";
+import { cachedMetric } from "@/server/routers/cached-metric";
+import { SCORECARD_KEYS, computeScorecard, shared } from "@/server/scorecards/scorecard";
 
-const { values } = parseArgs({ options: { spans: { type: "string" }, dir: { type: "string" } } });
+const { values } = parseArgs({ options: { spans: { type: "string" }, dir: { type: "string" }, repeats: { type: "string" } } });
 const SPANS = Number(values.spans ?? 50_000_000);
 if (!Number.isInteger(SPANS) || SPANS < 8_000) throw new Error("--spans must be an integer ≥ 8000");
 const STEPS_PER_RUN = 7;
 const RUNS = Math.floor(SPANS / (STEPS_PER_RUN + 1));
 // 250k runs (2M spans) per INSERT keeps the generator's memory inside the RSS budget.
 const CHUNK_RUNS = 250_000;
-const REPEATS = 5;
+const REPEATS = Number(values.repeats ?? 5);
+if (!Number.isInteger(REPEATS) || REPEATS < 1) throw new Error("--repeats must be a positive integer");
 const TENANT = "bench-t3";
 const log = (line: string) => console.log(`[bench] ${line}`);
 
@@ -191,9 +197,18 @@ async function main() {
     log(`one-column full scan of steps: ${scanMs} ms`);
     const queries: { name: string; kind: string; ms: number; ratio: number }[] = [];
     for (const key of metricKeys) {
-      const ms = await timeIt(() => runMetric(db, key, { tenantId: TENANT, workflows: null, from, asOf: now }));
+      const input = { tenantId: TENANT, workflows: null, from, asOf: now };
+      const ms = await timeIt(() => runMetric(db, key, input));
       queries.push({ name: `metric: ${key}`, kind: "metric", ms, ratio: round2(ms / scanMs) });
       log(`metric ${key} (12 months, firm-wide): ${ms} ms (${round2(ms / scanMs)}× scan); peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+      const scorecard = SCORECARD_KEYS.has(key);
+      if (scorecard) await computeScorecard(db, key, input);
+      const pageMs = await timeIt(() => {
+        shared().remembered.clear();
+        return cachedMetric(db, key, input, 0);
+      });
+      queries.push({ name: `page: ${key}`, kind: scorecard ? "scorecard" : "computed", ms: pageMs, ratio: round2(pageMs / scanMs) });
+      log(`page ${key} (${scorecard ? "stored scorecard" : "computed when asked"}): ${pageMs} ms (${round2(pageMs / scanMs)}× scan)`);
     }
     const bytes = await bytesPerSpan(db, spans);
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);

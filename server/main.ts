@@ -5,6 +5,7 @@ import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
 import { createIngestService, ingestOptions, keepAliveForRetries, listenOrLog, otlpHttpServer } from "@/ingest/otlp/ingest-service";
 import { startAlerts } from "./alerts/start-alerts";
+import { startScorecards } from "./scorecards/scheduler";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
 import { stampClientIp, trustedProxies } from "./auth/client-ip";
@@ -104,6 +105,8 @@ async function main(): Promise<void> {
   }
   log(`ready on ${origin}`);
   if (e.PLUMBLINE_ALERTS && !stoppingSince) onShutdown("alerts", startAlerts(db, e).stop);
+  // Slow scorecards (milestones first) computed ahead in the background: docs/design.md, "Scorecards".
+  if (!stoppingSince) onShutdown("scorecards", startScorecards(db).stop);
 }
 
 main().catch(async (err: unknown) => {

@@ -1,0 +1,106 @@
+import type { Db } from "@/clickhouse/client";
+import type { MetricInput, MetricKey } from "@/metrics/registry";
+import { listTenants } from "../tenants";
+import { IN_USE_MS, REFRESH_MS, computeScorecard, latestScorecard, scorecardId, shared, type InUse } from "./scorecard";
+import { tenantFingerprint } from "./store";
+
+export interface SchedulerOptions {
+  /** How often the scheduler looks for scorecards to recompute (and for settings, lock or import changes). */
+  pollMs?: number;
+  /** Delay before the first look, after start-up. */
+  firstMs?: number;
+  log?: (line: string) => void;
+  /** The tenants whose milestones are always computed (default: every tenant). */
+  tenants?: (db: Db) => Promise<string[]>;
+}
+
+export interface Scheduler {
+  /** One pass: recomputes what is missing, stale or computed before the tenant's latest change. */
+  tick(now?: number): Promise<number>;
+  /** Stops the timer and waits for computations in flight (the store closes after them). */
+  stop(): Promise<void>;
+}
+
+/** Computed for every tenant whether or not a page has asked yet: the executive's first screen. */
+const ALWAYS: MetricKey[] = ["milestones"];
+/** Also computed for every tenant in the first pass after start: the overview's firm-wide tiles, cheapest first. */
+const AT_START: MetricKey[] = ["labor-hours", "cycle-time", "exception-rate"];
+
+const allTenants = async (db: Db) => (await listTenants(db)).map((t) => t.tenant_id);
+
+/** Every tenant's firm-wide `keys`, and every scorecard a page read within IN_USE_MS. */
+async function targets(db: Db, now: number, tenants: (db: Db) => Promise<string[]>, keys: MetricKey[]): Promise<InUse[]> {
+  const { inUse } = shared();
+  for (const [id, u] of inUse) if (now - u.readAt >= IN_USE_MS) inUse.delete(id);
+  const out = new Map<string, InUse>();
+  for (const tenantId of await tenants(db)) {
+    for (const key of keys) {
+      const input: MetricInput = { tenantId, workflows: null };
+      out.set(scorecardId(key, input), { key, input, readAt: now });
+    }
+  }
+  for (const [id, u] of inUse) out.set(id, u);
+  return [...out.values()];
+}
+
+/**
+ * The scorecard scheduler of the web process (server/main.ts). Each pass recomputes, one at a time so
+ * pages keep the other core, every target whose scorecard is missing, older than REFRESH_MS, or
+ * computed from settings, locks or imports the tenant has since changed. A cold start therefore
+ * computes everything in its first pass, in the background, with the overview's tiles (AT_START)
+ * besides, and recomputes even fresh results stored before the start. Never started at module load.
+ */
+export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler {
+  const pollMs = opts.pollMs ?? 30_000;
+  const log = opts.log ?? ((line: string) => console.log(`[scorecards] ${line}`));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<number> = Promise.resolve(0);
+  let first = true;
+
+  async function pass(now: number): Promise<number> {
+    const fingerprints = new Map<string, string>();
+    let computed = 0;
+    // The first pass recomputes even fresh ones: a result stored by the previous version of the
+    // server may have another shape, so what pages read from before the start is replaced at once.
+    const keys = first ? [...AT_START, ...ALWAYS] : ALWAYS;
+    const force = first;
+    first = false;
+    for (const t of await targets(db, now, opts.tenants ?? allTenants, keys)) {
+      if (stopped) break;
+      const tenant = t.input.tenantId;
+      if (!fingerprints.has(tenant)) fingerprints.set(tenant, await tenantFingerprint(db, tenant));
+      const card = await latestScorecard(db, t.key, t.input);
+      if (!force && card && card.fingerprint === fingerprints.get(tenant) && now - card.computedAt < REFRESH_MS) continue;
+      await computeScorecard(db, t.key, t.input, now);
+      computed++;
+    }
+    return computed;
+  }
+
+  const tick = (now = Date.now()): Promise<number> => {
+    current = current.catch(() => 0).then(() => pass(now));
+    return current;
+  };
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      tick()
+        .catch((err: unknown) => log(`pass failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => schedule(pollMs));
+    }, ms);
+    timer.unref();
+  };
+  schedule(opts.firstMs ?? 1_000);
+
+  return {
+    tick,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current.catch(() => 0);
+      await Promise.allSettled([...shared().inflight.values()]);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { fromClickHouseTime, toClickHouseTime, type Db } from "@/clickhouse/client";
+import type { MetricInput, MetricKey, MetricResult } from "@/metrics/registry";
+
+/** A stored scorecard (migration 0170): one metric's result for a tenant and one set of inputs. */
+export interface StoredScorecard {
+  result: MetricResult;
+  fingerprint: string;
+  computedAt: Date;
+}
+
+/**
+ * The inputs a result depends on, apart from the tenant, as one stable string: the key of the
+ * in-process cache and of the stored row. Dates are written as ISO times; absent fields as null.
+ */
+export function inputsKey(input: MetricInput): string {
+  const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+  return JSON.stringify({
+    workflow: input.workflow ?? null,
+    workflows: input.workflows ?? null,
+    phase: input.phase ?? null,
+    from: iso(input.from),
+    to: iso(input.to),
+    asOf: iso(input.asOf),
+    grain: input.grain ?? null,
+  });
+}
+
+/**
+ * What a tenant's scorecards are computed from besides the spans: its settings, workflow settings,
+ * sources, baseline locks, declared baselines and baseline imports. Each is append-only or versioned
+ * by time, so a lock, an import or a settings change (from the web or the CLI, in any process) changes
+ * this string, and a scorecard computed before it is not served again.
+ */
+const FINGERPRINT_SQL = `
+  SELECT concat(
+    (SELECT toString(tuple(count(), max(updated_at))) FROM tenants WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(updated_at))) FROM workflows WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(updated_at))) FROM sources WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(locked_at))) FROM baseline_locks WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(created_at))) FROM declared_baselines WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(imported_at))) FROM baseline_imports WHERE tenant_id = {tenant:String})
+  ) AS f`;
+
+export async function tenantFingerprint(db: Db, tenantId: string): Promise<string> {
+  const [row] = await db.query(FINGERPRINT_SQL, { tenant: tenantId }, z.object({ f: z.string() }));
+  return row?.f ?? "";
+}
+
+const storedRow = z.object({
+  result: z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as MetricResult;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "stored scorecard is not JSON" });
+      return z.NEVER;
+    }
+  }),
+  fingerprint: z.string(),
+  computed_at: z.string().transform(fromClickHouseTime),
+});
+
+/** The newest stored scorecard for these inputs, or null. */
+export async function readScorecard(db: Db, tenantId: string, key: MetricKey, inputs: string): Promise<StoredScorecard | null> {
+  const [row] = await db.query(
+    `SELECT result, fingerprint, toString(computed_at) AS computed_at FROM scorecards
+     WHERE tenant_id = {tenant:String} AND metric = {metric:String} AND inputs = {inputs:String}
+     ORDER BY computed_at DESC LIMIT 1`,
+    { tenant: tenantId, metric: key, inputs },
+    storedRow,
+  );
+  return row ? { result: row.result, fingerprint: row.fingerprint, computedAt: row.computed_at } : null;
+}
+
+export async function writeScorecard(
+  db: Db,
+  tenantId: string,
+  key: MetricKey,
+  inputs: string,
+  card: StoredScorecard & { computeMs: number },
+): Promise<void> {
+  await db.insert("scorecards", [
+    {
+      tenant_id: tenantId,
+      metric: key,
+      inputs,
+      fingerprint: card.fingerprint,
+      result: JSON.stringify(card.result),
+      compute_ms: Math.max(0, Math.round(card.computeMs)),
+      computed_at: toClickHouseTime(card.computedAt),
+    },
+  ]);
+}
