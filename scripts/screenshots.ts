@@ -11,6 +11,7 @@ const VIEWS: [file: string, url: string][] = [
   ["overview", "/overview?tenant=demo"],
   ["workflow", "/workflows/client-intake?tenant=demo"],
   ["exceptions", "/exceptions?tenant=demo"],
+  ["runs", "/runs?tenant=demo&workflow=client-intake&exception=true"],
   ["compliance", "/compliance?tenant=demo"],
 ];
 const out = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
@@ -27,6 +28,13 @@ try {
     await page.screenshot({ path: path.join(out, `${file}.png`) });
     console.log(`docs/screenshots/${file}.png: ${url}`);
   }
+  // A run: the newest exception run of the list above, reached as a reader would, by its link.
+  await page.goto(`${dashboard.url}/runs?tenant=demo&workflow=client-intake&exception=true`, { waitUntil: "networkidle" });
+  const href = await page.locator('a[href^="/runs/"]').first().getAttribute("href");
+  if (!href) throw new Error("no run to photograph");
+  await page.goto(`${dashboard.url}${href}`, { waitUntil: "networkidle" });
+  await page.screenshot({ path: path.join(out, "run.png") });
+  console.log(`docs/screenshots/run.png: ${href}`);
 } finally {
   await dashboard.close();
 }

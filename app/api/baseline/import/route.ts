@@ -5,14 +5,9 @@ import { DateOrderError } from "@/ingest/baseline/date-order";
 import { workflowName } from "@/ingest/baseline/import-baseline";
 import { importOptions } from "@/ingest/baseline/import-options";
 import { previewImport } from "@/ingest/baseline/preview-import";
+import { adminUpload, uploadText } from "@/server/admin-upload";
 import { audit } from "@/server/audit";
-import { currentUser } from "@/server/auth/auth";
-import { checkMutationOrigin, csrfRefusal } from "@/server/csrf";
-import { resolveAccess } from "@/server/auth/access";
-import { clientIp } from "@/server/auth/client-ip";
 import { auditedImport } from "@/server/baseline/audited-import";
-import { db } from "@/server/db";
-import { tenantBySlug } from "@/server/tenants";
 
 /** Bigger exports go through `plumbline import` on the server, which streams from disk. */
 const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -40,51 +35,34 @@ function userMessage(err: ImportFileError): string {
   return err instanceof DateOrderError || err instanceof ColumnMappingError ? err.messageFor("form") : err.message;
 }
 
-const text = (status: number, message: string) => new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
-
 /**
  * Settings → Baseline import: multipart upload (tenant, workflow, mode, file). `preview` answers JSON;
  * `commit` streams NDJSON progress lines, then the summary. Admins only, checked like every tRPC
  * procedure (resolveAccess), and imported through the same audited function as the CLI.
  */
 export async function POST(req: Request): Promise<Response> {
-  // Before anything is read or written: another site's page must not import as the signed-in admin.
-  const verdict = checkMutationOrigin(req.headers);
-  if (!verdict.ok) return csrfRefusal(req, verdict);
-  const user = await currentUser();
-  if (!user) return text(401, "Sign in first.");
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_UPLOAD_BYTES) return text(413, "File too large for an upload: use `plumbline import` on the server.");
-  let data: FormData;
-  try {
-    data = await req.formData();
-  } catch {
-    return text(400, "Expected a multipart form.");
-  }
-  const fields = fieldsOf(data);
-  const file = data.get("file");
-  if (!fields.success || !(file instanceof File)) return text(400, "Expected tenant, workflow, mode, a date order of auto, dmy or mdy, known columns, and a file.");
-  const store = await db();
-  const access = await resolveAccess(store, user.id, fields.data.tenant);
-  const entry = { actorId: user.id, actorEmail: user.email, ip: clientIp(req.headers), inputSummary: `workflow=${fields.data.workflow} file=${file.name.slice(0, 200)}` };
-  if (!access || access.role !== "admin") {
-    // Logged in the tenant it aimed at, as tRPC refusals are, so that tenant's admins see it.
-    const tenantId = access?.tenant.id ?? (await tenantBySlug(store, fields.data.tenant))?.tenant_id ?? "";
-    await audit(store, { ...entry, tenantId, kind: "change", action: `baseline.${fields.data.mode}`, result: "denied" });
-    return text(403, "You do not have access to this.");
-  }
+  const upload = await adminUpload(req, {
+    maxBytes: MAX_UPLOAD_BYTES,
+    tooLarge: "File too large for an upload: use `plumbline import` on the server.",
+    parse: fieldsOf,
+    expected: "Expected tenant, workflow, mode, a date order of auto, dmy or mdy, known columns, and a file.",
+    action: "baseline",
+    summary: (f, file) => `workflow=${f.workflow} file=${file.name.slice(0, 200)}`,
+  });
+  if (upload instanceof Response) return upload;
+  const { store, user, file, entry, tenantId, fields } = upload;
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const options = { timeZone: fields.data.timeZone, dateOrder: fields.data.dateOrder, mapping: fields.data.mapping };
-  const base = { tenantId: access.tenant.id, workflow: fields.data.workflow, source: bytes, options };
-  if (fields.data.mode === "preview") {
+  const options = { timeZone: fields.timeZone, dateOrder: fields.dateOrder, mapping: fields.mapping };
+  const base = { tenantId: tenantId, workflow: fields.workflow, source: bytes, options };
+  if (fields.mode === "preview") {
     try {
       const preview = await previewImport(store, base);
-      await audit(store, { ...entry, tenantId: access.tenant.id, kind: "read", action: "baseline.preview", result: "ok" });
+      await audit(store, { ...entry, tenantId: tenantId, kind: "read", action: "baseline.preview", result: "ok" });
       return Response.json(preview);
     } catch (err) {
       // The header comes back with the message, so the form can offer its columns to choose from.
       if (err instanceof ColumnMappingError) return Response.json({ error: userMessage(err), headers: err.headers }, { status: 422 });
-      if (err instanceof ImportFileError) return text(422, userMessage(err));
+      if (err instanceof ImportFileError) return uploadText(422, userMessage(err));
       throw err;
     }
   }
