@@ -27,6 +27,14 @@ describe("business outcomes on the overview", () => {
     await page.close();
   });
 
+  it("shows on a workflow page the outcomes its leading indicators feed", async () => {
+    const page = await demo.open("executive", `/workflows/client-intake?${tenantQuery}`, "workflow-feeds-outcomes");
+    const rows = page.locator('[data-testid="feeds-outcomes"] tbody tr');
+    expect(await rows.count()).toBe(OUTCOME_KEYS.length);
+    expect(await page.textContent('[data-testid="feeds-outcomes"]')).toContain("cycle-time compression");
+    await page.close();
+  });
+
   it("refuses the outcomes to an engineer, who has no overview", async () => {
     const res = await (await demo.session("engineer")).request.get(`${demo.world.url}/api/trpc/business.outcomes?input=${encodeURIComponent(JSON.stringify({ tenant: E2E_TENANT }))}`);
     expect(res.status()).toBe(403);

@@ -15,6 +15,7 @@ import { Tile } from "@/app/components/tile";
 import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
 import { viewContext, windowOf } from "@/app/components/view-context";
+import { FeedsOutcomes } from "./feeds-outcomes";
 import { LockedBaselineSection } from "./locked-baseline-section";
 import { runFilter } from "@/metrics/run-filter";
 
@@ -108,6 +109,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
         />
       </Section>
       <LockedBaselineSection workflow={workflow} locks={d.locks} pending={d.pending} f={f} />
+      <FeedsOutcomes caller={caller} tenant={tenant.slug} f={f} figures={{ "cycle-time": cycle.compression, "exception-rate": exceptions.live.exception_rate, "labor-hours": labor.hours, rework: rework.live.rework_rate }} />
     </>
   );
 }
