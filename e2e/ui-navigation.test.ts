@@ -7,8 +7,8 @@ import { demoSessions, E2E_PASSWORD, E2E_TENANT as TENANT, SHOTS, type E2eRole }
 
 const demo = demoSessions();
 
-const ALL = ["Overview", "Workflows", "Exceptions", "Sources", "Compliance", "Alerts", "Settings"];
-const VIEWER = ["Overview", "Workflows", "Exceptions", "Sources", "Compliance", "Alerts"];
+const ALL = ["Overview", "Workflows", "Exceptions", "Runs", "Sources", "Compliance", "Alerts", "Settings"];
+const VIEWER = ["Overview", "Workflows", "Exceptions", "Runs", "Sources", "Compliance", "Alerts"];
 // Written out by hand from issue 25: each role's first page and the views its role may open.
 const EXPECTED: Record<E2eRole, { landing: string; nav: string[] }> = {
   executive: { landing: "/overview", nav: VIEWER },

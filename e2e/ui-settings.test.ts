@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { demoSessions, E2E_PASSWORD, E2E_TENANT as TENANT, SHOTS } from "./world";
+import { cli } from "./harness";
+import { demoSessions, E2E_PASSWORD, E2E_TENANT as TENANT, e2eEmail, SHOTS } from "./world";
 
 const demo = demoSessions();
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -22,7 +23,12 @@ interface Config {
 describe("settings as forms", { timeout: 300_000 }, () => {
   it("creates a workflow with the form, refusing a negative cost with a message beside the field", async () => {
     const workflow = `e2e-form-${unique()}`;
-    const page = await demo.open("admin", `/settings?tenant=${TENANT}`, "settings-workflow-form");
+    // A tenant of its own: a new workflow's costs would change the demo tenant's firm-wide net value,
+    // which the dashboards test compares with the page while this file runs beside it.
+    const own = `settings-${unique()}`;
+    cli(demo.world.dataDir, ["tenants", "create", own, "--name", "Settings Form Firm"]);
+    cli(demo.world.dataDir, ["users", "create", "--email", e2eEmail("admin"), "--role", "admin", "--tenant", own, "--password-file", path.join(demo.world.dataDir, "password.txt")]);
+    const page = await demo.open("admin", `/settings?tenant=${own}`, "settings-workflow-form");
     await page.click('summary:has-text("Add a workflow")');
     const form = page.locator('form[aria-label="Settings of a new workflow"]');
     await form.locator("#new-workflow").fill(workflow);
@@ -46,8 +52,8 @@ describe("settings as forms", { timeout: 300_000 }, () => {
     await form.locator('button:has-text("Save new version")').click();
     await page.waitForSelector(`form[aria-label="Settings of a new workflow"] [role="status"]:has-text("Saved ${workflow}.")`);
     await shot(page, "settings-workflow-form");
-    const configs = await demo.query<Config[]>("admin", "settingsWorkflows.list", { tenant: TENANT });
-    const tenant = await demo.query<{ settings: { currency: string } }>("admin", "tenantSettings.get", { tenant: TENANT });
+    const configs = await demo.query<Config[]>("admin", "settingsWorkflows.list", { tenant: own });
+    const tenant = await demo.query<{ settings: { currency: string } }>("admin", "tenantSettings.get", { tenant: own });
     const saved = configs.find((c) => c.workflow === workflow);
     // Typed as 40% and 8%: stored as the fractions the milestones read.
     expect(JSON.parse(saved?.targets ?? "null")).toEqual({ cycle_time_compression: 0.4, exception_rate: 0.08, labor_hours_30d: 120 });

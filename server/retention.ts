@@ -11,11 +11,12 @@ import type { Env } from "./env";
  * Rollups are kept at least as long as raw data, since dashboards read them instead of raw rows.
  * Baseline-phase rows keep their exemption (`DELETE WHERE phase = 'live'`): they are the locked
  * baseline's evidence. The audit log keeps its own 7-year TTL, and short operational sweeps
- * (staging, deduplication ledgers, under 30 days) are not retention and are left alone.
+ * (staging, deduplication ledgers, under 30 days) and the scorecards computed ahead (a cache of
+ * results, 30 days) are not retention and are left alone.
  */
 export const MIN_RAW_DAYS = 400;
 const SWEEP_DAYS = 30;
-const UNTOUCHED = new Set(["audit_log", "audit_log_local"]);
+const UNTOUCHED = new Set(["audit_log", "audit_log_local", "scorecards", "scorecards_local"]);
 
 export interface RetentionConfig {
   rawDays: number;
