@@ -12,8 +12,9 @@ import { RowActions } from "./row-actions";
 
 function slaText(item: QueueItem): string {
   if (item.sla_left_minutes === null) return "no SLA";
-  const m = Math.abs(item.sla_left_minutes);
-  const span = m >= 1440 ? `${Math.round(m / 1440)} d` : m >= 60 ? `${Math.round(m / 60)} h` : `${m} min`;
+  // The same units and rounding down as the age beside it: "breached 4 d ago" next to an age of
+  // 3 d 21 h read as a contradiction.
+  const span = ageText(Math.abs(item.sla_left_minutes));
   // A resolved item's SLA age stopped at its resolution (docs/metrics.md, "SLA age").
   if (item.state === "resolved") return item.sla_left_minutes < 0 ? `resolved ${span} late` : "resolved within SLA";
   return item.sla_left_minutes < 0 ? `breached ${span} ago` : `${span} left`;
