@@ -10,7 +10,7 @@ export function StaleSourcesBanner({ stale, locale = "en-US" }: { stale: readonl
   const f = formatter(locale);
   return (
     <div role="status" data-testid="stale-sources-banner" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-      <strong>{stale.length === 1 ? "A source is" : `${stale.length} sources are`} behind their freshness SLA:</strong>{" "}
+      <strong>{stale.length === 1 ? "A source is behind its freshness SLA" : `${stale.length} sources are behind their freshness SLAs`}:</strong>{" "}
       {stale.map((s, i) => (
         <span key={s.source} data-source={s.source}>
           {i > 0 ? "; " : ""}
