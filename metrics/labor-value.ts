@@ -153,8 +153,8 @@ export function dailyNet(
 }
 
 /**
- * First day the cumulative net value, each one-time investment booked on its go-live day (dailyNet),
- * is back to at least 0; else projected at the last 30 days' pace.
+ * The day from which the cumulative net value, each one-time investment booked on its go-live day
+ * (dailyNet), has been at least 0 and stayed there; else projected at the last 30 days' pace.
  */
 export function payback(net: { daily: Map<string, number>; investments: Map<string, number>; investment: number }, to: Date, unknown: string | null): Payback {
   const { daily, investments, investment } = net;
@@ -163,13 +163,17 @@ export function payback(net: { daily: Map<string, number>; investments: Map<stri
   const days = [...daily.entries()].sort(([a], [b]) => a.localeCompare(b));
   const allDays = [...new Set([...daily.keys(), ...investments.keys()])].sort();
   let cum = 0;
+  let paid: string | null = null;
   for (const day of allDays) {
     const before = cum;
     const invested = investments.get(day) ?? 0;
     cum += (daily.get(day) ?? 0) - invested;
-    // Paid back: the day the cumulative climbs out of the investments' hole (or never fell into it).
-    if ((before < 0 || invested > 0) && cum >= 0) return { date: day, projected: false, ...base };
+    // Paid back on the day the cumulative climbs out of the investments' hole; a later go-live's
+    // investment that digs a new one undoes it, so a date shown as reached still holds today.
+    if ((before < 0 || invested > 0) && cum >= 0) paid = day;
+    if (cum < 0) paid = null;
   }
+  if (paid) return { date: paid, projected: false, ...base };
   const recent = days.slice(-30);
   const pace = recent.reduce((a, [, v]) => a + v, 0) / Math.max(recent.length, 1);
   if (pace <= 0) return { date: null, projected: false, ...base };
