@@ -64,3 +64,13 @@ export function dimensionProblem(measure: Measure, dims: Readonly<Record<string,
   if (currency !== undefined && !CURRENCY_CODE.test(currency)) return "invalid_currency";
   return undefined;
 }
+
+/** A series' key: its dimensions as sorted `key=value` lines (one series per distinct set). */
+export function seriesKey(dims: Readonly<Record<string, string>>): string[] {
+  return Object.keys(dims)
+    .sort()
+    .map((k) => `${k}=${dims[k]}`);
+}
+
+/** How a measure's figure is stored: an amount as a delta, a level as a gauge reading. */
+export const storedAs = (measure: Measure): "delta" | "gauge" => (MEASURES[measure].kind === "level" ? "gauge" : "delta");

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Db } from "@/clickhouse/client";
+import type { Db, Params } from "@/clickhouse/client";
 import { MEASURE_NAMES } from "@/ingest/business-measures";
-import { type MonthValue, addMonths, monthWindowParams, monthsByDimensionsSql } from "./business-months";
+import { type MonthValue, addMonths, dimensionSql, monthWindowParams, monthsByDimensionsSql } from "./business-months";
 import type { BaselineYear, MonthReader } from "./business-outcomes";
 
 /**
@@ -45,19 +45,13 @@ const frozenRow = z.object({ month: z.string(), key: z.array(z.string()), value:
 /** Reads a locked version's frozen months, split and narrowed like `measureMonths`. */
 export function frozenMonthReader(db: Db, tenantId: string, version: number): MonthReader {
   return async (q): Promise<MonthValue[]> => {
-    const by = q.by ?? [];
-    const params: Record<string, string | number> = { t: tenantId, v: version, measure: q.measure, from: q.from, to: q.to };
-    by.forEach((d, i) => (params[`by${i}`] = d));
-    const where = Object.entries(q.where ?? {}).map(([k, v], i) => {
-      params[`wk${i}`] = k;
-      params[`wv${i}`] = v;
-      return `AND dimensions[{wk${i}:String}] = {wv${i}:String}`;
-    });
+    const params: Params = { t: tenantId, v: version, measure: q.measure, from: q.from, to: q.to };
+    const dims = dimensionSql(q, params);
     return db.query(
-      `SELECT month, [${by.map((_d, i) => `dimensions[{by${i}:String}]`).join(", ")}]::Array(String) AS key, sum(value) AS value
+      `SELECT month, ${dims.key} AS key, sum(value) AS value
        FROM business_baseline_months
        WHERE tenant_id = {t:String} AND version = {v:UInt32} AND measure = {measure:String}
-         AND month >= {from:String} AND month <= {to:String} ${where.join(" ")}
+         AND month >= {from:String} AND month <= {to:String} ${dims.where}
        GROUP BY month, key ORDER BY month, key`,
       params,
       frozenRow,

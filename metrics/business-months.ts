@@ -45,7 +45,8 @@ export interface MonthValue {
 
 const row = z.object({ month: z.string(), key: z.array(z.string()), value: z.number() });
 
-function dimensionSql(q: MonthQuery, params: Params): { key: string; where: string } {
+/** The `by` split as an Array(String) key and the `where` narrowing, with their parameters added to `params`. */
+export function dimensionSql(q: Pick<MonthQuery, "by" | "where">, params: Params): { key: string; where: string } {
   const by = q.by ?? [];
   by.forEach((d, i) => (params[`by${i}`] = d));
   const where = Object.entries(q.where ?? {}).map(([k, v], i) => {

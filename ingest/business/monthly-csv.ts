@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import { type Measure, MEASURES, dimensionProblem, isMeasure } from "../business-measures";
+import { type Measure, dimensionProblem, isMeasure, seriesKey, storedAs } from "../business-measures";
 import { SkipTally, type SkippedReason } from "../baseline/skip-tally";
 import { personalLabel } from "../otlp/privacy";
 import type { BusinessPointRow } from "../rows";
@@ -87,8 +87,8 @@ function readRow(cells: string[], idx: Partial<Record<Column, number>>, o: { ten
   const problem = dimensionProblem(measure, dimensions);
   if (problem) return { reason: problem, detail: problem.startsWith("invalid_") ? dimensions[problem.slice(8)] : undefined };
   const start = Date.UTC(Number(period[1]), Number(period[2]) - 1, 1);
-  const series = Object.keys(dimensions).sort().map((k) => `${k}=${dimensions[k]}`).join("\n");
-  const temporality = MEASURES[measure].kind === "level" ? "gauge" : "delta";
+  const series = seriesKey(dimensions).join("\n");
+  const temporality = storedAs(measure);
   return { month, row: { tenant_id: o.tenantId, measure, series, dimensions, temporality, start_time: start, time: start, value, origin: "import", import_id: o.importId } };
 }
 

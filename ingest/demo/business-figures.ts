@@ -1,4 +1,4 @@
-import type { Measure } from "../business-measures";
+import { type Measure, seriesKey, storedAs } from "../business-measures";
 import type { BusinessPointRow } from "../rows";
 import type { DemoFirm } from "./firms";
 import { dayStart } from "./generate";
@@ -53,9 +53,7 @@ export function demoBusinessFigures(firm: DemoFirm, o: { tenantId: string; ancho
   const last = addMonth(new Date(Date.UTC(o.anchor.getUTCFullYear(), o.anchor.getUTCMonth(), 1)), -1);
   const rows: BusinessPointRow[] = [];
   const figure = (measure: Measure, month: Date, value: number, dimensions: Record<string, string> = {}) => {
-    const series = Object.keys(dimensions).sort().map((k) => `${k}=${dimensions[k]}`).join("\n");
-    const level = measure === "business.headcount.fte" || measure === "business.clients.active";
-    rows.push({ tenant_id: o.tenantId, measure, series, dimensions, temporality: level ? "gauge" : "delta", start_time: month.getTime(), time: month.getTime(), value, origin: "demo" });
+    rows.push({ tenant_id: o.tenantId, measure, series: seriesKey(dimensions).join("\n"), dimensions, temporality: storedAs(measure), start_time: month.getTime(), time: month.getTime(), value, origin: "demo" });
   };
   for (let month = from, k = -12; month <= last; month = addMonth(month, 1), k++) {
     const ramp = Math.min(1, Math.max(0, (k + 1) / RAMP_MONTHS));

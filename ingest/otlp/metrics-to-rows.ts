@@ -1,4 +1,4 @@
-import { DIMENSIONS, MEASURES, type MeasureSpec, dimensionProblem, isMeasure } from "../business-measures";
+import { DIMENSIONS, MEASURES, type MeasureSpec, dimensionProblem, isMeasure, seriesKey } from "../business-measures";
 import type { BusinessPointRow } from "../rows";
 import type { OtlpMetricPoint } from "./decode-metrics";
 import { maskText, personalLabel } from "./privacy";
@@ -44,7 +44,7 @@ function judge(p: OtlpMetricPoint, ctx: MapContext): Judged {
   }
   if (dimensionProblem(p.name, dimensions)) return { reason: "invalid_dimensions" };
   // The sender's service is part of the series (a running total belongs to one producer), not a dimension.
-  const series = [...Object.keys(dimensions).sort().map((k) => `${k}=${dimensions[k]}`), ...(p.service ? [`@service=${maskText(p.service).slice(0, 200)}`] : [])].join("\n");
+  const series = [...seriesKey(dimensions), ...(p.service ? [`@service=${maskText(p.service).slice(0, 200)}`] : [])].join("\n");
   return { row: { tenant_id: ctx.tenantId, measure: p.name, series, dimensions, temporality, start_time: start, time: p.timeMs, value: p.value } };
 }
 
