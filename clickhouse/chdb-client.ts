@@ -49,6 +49,15 @@ function settingsClause(settings: Record<string, string | number>): string {
  */
 const FILE_INSERT_SETTINGS = settingsClause({ ...INSERT_SETTINGS, input_format_parallel_parsing: 0 });
 
+/**
+ * The statement that has the engine read a spool file; exported so bench:ingest's raw side times the
+ * engine running exactly what the adapter sends, with the file written before its clock.
+ */
+export function infileInsertSql(table: string, format: RawFormat, file: string, dedupToken?: string): string {
+  const settings = dedupToken ? `${FILE_INSERT_SETTINGS}, ${settingsClause({ insert_deduplication_token: dedupToken })}` : FILE_INSERT_SETTINGS;
+  return `INSERT INTO ${assertIdentifier(table)}${rawColumns(format)} FROM INFILE ${sqlString(file)} SETTINGS ${settings} FORMAT ${format.name}`;
+}
+
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -134,7 +143,6 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
   const insertRaw = async (table: string, payload: Payload, format: RawFormat, options: InsertOptions = {}): Promise<void> => {
     const { parts, bytes } = payloadParts(payload);
     if (bytes === 0) return;
-    const token: Record<string, string> = options.dedupToken ? { insert_deduplication_token: options.dedupToken } : {};
     let file: string;
     try {
       file = spool.write(parts);
@@ -142,8 +150,7 @@ export async function openEmbedded(options: EmbeddedOptions): Promise<Db> {
       // No root took the file, not even the data directory: the store could not write the part either.
       throw new StoreError(`Insert into ${table} failed: no room for its payload: ${describe(err)}`, "SPOOL_FULL", { cause: err });
     }
-    const settings = options.dedupToken ? `${FILE_INSERT_SETTINGS}, ${settingsClause(token)}` : FILE_INSERT_SETTINGS;
-    const sql = `INSERT INTO ${assertIdentifier(table)}${rawColumns(format)} FROM INFILE ${sqlString(file)} SETTINGS ${settings} FORMAT ${format.name}`;
+    const sql = infileInsertSql(table, format, file, options.dedupToken);
     try {
       await wrap(`Insert into ${table} failed`, (session) => session.queryAsync(sql));
     } finally {

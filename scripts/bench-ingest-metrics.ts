@@ -7,9 +7,9 @@
  *    cumulative `business.hours` points each (distinct series: category × seniority × business unit;
  *    each request a later export of the same series), after a warm-up; points per second are timed.
  * 3. The ingest process stops; stored points are counted against acknowledged ones.
- * Raw: the same request bodies decoded, mapped and Native-encoded outside the clock, then only the
- * engine's INSERT of those bytes timed, into an empty store at the same batch size. The ratio is
- * ingest / raw. The last line printed is one JSON object.
+ * Raw: the same request bodies decoded, mapped, Native-encoded and written to files outside the clock,
+ * then only the engine's INSERT of those files timed (scripts/raw-inserts.ts), into an empty store at
+ * the same batch size. The ratio is ingest / raw. The last line printed is one JSON object.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,10 +19,10 @@ import path from "node:path";
 import { z } from "zod";
 import { closeStore, getStore } from "@/clickhouse/store";
 import { WORK_CATEGORIES, SENIORITIES } from "@/ingest/business-measures";
-import { type EncodedBatch, commitEncoded, gatherEncoded } from "@/ingest/commit";
 import { mapRequest } from "@/ingest/otlp/map-request";
 import { otlpTypes } from "@/ingest/otlp/otlp-schema";
 import { freePort } from "../e2e/harness";
+import { type MappedRequest, insertFileDir, prepareInserts, runInserts } from "./raw-inserts";
 
 const POINTS_PER_REQUEST = 750;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -106,33 +106,37 @@ async function ingestSide(bodies: Uint8Array[]): Promise<{ pointsPerS: number; s
   return { pointsPerS: ((bodies.length - WARM_UP) * POINTS_PER_REQUEST) / seconds, stored: row?.n ?? 0, tenantId };
 }
 
-/** The engine alone: the same points, mapped and encoded beforehand, inserted at `batchRequests` a batch. */
-async function rawSide(bodies: Uint8Array[], batchRequests: number): Promise<number> {
+/** The engine alone: the same points, mapped, encoded and written to files beforehand, inserted at `batchRows` a batch. */
+async function rawSide(bodies: Uint8Array[], batchRows: number): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-metrics-raw-"));
+  const fileDir = insertFileDir();
   execFileSync(process.execPath, [path.join(root, "bin/plumbline.mjs"), "migrate"], { env: { ...process.env, PLUMBLINE_DATA_DIR: dataDir }, cwd: root });
-  const encoded: EncodedBatch[] = bodies.map((body) => {
+  const mapped: MappedRequest[] = bodies.map((body) => {
     const out = mapRequest({ channel: "otlp-metrics", body, encoding: "protobuf", tenantId: "raw", allowed: [], secret: "s", nowMs: Date.now() });
     if (!out.ok) throw new Error(out.message);
-    return { businessPoints: out.encoded.businessPoints };
+    return { encoded: out.encoded, rows: out.rows };
   });
+  const warm = prepareInserts(mapped.slice(0, WARM_UP), batchRows, fileDir, "warm");
+  const timed = prepareInserts(mapped.slice(WARM_UP), batchRows, fileDir, "timed");
   const db = await getStore({ kind: "embedded", dataDir });
-  for (let i = 0; i < WARM_UP; i += batchRequests) await commitEncoded(db, gatherEncoded(encoded.slice(i, Math.min(WARM_UP, i + batchRequests))));
+  await runInserts(db, warm.batches);
   const t0 = performance.now();
-  for (let i = WARM_UP; i < encoded.length; i += batchRequests) await commitEncoded(db, gatherEncoded(encoded.slice(i, i + batchRequests)));
+  await runInserts(db, timed.batches);
   const seconds = (performance.now() - t0) / 1000;
   await closeStore();
   rmSync(dataDir, { recursive: true, force: true });
-  return ((encoded.length - WARM_UP) * POINTS_PER_REQUEST) / seconds;
+  rmSync(fileDir, { recursive: true, force: true });
+  return timed.rows / seconds;
 }
 
 export async function benchIngestMetrics(): Promise<void> {
   const start = Date.now() - 3 * 3_600_000;
   const bodies = Array.from({ length: WARM_UP + REQUESTS }, (_, n) => requestBody(n, start));
-  // The writer flushes at 10,000 rows by default: about this many requests a batch.
-  const batchRequests = Math.max(1, Math.round(Number(process.env.PLUMBLINE_INGEST_BATCH_ROWS ?? 10_000) / POINTS_PER_REQUEST));
-  const before = await rawSide(bodies, batchRequests);
+  // The writer flushes at 10,000 rows by default.
+  const batchRows = Number(process.env.PLUMBLINE_INGEST_BATCH_ROWS ?? 10_000);
+  const before = await rawSide(bodies, batchRows);
   const ingest = await ingestSide(bodies);
-  const after = await rawSide(bodies, batchRequests);
+  const after = await rawSide(bodies, batchRows);
   const raw = (before + after) / 2;
   const acknowledged = bodies.length * POINTS_PER_REQUEST;
   const result = {

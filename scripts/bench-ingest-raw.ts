@@ -1,6 +1,12 @@
 /**
- * The raw side of `npm run bench:ingest`, as its own process: the bench's request bodies, decoded and
- * mapped outside the clock, inserted straight into a fresh embedded store at a given batch size.
+ * The raw side of `npm run bench:ingest`, as its own process: the engine alone inserting the bench's
+ * rows. Before the clock, the request bodies are decoded, mapped and Native-encoded exactly as ingest
+ * does (`mapRequest`), grouped into batches of the given size, and each batch's table payloads written
+ * to files where the embedded adapter writes its own (memory, when the system has /dev/shm). Only the
+ * engine's `INSERT … FROM INFILE` of those files is timed, the statement the adapter sends
+ * (`infileInsertSql`), so every cost of Plumbline's own (decode, mapping, encoding, the spool file,
+ * the writer, the request ledger) shows in the ratio.
+ *
  * `node --import tsx scripts/bench-ingest-raw.ts <bodies file> <rows per INSERT>`; prints one JSON
  * line, { rows, rows_per_s, cpu_us_per_row }. The bodies file holds each body as a 4-byte
  * little-endian length and its bytes.
@@ -14,11 +20,8 @@ import os from "node:os";
 import path from "node:path";
 import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
-import { commitBatch } from "@/ingest/commit";
-import { decodeSpans } from "@/ingest/otlp/decode";
-import { tenantHasher } from "@/ingest/otlp/privacy";
-import { spansToRows } from "@/ingest/otlp/spans-to-rows";
-import type { RowBatch } from "@/ingest/rows";
+import { mapRequest } from "@/ingest/otlp/map-request";
+import { type MappedRequest, insertFileDir, prepareInserts, runInserts } from "./raw-inserts";
 
 function readBodies(file: string): Uint8Array[] {
   const buf = readFileSync(file);
@@ -31,47 +34,40 @@ function readBodies(file: string): Uint8Array[] {
   return out;
 }
 
+/** Decode, map and encode `bodies` for `tenant` as ingest does (what ingest does before its writer). */
+function mapAll(bodies: Uint8Array[], tenant: string): MappedRequest[] {
+  return bodies.map((body) => {
+    const out = mapRequest({ channel: "otlp-traces", body, encoding: "protobuf", tenantId: tenant, allowed: [], secret: "bench-secret-0123456789", nowMs: Date.now() });
+    if (!out.ok) throw new Error(out.message);
+    return { encoded: out.encoded, rows: out.rows };
+  });
+}
+
 async function main() {
   const [file, batchArg] = process.argv.slice(2);
   const batchRows = Number(batchArg);
   if (!file || !Number.isInteger(batchRows) || batchRows <= 0) throw new Error("usage: bench-ingest-raw.ts <bodies file> <rows per INSERT>");
   const bodies = readBodies(file);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-raw-"));
+  const fileDir = insertFileDir();
   try {
     const db = await getStore({ kind: "embedded", dataDir });
     await migrate(db);
-    const rowsOf = (tenant: string, list: Uint8Array[]) => {
-      const hash = tenantHasher("bench-secret-0123456789", tenant);
-      const runs: NonNullable<RowBatch["runs"]> = [];
-      const steps: NonNullable<RowBatch["steps"]> = [];
-      for (const b of list) {
-        const m = spansToRows(decodeSpans(b, "protobuf"), { tenantId: tenant, hash, allows: () => false, nowMs: Date.now() });
-        runs.push(...(m.batch.runs ?? []));
-        steps.push(...(m.batch.steps ?? []));
-      }
-      return { runs, steps };
-    };
-    const insertAll = async ({ runs, steps }: ReturnType<typeof rowsOf>) => {
-      const perBatch = Math.min(1, batchRows / (runs.length + steps.length));
-      for (let i = 0; i < Math.ceil(1 / perBatch); i++) {
-        const slice = <T>(list: T[]) => list.slice(Math.floor(i * perBatch * list.length), Math.floor((i + 1) * perBatch * list.length));
-        await commitBatch(db, { runs: slice(runs), steps: slice(steps) });
-      }
-    };
-    // Ingest is timed warm (4 requests first); so is this: two batches of another tenant compile the
-    // encoder and warm the engine before the clock starts.
-    const rows = rowsOf("bench-raw", bodies);
-    const count = rows.runs.length + rows.steps.length;
-    await insertAll(rowsOf("bench-raw-warm-up", bodies.slice(0, Math.ceil((2 * batchRows * bodies.length) / count))));
+    // Ingest is timed warm (two flushes first); so is this: two batches of another tenant warm the
+    // engine before the clock starts.
+    const timed = prepareInserts(mapAll(bodies, "bench-raw"), batchRows, fileDir, "timed");
+    const warm = prepareInserts(mapAll(bodies, "bench-raw-warm-up"), batchRows, fileDir, "warm");
+    await runInserts(db, warm.batches.slice(0, 2));
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await insertAll(rows);
+    await runInserts(db, timed.batches);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     await closeStore();
-    console.log(JSON.stringify({ rows: count, rows_per_s: count / seconds, cpu_us_per_row: (cpu.user + cpu.system) / count }));
+    console.log(JSON.stringify({ rows: timed.rows, rows_per_s: timed.rows / seconds, cpu_us_per_row: (cpu.user + cpu.system) / timed.rows }));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(fileDir, { recursive: true, force: true });
   }
 }
 

@@ -8,9 +8,9 @@
  *    the raw side warms with two batches), then REQUESTS timed; latency per request, peak RSS and CPU
  *    time of the ingest process.
  * 4. After it stops: stored rows counted against acknowledged spans.
- * Raw: the same request bodies, decoded and mapped outside the clock, inserted straight into ClickHouse
- * at the batch size the writer reaches with this many senders, by scripts/bench-ingest-raw.ts on an
- * empty store, once before ingest and once after; the ratio is against their mean, so a machine that
+ * Raw: the engine alone. The same request bodies, decoded, mapped, Native-encoded and written to files
+ * outside the clock, then only the engine's INSERT of those files timed, at the batch size the writer
+ * reaches with this many senders, by scripts/bench-ingest-raw.ts on an empty store, once before ingest and once after; the ratio is against their mean, so a machine that
  * speeds up or slows down during the run moves both sides alike.
  * The last line printed is one JSON object with the figures. `-- --metrics` measures OTLP metrics
  * (business figures) instead: scripts/bench-ingest-metrics.ts.
