@@ -45,6 +45,32 @@ describe("the runs explorer on the demo tenant", { timeout: 300_000 }, () => {
     await page.close();
   });
 
+  it("leads from the rework and straight-through tiles to exactly the runs those rates counted", async () => {
+    const some = await demo.query<RunPage>("executive", "runs.list", { tenant: TENANT, phase: "live", rework: true, limit: 1 });
+    const workflow = some.runs[0]?.workflow;
+    expect(workflow, "a demo workflow with reworked runs").toBeDefined();
+    const detail = await demo.query<{ rework: { live: { rework_runs: number } } }>("executive", "workflowDetail.byName", { tenant: TENANT, workflow });
+    expect(detail.rework.live.rework_runs).toBeGreaterThan(0);
+    const page = await demo.open("executive", `/workflows/${encodeURIComponent(workflow!)}?tenant=${TENANT}`, "workflow-rework-drill");
+    await Promise.all([page.waitForURL((u) => u.pathname === "/runs"), page.click('[data-testid="tile-rework"] a')]);
+    await page.waitForSelector('[data-testid="runs"] h2');
+    expect(new URL(page.url()).searchParams.get("rework")).toBe("true");
+    expect(await heading(page)).toBe(`${f.number(detail.rework.live.rework_runs)} runs`);
+
+    // The overview's straight-through rate is the straight-through runs over those whose status is known.
+    await page.goto(`${demo.world.url}/overview?tenant=${TENANT}`);
+    const shown = await page.locator('[data-testid="tile-straight-through"] [data-value]').getAttribute("data-value");
+    await Promise.all([page.waitForURL((u) => u.pathname === "/runs"), page.click('[data-testid="tile-straight-through"] a')]);
+    const url = new URL(page.url());
+    expect(url.searchParams.get("straightThrough")).toBe("true");
+    const window = { tenant: TENANT, phase: "live", from: url.searchParams.get("from"), to: url.searchParams.get("to") };
+    const yes = await demo.query<RunPage>("executive", "runs.list", { ...window, straightThrough: true, limit: 1 });
+    const no = await demo.query<RunPage>("executive", "runs.list", { ...window, straightThrough: false, limit: 1 });
+    expect(await heading(page)).toBe(`${f.number(yes.total)} runs`);
+    expect(shown).toBe(f.percent(yes.total / (yes.total + no.total)));
+    await page.close();
+  });
+
   it("narrows the list with the filter form, and pages through it by cursor, forward and back", async () => {
     const all = await demo.query<RunPage>("ops", "runs.list", { tenant: TENANT, phase: "live" });
     expect(all.total).toBeGreaterThan(50);

@@ -8,7 +8,7 @@ const text = z.string().min(1).max(200);
  * a number to the runs behind it (app/components/runs-href.ts) and of the run-list query. A link built
  * from a count must select exactly the runs that count counted, so the fields mirror the metrics' cuts:
  * `exception` = runs the exception rate counts as exceptions (docs/metrics.md), `reason` = the reason
- * that rate attributes them to. Dates are inclusive UTC days on the run's start.
+ * that rate attributes them to, `straightThrough` and `rework` = the runs those rates count. Dates are inclusive UTC days on the run's start.
  */
 export const runFilter = z.object({
   workflow: text.optional(),
@@ -16,6 +16,10 @@ export const runFilter = z.object({
   outcome: z.enum(["completed", "exception", "failed", "cancelled", "unknown"]).optional(),
   exception: z.boolean().optional(),
   reason: text.optional(),
+  /** Runs the exception rate counts as straight through (true) or known not to be (false). */
+  straightThrough: z.boolean().optional(),
+  /** Runs the rework rate counts as reworked (metrics/rework.ts) or not. */
+  rework: z.boolean().optional(),
   model: text.optional(),
   promptVersion: text.optional(),
   actor: z.enum(["ai", "human", "system", "unknown"]).optional(),
@@ -32,6 +36,7 @@ export const RUN_FILTER_KEYS = Object.keys(runFilter.shape) as (keyof RunFilter)
 
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+const BOOLEAN_KEYS: ReadonlySet<keyof RunFilter> = new Set(["exception", "straightThrough", "rework"]);
 
 /**
  * A filter from a URL's query (`runsHref`'s output): each field parsed alone, so one bad value is named
@@ -43,7 +48,7 @@ export function runFilterFromQuery(raw: Record<string, unknown>): { filter: RunF
   for (const key of RUN_FILTER_KEYS) {
     const value = one(raw[key]);
     if (value === undefined || value === "") continue;
-    const field = key === "exception" ? bool : runFilter.shape[key];
+    const field = BOOLEAN_KEYS.has(key) ? bool : runFilter.shape[key];
     const parsed = field.safeParse(value);
     if (parsed.success) filter[key] = parsed.data;
     else problems.push(`${key}: ${parsed.error.issues[0]?.message ?? "invalid"}`);

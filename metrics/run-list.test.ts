@@ -63,6 +63,35 @@ describe("run list", () => {
     expect(await all(t, { promptVersion: "v6", classification: "phi" })).toEqual([]);
   });
 
+  it("filters by straight through and by rework, as the straight-through and rework rates count them", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    const untouched = run(t);
+    const byHuman = run(t);
+    const unknownActor = run(t);
+    const repeated = run(t);
+    const corrected = run(t);
+    const steps = [
+      step(t, untouched, { actor: "ai" }),
+      step(t, byHuman, { actor: "human" }),
+      step(t, unknownActor, { actor: "unknown" }),
+      // The same step on two spans is a repeat; one span delivered twice is not.
+      step(t, repeated, { actor: "ai", step: "extract", span_id: "r1" }),
+      step(t, repeated, { actor: "ai", step: "extract", span_id: "r2" }),
+      step(t, corrected, { actor: "ai", step: "draft", review_outcome: "corrected" }),
+    ];
+    const resent = step(t, untouched, { actor: "ai", step: "file" });
+    await commitBatch(db, { runs: [untouched, byHuman, unknownActor, repeated, corrected], steps: [...steps, resent, resent] });
+    // Straight through: no person touched it; the unknown actor is in neither list.
+    expect(ids(await all(t, { straightThrough: true }))).toEqual(ids([untouched, repeated, corrected]));
+    expect(ids(await all(t, { straightThrough: false }))).toEqual(ids([byHuman]));
+    expect(ids(await all(t, { rework: true }))).toEqual(ids([repeated, corrected]));
+    expect(ids(await all(t, { rework: false }))).toEqual(ids([untouched, byHuman, unknownActor]));
+    // The rework rate's own count over the same window agrees with the list.
+    const rate = (await runMetric(db, "rework", { tenantId: t, workflow: untouched.workflow, from: new Date(`${FROM}T00:00:00Z`), to: new Date(`${TO}T00:00:00Z`) })) as unknown as { live: { rework_runs: number; runs: number } };
+    expect(rate.live).toMatchObject({ rework_runs: 2, runs: 5 });
+  });
+
   it("pages through runs with equal start times by cursor, forward and back, without skipping or repeating", async () => {
     const t = freshTenant();
     const db = await testDb();

@@ -4,6 +4,7 @@ import { fromClickHouseTime } from "@/clickhouse/client";
 import type { Phase } from "./define-metric";
 import { type RunFilter, runFilter } from "./run-filter";
 import { runSetParams, runSetSql } from "./run-set";
+import { REWORK_RUN_SQL, reworkParams } from "./rework";
 import { addDays, scopeOf } from "./scope";
 import { stepSetParams, stepSetSql } from "./step-set";
 
@@ -80,6 +81,10 @@ export interface RunPage {
 }
 
 const STEP_FILTERS = ["model", "promptVersion", "actor", "classification", "step"] as const;
+interface Subqueries {
+  steps: boolean;
+  rework: boolean;
+}
 
 /** Runs with a step that matches every step-level filter at once, each step its latest delivery. */
 const STEP_MATCH_SQL = `(workflow, run_id) IN (
@@ -92,25 +97,27 @@ const STEP_MATCH_SQL = `(workflow, run_id) IN (
 
 // The runs the filter selects. Output names differ from the run set's columns: an alias equal to a
 // column name would be resolved in WHERE.
-const MATCH_SQL = (steps: boolean) => `
+const MATCH_SQL = ({ steps, rework }: Subqueries) => `
   SELECT workflow, run_id, start_time AS started, end_time AS ended, cycle_seconds, outcome, reason, exception, straight_through, human_minutes
   FROM (${runSetSql()})
   WHERE ({f_outcome:String} = '' OR outcome = {f_outcome:String})
     AND ({f_exception:Int8} = -1 OR exception = {f_exception:Int8})
     AND ({f_reason:String} = '' OR (exception = 1 AND reason = {f_reason:String}))
-    AND ${steps ? STEP_MATCH_SQL : "1"}`;
+    AND ({f_st:Int8} = -1 OR straight_through = {f_st:Int8})
+    AND ${steps ? STEP_MATCH_SQL : "1"}
+    AND ${rework ? `(${REWORK_RUN_SQL}) = {f_rework:UInt8}` : "1"}`;
 
-const LIST_SQL = (steps: boolean) => `
+const LIST_SQL = (q: Subqueries) => `
   SELECT workflow, run_id, {rs_phase:String} AS phase, toString(started) AS start_at, toString(ended) AS end_at,
          cycle_seconds, outcome, reason, exception, straight_through, human_minutes
-  FROM (${MATCH_SQL(steps)})
+  FROM (${MATCH_SQL(q)})
   WHERE {c_on:UInt8} = 0
      OR ({c_older:UInt8} = 1 AND (started, workflow, run_id, {rs_phase:String}) < ({c_start:DateTime64(3)}, {c_wf:String}, {c_run:String}, {c_phase:String}))
      OR ({c_older:UInt8} = 0 AND (started, workflow, run_id, {rs_phase:String}) > ({c_start:DateTime64(3)}, {c_wf:String}, {c_run:String}, {c_phase:String}))
   ORDER BY started {dir}, workflow {dir}, run_id {dir}
   LIMIT {limit:UInt32}`;
 
-const COUNT_SQL = (steps: boolean) => `SELECT count() AS n FROM (${MATCH_SQL(steps)})`;
+const COUNT_SQL = (q: Subqueries) => `SELECT count() AS n FROM (${MATCH_SQL(q)})`;
 const countRow = z.object({ n: z.coerce.number() });
 
 const sqlRow = listRow.omit({ start_time: true, end_time: true }).extend({ start_at: time, end_at: time });
@@ -138,15 +145,19 @@ export interface RunListScope {
 async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: Phase, cursor: CursorKey | undefined, limit: number) {
   const day = (d: string | undefined) => (d ? new Date(`${d}T00:00:00Z`) : undefined);
   const scope = scopeOf({ tenantId: who.tenantId, workflows: who.workflows, workflow: f.workflow, from: day(f.from), to: day(f.to), asOf: who.asOf });
-  const steps = STEP_FILTERS.some((k) => f[k] !== undefined);
+  // Subqueries over steps only when a filter needs them: they read the window's steps again.
+  const q: Subqueries = { steps: STEP_FILTERS.some((k) => f[k] !== undefined), rework: f.rework !== undefined };
   const params = {
     ...scope.params,
     ...runSetParams(phase, scope.from, scope.to),
     // A step may start the day before its run's window or end after it (run-set.ts reads steps so too).
     ...stepSetParams(phase, addDays(scope.from, -1), addDays(scope.to, 1)),
+    ...reworkParams(scope.from, scope.to),
     f_outcome: f.outcome ?? "",
     f_exception: f.exception === undefined ? -1 : f.exception ? 1 : 0,
     f_reason: f.reason ?? "",
+    f_st: f.straightThrough === undefined ? -1 : f.straightThrough ? 1 : 0,
+    f_rework: f.rework ? 1 : 0,
     f_model: f.model ?? "",
     f_prompt: f.promptVersion ?? "",
     f_actor: f.actor ?? "",
@@ -160,8 +171,8 @@ async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: Phase, 
     c_phase: cursor?.phase ?? "",
     limit,
   };
-  const sql = LIST_SQL(steps).replaceAll("{dir}", cursor?.dir === "newer" ? "ASC" : "DESC");
-  const [rows, count] = await Promise.all([db.query(sql, params, sqlRow), db.query(COUNT_SQL(steps), params, countRow)]);
+  const sql = LIST_SQL(q).replaceAll("{dir}", cursor?.dir === "newer" ? "ASC" : "DESC");
+  const [rows, count] = await Promise.all([db.query(sql, params, sqlRow), db.query(COUNT_SQL(q), params, countRow)]);
   const runs = rows.map(({ start_at, end_at, ...r }) => ({ ...r, start_time: start_at, end_time: end_at }));
   return { runs, total: count[0]?.n ?? 0, window: { from: scope.from.toISOString().slice(0, 10), to: addDays(scope.to, -1).toISOString().slice(0, 10) } };
 }

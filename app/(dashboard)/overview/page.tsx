@@ -10,7 +10,8 @@ import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section"
 import { Tile } from "@/app/components/tile";
 import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
-import { viewContext, windowOf } from "@/app/components/view-context";
+import { viewContext, viewQuery, windowOf } from "@/app/components/view-context";
+import type { RunFilter } from "@/metrics/run-filter";
 import { BusinessOutcomesSection } from "./business-outcomes";
 import { ComparedWorkflows } from "./compared-workflows";
 import { MilestonesSection, MilestonesSkeleton } from "./milestones-section";
@@ -40,6 +41,8 @@ export default async function OverviewPage({ searchParams }: Props) {
   const badge = (counted: string[]) => <FreshnessBadge stale={stale} workflows={counted} />;
   const window = `${f.date(labor.window.from)} – ${f.date(labor.window.to)}`;
   const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
+  // Each tile's number leads to the runs it counted: live runs of the chosen workflow in its window.
+  const runs = (more: Omit<RunFilter, "workflow" | "phase">) => runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...more });
   const cycleSeries = cycle.series.map((s) => ({ bucket: s.bucket, "p50 hours": s.p50_hours }));
   return (
     <>
@@ -53,6 +56,7 @@ export default async function OverviewPage({ searchParams }: Props) {
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tiles">
         <Tile
           testId="tile-compression"
+          href={runs({ ...cycle.window })}
           label="Cycle-time compression"
           value={f.percent(cycle.compression)}
           insufficient={cycle.status === "ok" ? undefined : cycle.reason}
@@ -61,22 +65,23 @@ export default async function OverviewPage({ searchParams }: Props) {
         />
         <Tile
           testId="tile-exception-rate"
+          href={runs({ ...exceptions.window, exception: true })}
           label="Exception rate"
           value={f.percent(exceptions.live.exception_rate)}
           insufficient={exceptions.status === "ok" ? undefined : exceptions.reason}
           detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}${exceptions.trend ? ` · trend ${exceptions.trend.direction}` : ""}`}
           badge={<>{badge(exceptions.workflows)}{prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null}</>}
         />
-        <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge(exceptions.workflows)} />
+        <Tile testId="tile-straight-through" href={runs({ ...exceptions.window, straightThrough: true })} label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge(exceptions.workflows)} />
         <Tile
           testId="tile-completeness"
+          href={`/sources${viewQuery({ tenant: params.tenant })}`}
           label="Ingest completeness"
           value={f.percent(completeness.acceptance_rate)}
           insufficient={completeness.status === "ok" ? undefined : completeness.reason}
           detail={`${f.number(completeness.rejected)} spans rejected · ${f.number(completeness.runs_never_closed)} runs never closed`}
         />
       </div>
-      <TilesRunsLink href={runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...cycle.window })} />
       <Suspense fallback={<ProgressSkeleton title="Lagging indicators: business outcomes" />}>
         <BusinessOutcomesSection caller={caller} tenant={tenant.slug} locale={locale} />
       </Suspense>

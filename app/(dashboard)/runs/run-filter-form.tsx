@@ -35,14 +35,16 @@ const same = (vs: string[]): [string, string][] => vs.map((v) => [v, v]);
  * is a link. Field names are the `RunFilter` keys that `runsHref` writes.
  */
 export function RunFilterForm({ tenant, filter, workflows }: { tenant: string | undefined; filter: RunFilter; workflows: string[] }) {
-  const exception = filter.exception === undefined ? undefined : String(filter.exception);
+  const flag = (v: boolean | undefined) => (v === undefined ? undefined : String(v));
   return (
     <form method="get" action="/runs" className="mb-4 flex flex-wrap items-end gap-3 text-sm" aria-label="Run filters" data-testid="run-filters">
       {tenant ? <input type="hidden" name="tenant" value={tenant} /> : null}
       <Choice name="workflow" title="Workflow" value={filter.workflow} options={same(workflows)} />
       <Choice name="phase" title="Phase" value={filter.phase} options={same(["live", "baseline"])} />
       <Choice name="outcome" title="Outcome" value={filter.outcome} options={same(["completed", "exception", "failed", "cancelled", "unknown"])} />
-      <Choice name="exception" title="Exception" value={exception} options={[["true", "exception runs"], ["false", "not exceptions"]]} />
+      <Choice name="exception" title="Exception" value={flag(filter.exception)} options={[["true", "exception runs"], ["false", "not exceptions"]]} />
+      <Choice name="straightThrough" title="Straight through" value={flag(filter.straightThrough)} options={[["true", "no person touched"], ["false", "a person touched"]]} />
+      <Choice name="rework" title="Rework" value={flag(filter.rework)} options={[["true", "reworked"], ["false", "not reworked"]]} />
       <Text name="reason" title="Reason" value={filter.reason} />
       <Text name="model" title="Model" value={filter.model} />
       <Text name="promptVersion" title="Prompt version" value={filter.promptVersion} />

@@ -1,5 +1,0 @@
-import { PageSkeleton } from "@/app/components/page-skeleton";
-
-export default function Loading() {
-  return <PageSkeleton what="the workflow" />;
-}
