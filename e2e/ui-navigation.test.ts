@@ -107,8 +107,11 @@ describe("navigation and time controls", { timeout: 240_000 }, () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe("from: use a date written YYYY-MM-DD.");
   });
 
-  it("answers an unknown workflow with the not-found page", async () => {
-    const page = await demo.open("executive", `/workflows/no-such-workflow-${randomUUID().slice(0, 6)}?tenant=${TENANT}`, "workflow-unknown");
+  it("answers an unknown workflow with the not-found page and HTTP 404", async () => {
+    const route = `/workflows/no-such-workflow-${randomUUID().slice(0, 6)}?tenant=${TENANT}`;
+    const res = await (await demo.session("executive")).request.get(`${demo.world.url}${route}`);
+    expect(res.status()).toBe(404);
+    const page = await demo.open("executive", route, "workflow-unknown");
     expect(await page.textContent("body")).toContain("could not be found");
     expect(await page.locator('[data-testid="tile-compression"]').count()).toBe(0);
     await page.close();

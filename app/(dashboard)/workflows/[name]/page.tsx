@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { DataTable } from "@/app/components/data-table";
@@ -14,7 +15,8 @@ import { StaleTiles } from "@/app/components/stale-tiles";
 import { Tile } from "@/app/components/tile";
 import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
-import { viewContext, windowOf } from "@/app/components/view-context";
+import { type ViewContext, viewContext, windowOf } from "@/app/components/view-context";
+import { PageSkeleton } from "@/app/components/page-skeleton";
 import { FeedsOutcomes } from "./feeds-outcomes";
 import { LockedBaselineSection } from "./locked-baseline-section";
 import { runFilter } from "@/metrics/run-filter";
@@ -27,10 +29,22 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function WorkflowPage({ params, searchParams }: Props) {
   const workflow = decodeURIComponent((await params).name);
-  const { caller, tenant, params: view, locale, previous } = await viewContext(searchParams, { workflow });
+  const context = await viewContext(searchParams, { workflow });
+  const { caller, tenant } = context;
   if (!tenant) return <NoTenant />;
   if (!mayView("workflows", tenant.role)) return <Forbidden title="Workflow" role={tenant.role} tenantName={tenant.name} />;
-  await caller.workflows.byName({ tenant: tenant.slug, workflow }).catch((e: unknown) => (e instanceof TRPCError ? notFound() : Promise.reject(e))); // unknown, or behind the member's barrier
+  // Checked before anything streams (the skeleton is inside the page, not a loading.tsx around it),
+  // so an unknown workflow, or one behind the member's barrier, answers with HTTP 404, not a 200.
+  await caller.workflows.byName({ tenant: tenant.slug, workflow }).catch((e: unknown) => (e instanceof TRPCError ? notFound() : Promise.reject(e)));
+  return (
+    <Suspense fallback={<PageSkeleton what="the workflow" />}>
+      <WorkflowBody workflow={workflow} context={context} tenant={tenant} />
+    </Suspense>
+  );
+}
+
+async function WorkflowBody({ workflow, context, tenant }: { workflow: string; context: ViewContext; tenant: NonNullable<ViewContext["tenant"]> }) {
+  const { caller, params: view, locale, previous } = context;
   const [d, prev, stale] = await Promise.all([
     caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) }),
     previous ? caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...previous }) : undefined,
@@ -63,9 +77,9 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
       <StaleTiles stale={stale} workflows={[workflow]} className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <Link href={href()} className="block" data-testid="tile-compression-runs"><Tile testId="tile-compression" label="Cycle-time compression" value={f.percent(cycle.compression)} insufficient={cycle.status === "ok" ? undefined : cycle.reason} detail={`${f.number(cycle.live.n)} live runs${cycle.interval ? ` · ${f.interval(cycle.interval, f.percent)}` : ""}`} badge={<>{staleBadge}{prev ? <TileDelta current={cycle.compression} previous={prev.cycle.compression} format={f.percent} /> : null}</>} /></Link>
         <Link href={href({ exception: true })} className="block" data-testid="tile-exception-rate-runs"><Tile testId="tile-exception-rate" label="Exception rate" value={f.percent(exceptions.live.exception_rate)} insufficient={exceptions.status === "ok" ? undefined : exceptions.reason} detail={`${f.number(exceptions.live.exception_runs)} exception runs · baseline ${f.percent(exceptions.baseline.exception_rate)}`} badge={<>{staleBadge}{prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null}</>} /></Link>
-        <Tile testId="tile-straight-through" label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} />
-        <Tile testId="tile-human-minutes" label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
-        <Tile testId="tile-rework" label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
+        <Tile testId="tile-straight-through" href={href({ straightThrough: true })} label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} />
+        <Tile testId="tile-human-minutes" href={href()} label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
+        <Tile testId="tile-rework" href={href({ rework: true })} label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
       </StaleTiles>
       <Section title="Cycle time, baseline vs live (weekly p50 and p90, hours)" csv={{ filename: `${workflow}-cycle-bands.csv`, rows: bands }}>
         <TrendChart data={bands} index="week" categories={["baseline p50", "baseline p90", "live p50", "live p90"]} unit=" h" locale={locale} />
