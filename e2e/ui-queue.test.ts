@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import path from "node:path";
+import { QUEUE_PAGE_SIZE } from "@/app/(dashboard)/exceptions/page-size";
 import { demoSessions, E2E_TENANT as TENANT, e2eEmail, SHOTS } from "./world";
 
 /**
@@ -24,16 +25,19 @@ async function load(route: string, shot: string): Promise<Page> {
 const row = (page: Page, runId: string) => page.locator(`[data-testid="exception-queue"] tr[data-run="${runId}"]`);
 
 describe("the exception queue", { timeout: 900_000 }, () => {
-  it("pages through the queue by cursor, 50 rows a page, and back to the first page", async () => {
+  it("pages through the queue by cursor, a page of one-line rows at a time, and back to the first page", async () => {
     const all = await demo.query<{ items: number }>("ops", "exceptions.count", { tenant: TENANT, states: ["new", "acknowledged", "assigned", "resolved"] });
     const page = await demo.open("ops", `/exceptions?tenant=${TENANT}&state=all`, "exceptions-queue");
     const first = await rowIds(page);
-    expect(first.length).toBe(Math.min(50, all.items));
-    expect(all.items, "the demo queue holds more than one page").toBeGreaterThan(50);
+    expect(first.length).toBe(Math.min(QUEUE_PAGE_SIZE, all.items));
+    expect(all.items, "the demo queue holds more than one page").toBeGreaterThan(QUEUE_PAGE_SIZE);
+    // Each row is one line: the first row's run id and its SLA text sit on the same line.
+    const heights = await page.locator('[data-testid="exception-queue"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getBoundingClientRect().height));
+    expect(Math.max(...heights)).toBeLessThan(2 * Math.min(...heights));
     await Promise.all([page.waitForURL((u) => u.searchParams.has("after")), page.click('[data-testid="queue-pager"] a:has-text("Next page")')]);
     await page.waitForLoadState("networkidle");
     const second = await rowIds(page);
-    expect(second.length).toBe(Math.min(50, all.items - 50));
+    expect(second.length).toBe(Math.min(QUEUE_PAGE_SIZE, all.items - QUEUE_PAGE_SIZE));
     expect(second.filter((id) => first.includes(id))).toEqual([]);
     await Promise.all([page.waitForURL((u) => !u.searchParams.has("after")), page.click('[data-testid="queue-pager"] a:has-text("First page")')]);
     await page.waitForLoadState("networkidle");

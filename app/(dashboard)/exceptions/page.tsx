@@ -12,6 +12,7 @@ import { TrendChart } from "@/app/components/trend-chart";
 import { type ServerCaller, viewContext, windowOf } from "@/app/components/view-context";
 import { decodeCursor, encodeCursor, type QueueItem } from "@/server/routers/exception-queue";
 import { QueueFilters, VIEWS } from "./queue-filters";
+import { QUEUE_PAGE_SIZE } from "./page-size";
 import { QueuePager } from "./queue-pager";
 import { QueueTable } from "./queue-table";
 
@@ -20,7 +21,7 @@ export const metadata: Metadata = { title: "Exceptions" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 /** Rows per page: the resolved view of the demo was 4,446 px tall on one page. */
-const PAGE = 50;
+const PAGE = QUEUE_PAGE_SIZE;
 
 const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const queueParams = z.object({

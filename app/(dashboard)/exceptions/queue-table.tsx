@@ -24,7 +24,8 @@ function ageText(minutes: number): string {
   return minutes >= 1440 ? `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h` : minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
 }
 
-const th = "px-2 py-2";
+// One line a row (the table scrolls sideways on a narrow screen), so a page of the queue stays short.
+const th = "whitespace-nowrap px-2 py-2";
 // Run links do not prefetch: fifty rows would render fifty run pages on every view of the queue.
 
 /** The queue with its actions; each action is a tRPC mutation (audited there), then the page re-reads. */
@@ -82,7 +83,7 @@ export function QueueTable({ tenant, items, canAct, assignees }: { tenant: strin
                   {item.state === "resolved" ? null : <input type="checkbox" aria-label={`Select ${item.run_id}`} checked={selected.has(item.run_id)} onChange={() => toggle(item.run_id)} />}
                 </td>
               ) : null}
-              <td className="max-w-40 break-all px-2 py-2 font-mono text-xs">
+              <td className={`${th} font-mono text-xs`}>
                 <Link href={runHref(tenant, item.workflow, item.run_id)} prefetch={false} className="text-indigo-700 hover:underline" data-testid="run-link">{item.run_id}</Link>
               </td>
               <td className={th}>{item.workflow}</td>
