@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
@@ -5,7 +6,7 @@ import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
 import { createIngestService, ingestOptions, keepAliveForRetries, listenOrLog, otlpHttpServer } from "@/ingest/otlp/ingest-service";
 import { startAlerts } from "./alerts/start-alerts";
-import { startScorecards } from "./scorecards/scheduler";
+import { startScorecardsAhead } from "./scorecards/scheduler";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
 import { stampClientIp, trustedProxies } from "./auth/client-ip";
@@ -42,6 +43,15 @@ async function stop(signal: string): Promise<void> {
   process.exit(0);
 }
 
+/** Next's build id; "" when there is no build (Next's own start-up then says so). */
+function buildId(root: string): string {
+  try {
+    return readFileSync(path.join(root, ".next", "BUILD_ID"), "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
 /**
  * The embedded-mode process (`npm start`): opens the store, migrates, loads the demo tenant into an
  * empty store, then serves the dashboard and the machine endpoints on one port. Any failure before
@@ -63,7 +73,11 @@ async function main(): Promise<void> {
 
   const root = path.resolve(import.meta.dirname, "..");
   const app = next({ dev: false, dir: root, hostname: "localhost", port: e.PORT });
-  await app.prepare();
+  // Slow scorecards (milestones first) computed ahead, the first pass while Next prepares, so the
+  // first pages read them instead of waiting: docs/design.md, "Scorecards computed ahead".
+  const version = buildId(root);
+  const [scorecards] = await Promise.all([startScorecardsAhead(db, { version, log }), app.prepare()]);
+  onShutdown("scorecards", scorecards.stop);
   const nextHandler = app.getRequestHandler();
 
   let advert: ServerAdvert | undefined;
@@ -105,8 +119,6 @@ async function main(): Promise<void> {
   }
   log(`ready on ${origin}`);
   if (e.PLUMBLINE_ALERTS && !stoppingSince) onShutdown("alerts", startAlerts(db, e).stop);
-  // Slow scorecards (milestones first) computed ahead in the background: docs/design.md, "Scorecards".
-  if (!stoppingSince) onShutdown("scorecards", startScorecards(db).stop);
 }
 
 main().catch(async (err: unknown) => {

@@ -9,7 +9,7 @@ import { lockBaseline } from "@/server/baseline/lock";
 import { setWorkflowCosts } from "@/server/baseline/workflow-costs";
 import { cachedMetric } from "@/server/routers/cached-metric";
 import { startScorecards, type Scheduler } from "./scheduler";
-import { shared } from "./scorecard";
+import { setScorecardVersion, shared } from "./scorecard";
 import { inputsKey, readScorecard } from "./store";
 
 const GO_LIVE_DAYS_AGO = 40;
@@ -47,9 +47,9 @@ describe("scorecard scheduler", () => {
     const input: MetricInput = { tenantId: tenant, workflows: null, workflow: "intake", asOf: new Date() };
     const page = await cachedMetric(await testDb(), "cycle-time", input);
     expect(Date.parse(page.computedAt)).not.toBeNaN();
-    // The first pass computes the page's scorecard again (it replaces whatever the previous server
-    // stored), the tenant's milestones and the overview's three firm-wide tiles.
-    expect(await s.tick()).toBe(5);
+    // The first pass computes the tenant's milestones and the overview's three firm-wide tiles; the
+    // page's scorecard is current, so it is left alone.
+    expect(await s.tick()).toBe(4);
     for (const key of ["labor-hours", "cycle-time", "exception-rate"] as const) {
       expect((await stored(key, { tenantId: tenant, workflows: null })).result.key).toBe(key);
     }
@@ -62,6 +62,31 @@ describe("scorecard scheduler", () => {
     expect(again.computedAt).toBe(card.computedAt.toISOString());
     const { computedAt: _, ...result } = again;
     expect(result).toEqual(await engine("cycle-time", input));
+  });
+
+  it("serves a restart of the same build what it stored, and recomputes what another build stored", async () => {
+    const tenant = await world();
+    // Pages of earlier tests are still "in use" in this process; only this tenant's firm-wide four count here.
+    shared().inUse.clear();
+    try {
+      setScorecardVersion("build-a");
+      expect(await (await start(tenant)).tick()).toBe(4);
+      const card = await stored("milestones", { tenantId: tenant, workflows: null });
+      await scheduler?.stop();
+      // A restart: the process's memory is gone, the store keeps what the same build computed.
+      shared().remembered.clear();
+      expect(await (await start(tenant)).tick()).toBe(0);
+      await scheduler?.stop();
+      shared().remembered.clear();
+      // An upgrade: the stored results may have another shape, so every one is computed again.
+      setScorecardVersion("build-b");
+      expect(await (await start(tenant)).tick()).toBe(4);
+      const recomputed = await stored("milestones", { tenantId: tenant, workflows: null });
+      expect(recomputed.computedAt.getTime()).toBeGreaterThanOrEqual(card.computedAt.getTime());
+      expect(recomputed.fingerprint).not.toBe(card.fingerprint);
+    } finally {
+      setScorecardVersion("");
+    }
   });
 
   it("recomputes after a baseline lock, and a page never gets the result from before it", async () => {

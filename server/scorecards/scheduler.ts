@@ -1,8 +1,7 @@
 import type { Db } from "@/clickhouse/client";
 import type { MetricInput, MetricKey } from "@/metrics/registry";
 import { listTenants } from "../tenants";
-import { IN_USE_MS, REFRESH_MS, computeScorecard, latestScorecard, scorecardId, shared, type InUse } from "./scorecard";
-import { tenantFingerprint } from "./store";
+import { IN_USE_MS, REFRESH_MS, computeScorecard, currentFingerprint, latestScorecard, scorecardId, setScorecardVersion, shared, type InUse } from "./scorecard";
 
 export interface SchedulerOptions {
   /** How often the scheduler looks for scorecards to recompute (and for settings, lock or import changes). */
@@ -61,17 +60,16 @@ export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler 
   async function pass(now: number): Promise<number> {
     const fingerprints = new Map<string, string>();
     let computed = 0;
-    // The first pass recomputes even fresh ones: a result stored by the previous version of the
-    // server may have another shape, so what pages read from before the start is replaced at once.
+    // A result stored by another build is not current (its fingerprint names the build), so the
+    // first pass after an upgrade recomputes everything, and after a plain restart nothing fresh.
     const keys = first ? [...AT_START, ...ALWAYS] : ALWAYS;
-    const force = first;
     first = false;
     for (const t of await targets(db, now, opts.tenants ?? allTenants, keys)) {
       if (stopped) break;
       const tenant = t.input.tenantId;
-      if (!fingerprints.has(tenant)) fingerprints.set(tenant, await tenantFingerprint(db, tenant));
+      if (!fingerprints.has(tenant)) fingerprints.set(tenant, await currentFingerprint(db, tenant));
       const card = await latestScorecard(db, t.key, t.input);
-      if (!force && card && card.fingerprint === fingerprints.get(tenant) && now - card.computedAt < REFRESH_MS) continue;
+      if (card && card.fingerprint === fingerprints.get(tenant) && now - card.computedAt < REFRESH_MS) continue;
       await computeScorecard(db, t.key, t.input, now);
       computed++;
     }
@@ -103,4 +101,31 @@ export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler 
       await Promise.allSettled([...shared().inflight.values()]);
     },
   };
+}
+
+/** How long start-up waits for the first pass before serving anyway (the pass goes on in the background). */
+export const AHEAD_BUDGET_MS = 20_000;
+
+/**
+ * The web process's start: names the build (a scorecard stored by another build is recomputed, see
+ * setScorecardVersion), starts the scheduler and waits, up to `budgetMs`, for its first pass, so the
+ * first pages after a start read stored scorecards instead of computing them beside the scheduler.
+ * On a large store after an upgrade the pass may take longer; pages are then served meanwhile.
+ */
+export async function startScorecardsAhead(db: Db, opts: SchedulerOptions & { version: string; budgetMs?: number }): Promise<Scheduler> {
+  setScorecardVersion(opts.version);
+  const scheduler = startScorecards(db, opts);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), opts.budgetMs ?? AHEAD_BUDGET_MS);
+    timer.unref();
+  });
+  const first = scheduler.tick().then(
+    (n) => `${n} computed`,
+    (err: unknown) => `first pass failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
+  const outcome = await Promise.race([first, late]);
+  clearTimeout(timer);
+  (opts.log ?? console.log)(outcome === "late" ? "[scorecards] first pass still running; serving meanwhile" : `[scorecards] first pass: ${outcome}`);
+  return scheduler;
 }

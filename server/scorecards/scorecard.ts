@@ -39,11 +39,27 @@ interface Shared {
   remembered: Map<string, Remembered>;
   inflight: Map<string, Promise<Scored>>;
   inUse: Map<string, InUse>;
+  /** The build computing the scorecards (setScorecardVersion); part of every fingerprint. */
+  version: string;
 }
 const KEY = Symbol.for("plumbline.scorecards");
 const g = globalThis as typeof globalThis & { [KEY]?: Shared };
 export function shared(): Shared {
-  return (g[KEY] ??= { remembered: new Map(), inflight: new Map(), inUse: new Map() });
+  return (g[KEY] ??= { remembered: new Map(), inflight: new Map(), inUse: new Map(), version: "" });
+}
+
+/**
+ * Names the build of the code that computes scorecards (the web process passes Next's build id). A
+ * result stored by another build may have another shape, so it is not served: it is recomputed, while
+ * a restart of the same build serves what it stored before at once.
+ */
+export function setScorecardVersion(version: string): void {
+  shared().version = version;
+}
+
+/** What a scorecard must have been computed from to be served: this build, and the tenant's current settings. */
+export async function currentFingerprint(db: Db, tenantId: string): Promise<string> {
+  return `${shared().version}|${await tenantFingerprint(db, tenantId)}`;
 }
 
 export const scorecardId = (key: MetricKey, input: MetricInput) => JSON.stringify([key, input.tenantId, inputsKey(input)]);
@@ -66,7 +82,7 @@ export function computeScorecard(db: Db, key: MetricKey, input: MetricInput, now
   const running = inflight.get(id);
   if (running) return running;
   const work = (async () => {
-    const fingerprint = await tenantFingerprint(db, input.tenantId);
+    const fingerprint = await currentFingerprint(db, input.tenantId);
     const t0 = performance.now();
     const result = await runMetric(db, key, input);
     const computedAt = new Date(now);
@@ -108,7 +124,7 @@ export async function scorecard(db: Db, key: MetricKey, input: MetricInput, now 
   shared().inUse.set(id, { key, input, readAt: now });
   const mine = shared().remembered.get(id);
   // The fingerprint and (when this process has none) the stored scorecard are read side by side.
-  const [fingerprint, stored] = await Promise.all([tenantFingerprint(db, input.tenantId), mine ? undefined : latestScorecard(db, key, input)]);
+  const [fingerprint, stored] = await Promise.all([currentFingerprint(db, input.tenantId), mine ? undefined : latestScorecard(db, key, input)]);
   const usable = (e: Remembered | null | undefined): e is Remembered => !!e && e.fingerprint === fingerprint && now - e.computedAt < MAX_AGE_MS;
   const found = usable(mine) ? mine : stored !== undefined ? stored : await latestScorecard(db, key, input);
   if (!usable(found)) return computeScorecard(db, key, input, now);
