@@ -14,7 +14,7 @@ import { pool } from "./harness";
  * (business-model.ts) on seeded worlds of messy monthly figures, stored through `commitBatch` in their
  * delivery order, some with the baseline year locked before the later deliveries arrive.
  */
-const SEEDS = Array.from({ length: 16 }, (_, i) => i + 1);
+const SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 const NOW = new Date();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -60,7 +60,8 @@ interface Series {
 /** One series' points over `months`, in the style a producer of it would send. */
 function seriesPoints(rng: Rng, s: Series, months: string[], missing: Set<string>): Point[] {
   const base = { measure: s.measure, series: seriesOf(s.dims), dimensions: s.dims };
-  const amount = () => Math.max(0, Math.round(s.size * (0.5 + rng.float())));
+  // Now and then a month with none of it: a zero denominator makes that month unknown, a zero numerator does not.
+  const amount = () => (rng.chance(0.05) ? 0 : Math.round(s.size * (0.5 + rng.float())));
   const out: Point[] = [];
   if (LEVELS.has(s.measure)) {
     for (const m of months.filter((x) => !missing.has(x))) {
@@ -147,7 +148,8 @@ export function generateBusinessWorld(seed: number, now: Date): BusinessWorld {
     seed,
     goLive: monthAt(goLive),
     from: monthAt(goLive - rng.int(0, 3)),
-    to: monthAt(current - 1 - rng.int(0, 1)),
+    // Now and then a window that ends inside the baseline year: nothing live to compare.
+    to: rng.chance(0.1) ? monthAt(goLive - rng.int(1, 3)) : monthAt(current - 1 - rng.int(0, 1)),
     deliveries: [firstDelivery, [...late, ...second], third],
     lockAfter: rng.chance(0.4) ? 1 : null,
   };
