@@ -54,8 +54,12 @@ describe("threshold rules on business outcomes", () => {
     const unknown = await createRule(db, actor, { ...churnRule("conversion down", "lt", -0.05), metric: "intake-conversion" });
     const dispatcher = new Dispatcher({ db, log: () => undefined });
     const evaluator = new AlertEvaluator({ db, runMetric: noMetrics, dispatcher, publicUrl: "https://plumbline.example", log: () => undefined });
-    const report = await evaluator.tick(new Date(Date.now() + 60_000));
-    expect(report).toMatchObject({ evaluated: 3, opened: 1, errors: 0 });
+    // A firm with figures but no go-live and no declared year has nothing to compare with.
+    const noYear = freshTenant();
+    await commitBatch(db, { businessPoints: rows.map((r) => ({ ...r, tenant_id: noYear })) });
+    const orphan = await createRule(db, { tenantId: noYear, actorId: "admin" }, churnRule("churn without a year", "gt", 0));
+    // Other rules in the store (a shared server) are evaluated too: only this test's tenants are asserted.
+    await evaluator.tick(new Date(Date.now() + 60_000));
 
     const [episode] = await alertHistory(db, t, { ruleId: fires.ruleId });
     expect(episode).toMatchObject({ subject: "firm", state: "open" });
@@ -66,6 +70,9 @@ describe("threshold rules on business outcomes", () => {
     expect(states.get(quiet.ruleId)?.text).toBe("ok");
     expect(states.get(unknown.ruleId)?.state).toBe("insufficient_data");
     expect(states.get(unknown.ruleId)?.text).toMatch(/^not evaluating: insufficient data \(Intake conversion: 0 month\(s\) have figures/);
+    const [orphanState] = (await ruleStates(db, noYear, [orphan])).values();
+    expect(orphanState?.text).toMatch(/^not evaluating: insufficient data \(.*No baseline year/);
+    expect(await alertHistory(db, noYear)).toEqual([]);
   });
 
   it("refuses a business rule on a workflow, or with a window shorter than three months, in words", () => {

@@ -17,6 +17,7 @@ const METRIC_HEADLINES: Record<MetricKey, { noun: string; unit: "ratio" | "hours
   "ingest-completeness": { noun: "share of spans accepted", unit: "ratio" },
   milestones: { noun: "milestone metrics at risk or missed", unit: "count" },
 };
+/** Every metric a threshold rule may compare: the registry's headlines and the business outcomes' changes. */
 export const HEADLINES: Record<ThresholdMetric, { noun: string; unit: "ratio" | "hours" | "minutes" | "count" | BusinessUnit }> = { ...METRIC_HEADLINES, ...BUSINESS_HEADLINES };
 
 const OPS = { gt: "above", gte: "at or above", lt: "below", lte: "at or below" } as const;
@@ -35,7 +36,7 @@ export function windowWords(minutes: number): string {
 export function headlineValue(metric: ThresholdMetric, value: number): string {
   const unit = HEADLINES[metric].unit;
   if (unit === "ratio") return `${trim(value * 100)}%`;
-  if (unit === "points") return plural(Number(trim(value * 100)), "point");
+  if (unit === "points") return `${trim(value * 100)} point${Math.abs(value * 100) === 1 ? "" : "s"}`;
   if (unit === "count") return trim(value);
   return `${trim(value)} ${unit}`;
 }
