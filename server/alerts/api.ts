@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkBusinessRule } from "./business-metric";
 import {
   emailRecipient,
   exceptionsPastSlaRule,
@@ -32,7 +33,7 @@ const recipientInput = z.discriminatedUnion("kind", [webhookRecipient.extend({ s
 const recipients = { recipients: z.array(recipientInput).max(20).default([]) };
 
 export const ruleInput = z.discriminatedUnion("kind", [
-  thresholdRule.extend(recipients),
+  thresholdRule.extend(recipients).superRefine(checkBusinessRule),
   staleSourceRule.extend(recipients),
   exceptionsPastSlaRule.extend(recipients),
   milestoneRule.extend(recipients),

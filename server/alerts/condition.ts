@@ -1,3 +1,4 @@
+import { BUSINESS_HEADLINES, type BusinessUnit, type ThresholdMetric, businessMonths, isBusinessMetric } from "./business-metric";
 import type { MetricKey } from "./metric-runner";
 import type { RuleSpec } from "./rule";
 
@@ -6,7 +7,7 @@ import type { RuleSpec } from "./rule";
  * say it, with its unit. A Record over MetricKey, so a metric added to the registry without words
  * here fails to compile.
  */
-export const HEADLINES: Record<MetricKey, { noun: string; unit: "ratio" | "hours" | "minutes" | "count" }> = {
+const METRIC_HEADLINES: Record<MetricKey, { noun: string; unit: "ratio" | "hours" | "minutes" | "count" }> = {
   "cycle-time": { noun: "cycle-time compression", unit: "ratio" },
   "exception-rate": { noun: "exception rate", unit: "ratio" },
   "labor-hours": { noun: "hours displaced", unit: "hours" },
@@ -16,6 +17,8 @@ export const HEADLINES: Record<MetricKey, { noun: string; unit: "ratio" | "hours
   "ingest-completeness": { noun: "share of spans accepted", unit: "ratio" },
   milestones: { noun: "milestone metrics at risk or missed", unit: "count" },
 };
+/** Every metric a threshold rule may compare: the registry's headlines and the business outcomes' changes. */
+export const HEADLINES: Record<ThresholdMetric, { noun: string; unit: "ratio" | "hours" | "minutes" | "count" | BusinessUnit }> = { ...METRIC_HEADLINES, ...BUSINESS_HEADLINES };
 
 const OPS = { gt: "above", gte: "at or above", lt: "below", lte: "at or below" } as const;
 
@@ -29,10 +32,11 @@ export function windowWords(minutes: number): string {
   return plural(minutes, "minute");
 }
 
-/** A headline value in its unit: a ratio as a percentage (0.15 → "15%"). */
-export function headlineValue(metric: MetricKey, value: number): string {
+/** A headline value in its unit: a ratio as a percentage (0.15 → "15%"), a change of share in points (0.01 → "1 point"). */
+export function headlineValue(metric: ThresholdMetric, value: number): string {
   const unit = HEADLINES[metric].unit;
   if (unit === "ratio") return `${trim(value * 100)}%`;
+  if (unit === "points") return `${trim(value * 100)} point${Math.abs(value * 100) === 1 ? "" : "s"}`;
   if (unit === "count") return trim(value);
   return `${trim(value)} ${unit}`;
 }
@@ -44,6 +48,7 @@ export function headlineValue(metric: MetricKey, value: number): string {
 export function describeRule(spec: RuleSpec): string {
   switch (spec.kind) {
     case "threshold":
+      if (isBusinessMetric(spec.metric)) return `${HEADLINES[spec.metric].noun} ${OPS[spec.op]} ${headlineValue(spec.metric, spec.value)} over the last ${plural(businessMonths(spec.windowMinutes), "complete month")}`;
       return `${HEADLINES[spec.metric].noun} of ${spec.workflow ?? "the firm"} ${OPS[spec.op]} ${headlineValue(spec.metric, spec.value)} over ${windowWords(spec.windowMinutes)}`;
     case "stale-source":
       return `${spec.source ?? "any source"} staler than its freshness SLA`;

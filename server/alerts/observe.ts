@@ -1,4 +1,6 @@
 import type { Db } from "@/clickhouse/client";
+import { businessChange } from "./business-change";
+import { isBusinessMetric } from "./business-metric";
 import type { Observation } from "./decide";
 import { exceptionsPastSla } from "./exceptions-past-sla";
 import { ingestRejects } from "./ingest-rejects";
@@ -49,7 +51,9 @@ export async function evaluateRule(db: Db, runMetric: MetricRunner, rule: Rule, 
   const from = new Date(now.getTime() - spec.windowMinutes * 60_000);
   switch (spec.kind) {
     case "threshold": {
-      const result = await runMetric(db, spec.metric, { tenantId: rule.tenantId, ...scope, from, to: now, asOf: now });
+      const result = isBusinessMetric(spec.metric)
+        ? await businessChange(db, rule.tenantId, spec.metric, spec.windowMinutes, now)
+        : await runMetric(db, spec.metric, { tenantId: rule.tenantId, ...scope, from, to: now, asOf: now });
       const observations = thresholdObservations(spec, result);
       return judged(spec, observations, observations.length > 0 ? null : `${result.title}: ${result.reason ?? "insufficient data"}`);
     }
@@ -115,7 +119,8 @@ function thresholdObservations(spec: Extract<Rule["spec"], { kind: "threshold" }
   // Insufficient data never fires (DESIGN.md §3: no bare percentage below ~30 runs).
   if (result.status !== "ok" || value === null || !Number.isFinite(value)) return [];
   const firing = COMPARE[spec.op](value, spec.value);
-  const show = (v: number) => (result.headline.unit === "ratio" ? `${(v * 100).toFixed(1)}%` : `${fmt(v)}${result.headline.unit ? ` ${result.headline.unit}` : ""}`);
+  const unit = result.headline.unit;
+  const show = (v: number) => (unit === "ratio" ? `${(v * 100).toFixed(1)}%` : unit === "points" ? `${(v * 100).toFixed(1)} points` : `${fmt(v)}${unit ? ` ${unit}` : ""}`);
   return [
     {
       subject: spec.workflow ?? "firm",

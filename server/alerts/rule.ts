@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { METRIC_KEYS } from "./metric-runner";
+import { THRESHOLD_METRICS, checkBusinessRule } from "./business-metric";
 
 const minutes = z.number().int().positive().max(366 * 24 * 60);
 
@@ -36,10 +36,12 @@ const common = {
 
 const workflowName = z.string().trim().min(1).max(200);
 
+/** Its business-outcome checks (`checkBusinessRule`) are added where it is used, after any `extend`. */
 export const thresholdRule = z.object({
   ...common,
   kind: z.literal("threshold"),
-  metric: z.enum(METRIC_KEYS),
+  /** A registered metric's headline, or a business outcome's change against the baseline year (firm-wide only). */
+  metric: z.enum(THRESHOLD_METRICS),
   /** Omitted: the firm as a whole. */
   workflow: workflowName.optional(),
   op: z.enum(["gt", "gte", "lt", "lte"]),
@@ -80,7 +82,7 @@ export const ingestRejectsRule = z.object({
 });
 
 export const ruleSpec = z.discriminatedUnion("kind", [
-  thresholdRule,
+  thresholdRule.superRefine(checkBusinessRule),
   staleSourceRule,
   exceptionsPastSlaRule,
   milestoneRule,

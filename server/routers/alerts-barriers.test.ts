@@ -114,6 +114,21 @@ describe("alerts behind an information barrier", () => {
     expect((await scopes.deliverable({ ...firm, spec: stale })).spec.recipients).toEqual(engineer);
   });
 
+  it("keeps a business-outcome rule firm-wide: refused on a workflow, to a barred member, and its messages to barred members and engineers", async () => {
+    const [intake] = world.a.workflows;
+    const t = world.a.slug;
+    const business = { kind: "threshold" as const, name: "churn", metric: "client-churn" as const, op: "gt" as const, value: 0.01, windowMinutes: 90 * 1440 };
+    expect(await code(world.caller("admin", world.a).alerts.create({ tenant: t, ...business, workflow: intake }))).toBe("BAD_REQUEST");
+    expect(await code(world.caller("restricted-ops", world.a).alerts.create({ tenant: t, ...business }))).toBe("FORBIDDEN");
+    const { ruleId } = await world.caller("ops", world.a).alerts.create({ tenant: t, ...business });
+    expect((await world.caller("restricted-ops", world.a).alerts.list({ tenant: t })).map((r) => r.ruleId)).not.toContain(ruleId);
+    const users = world.a.users;
+    const to = [users["restricted-ops"].email, users["restricted-executive"].email, users.engineer.email, users.executive.email, "board@firm.test"].map((address) => ({ kind: "email" as const, to: address }));
+    const rule = await ruleById(world.db, world.a.id, ruleId);
+    const deliverable = await new RecipientScopes(world.db).deliverable({ ...rule, spec: { ...rule.spec, recipients: to } });
+    expect(deliverable.spec.recipients.map((r) => (r.kind === "email" ? r.to : r.url))).toEqual([users.executive.email, "board@firm.test"]);
+  });
+
   it("computes a rule's observation with the rule's own workflow as its scope", async () => {
     const seen: MetricInput[] = [];
     const runMetric: MetricRunner = async (_db, key, input) => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { OUTCOME_KEYS, OUTCOMES } from "@/metrics/business-outcome-defs";
+import { THRESHOLD_METRICS } from "@/server/alerts/business-metric";
 import { draftOf, validate } from "./rule-draft";
 
 describe("the rule form's draft", () => {
@@ -21,5 +23,22 @@ describe("the rule form's draft", () => {
     });
     expect(validate({ ...draftOf(), kind: "ingest-rejects", name: "r", share: "100" }).errors).toEqual({ share: "Enter a percentage above 0% and below 100%." });
     expect(validate({ ...draftOf(), name: "x", value: "" }).errors).toEqual({ value: "Enter a number." });
+  });
+
+  it("offers every business outcome as a metric, typed in points, firm-wide and over whole months", () => {
+    const business = THRESHOLD_METRICS.filter((m) => m in OUTCOMES);
+    expect(business).toEqual(OUTCOME_KEYS);
+    const d = { ...draftOf(), name: "churn", metric: "client-churn" as const, op: "gt", value: "1.5", window: "90", windowUnit: "days" as const };
+    const { rule, errors } = validate(d);
+    expect(errors).toEqual({});
+    expect(rule).toMatchObject({ metric: "client-churn", value: 0.015, windowMinutes: 90 * 1440 });
+    expect(draftOf(rule ?? undefined).value).toBe("1.5");
+    expect(validate({ ...d, value: "-5" }).rule).toMatchObject({ value: -0.05 });
+    expect(validate({ ...d, value: "-150" }).errors).toEqual({ value: "A change of a share is in percentage points: between -100 and 100." });
+    expect(validate({ ...d, workflow: "client-intake", window: "30" }).errors).toEqual({
+      workflow: "Business outcomes are the firm's figures, not a workflow's: leave the workflow empty.",
+      window: "A business outcome is compared over whole months: the window must be at least 90 days (3 months).",
+    });
+    expect(validate({ ...d, metric: "incidents-per-month", value: "-2" }).rule).toMatchObject({ value: -2 });
   });
 });

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { ruleInput } from "@/server/alerts/api";
+import type { ThresholdMetric } from "@/server/alerts/business-metric";
 import { HEADLINES } from "@/server/alerts/condition";
-import type { MetricKey } from "@/server/alerts/metric-runner";
 import type { RuleSpec } from "@/server/alerts/rule";
 
 /** The rule form's fields as typed, in the units people think in (percentages, days). */
@@ -9,7 +9,7 @@ export interface Draft {
   name: string;
   kind: RuleSpec["kind"];
   severity: string;
-  metric: MetricKey;
+  metric: ThresholdMetric;
   workflow: string;
   op: string;
   value: string;
@@ -32,7 +32,8 @@ export type RuleInput = z.output<typeof ruleInput>;
 export type FieldErrors = Partial<Record<keyof Draft, string>>;
 
 const UNIT_MIN = { minutes: 1, hours: 60, days: 1440 } as const;
-const isRatio = (m: MetricKey) => HEADLINES[m].unit === "ratio";
+/** Typed as a percentage: a rate (15 = 15%), or a change of a share in points (-5 = 5 points down). */
+const isRatio = (m: ThresholdMetric) => HEADLINES[m].unit === "ratio" || HEADLINES[m].unit === "points";
 const lines = (s: string) => s.split(/[\s,;]+/).filter(Boolean);
 const pct = (v: number) => String(Number((v * 100).toFixed(4)));
 
@@ -77,7 +78,8 @@ function unitChecks(d: Draft): FieldErrors {
   if (d.kind === "threshold") {
     const v = num(d.value);
     if (!Number.isFinite(v)) e.value = "Enter a number.";
-    else if (isRatio(d.metric) && (v > 100 || (d.metric !== "cycle-time" && v < 0))) e.value = "A rate is a percentage: between 0% and 100%.";
+    else if (HEADLINES[d.metric].unit === "points" && Math.abs(v) > 100) e.value = "A change of a share is in percentage points: between -100 and 100.";
+    else if (HEADLINES[d.metric].unit === "ratio" && (v > 100 || (d.metric !== "cycle-time" && v < 0))) e.value = "A rate is a percentage: between 0% and 100%.";
   }
   if (d.kind === "ingest-rejects") {
     const s = num(d.share);

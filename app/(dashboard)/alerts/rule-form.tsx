@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { useTRPC } from "@/app/trpc/client";
 import { HEADLINES } from "@/server/alerts/condition";
-import { METRIC_KEYS } from "@/server/alerts/metric-runner";
+import { THRESHOLD_METRICS } from "@/server/alerts/business-metric";
 import type { RuleSpec } from "@/server/alerts/rule";
 import { type Draft, type FieldErrors, draftOf, validate } from "./rule-draft";
 
@@ -66,7 +66,7 @@ function KindFields({ d, setD, errors, workflows, prefix }: { d: Draft; setD: (d
     <>
       {d.kind === "threshold" ? (
         <>
-          {select("metric", "Metric", METRIC_KEYS.map((m): [string, string] => [m, HEADLINES[m].noun]))}
+          {select("metric", "Metric", THRESHOLD_METRICS.map((m): [string, string] => [m, HEADLINES[m].noun]))}
           {workflowSelect("the firm")}
           {select("op", "Is", [["gt", "above"], ["gte", "at or above"], ["lt", "below"], ["lte", "at or below"]])}
           {text("value", `Threshold${ratio ? " (%)" : ` (${HEADLINES[d.metric].unit})`}`, { inputMode: "decimal" })}
