@@ -40,7 +40,8 @@ function parenthesized(sql: string, open: number): string {
 function shardedReads(sql: string, sharded: ReadonlySet<string>): string[] {
   const names = [...sql.matchAll(/\b(?:FROM|JOIN|IN)\s+`?(\w+)`?/gi)].map((m) => m[1] ?? "");
   const found = names.filter((n) => sharded.has(n));
-  if (sql.includes(UNKNOWN)) found.push(UNKNOWN);
+  // Only where a table or subquery goes: an unknown column or predicate fragment is checked in its own file.
+  if (sql.trim() === UNKNOWN || new RegExp(`\\b(?:FROM|JOIN|IN)\\s*\\(?\\s*${UNKNOWN}`, "i").test(sql)) found.push(UNKNOWN);
   return [...new Set(found)];
 }
 
@@ -72,7 +73,7 @@ export function checkQuery(sqlText: string, sharded: ReadonlySet<string>, where:
     out.push({
       rule: "global-subquery",
       where,
-      message: `${where}: "${excerpt(sql, m.index)}" reads ${describe(tables)} in an IN subquery without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_IN}.`,
+      message: `${where}: "${excerpt(sql, Math.max(0, m.index - 24))}" reads ${describe(tables)} in an IN subquery without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_IN}.`,
     });
   }
   const JOIN = /\b(GLOBAL\s+)?((?:(?:ANY|ALL|ASOF|SEMI|ANTI|INNER|LEFT|RIGHT|FULL|CROSS|OUTER|PASTE)\s+)*)JOIN\s*(\(|`?\w+`?)/gi;
@@ -85,7 +86,7 @@ export function checkQuery(sqlText: string, sharded: ReadonlySet<string>, where:
     out.push({
       rule: "global-subquery",
       where,
-      message: `${where}: "${excerpt(sql, m.index)}" joins ${describe(tables)} without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_JOIN}.`,
+      message: `${where}: "${excerpt(sql, Math.max(0, m.index - 24))}" joins ${describe(tables)} without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_JOIN}.`,
     });
   }
   return out;

@@ -41,7 +41,7 @@ const sideRow = z.object({ runs: z.coerce.number(), rework: z.coerce.number() })
  */
 async function sideCounts(db: Db, scope: Scope["params"], phase: "baseline" | "live", from: Date, to: Date) {
   const rows = await db.query(
-    `SELECT count() AS runs, countIf((workflow, run_id) IN (
+    `SELECT count() AS runs, countIf((workflow, run_id) GLOBAL IN (
        SELECT workflow, run_id FROM steps
        WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
          AND toDate(start_time) >= toDate({rework_steps_from:DateTime64(3)}) AND toDate(start_time) <= toDate({rework_steps_to:DateTime64(3)})

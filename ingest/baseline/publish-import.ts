@@ -129,7 +129,7 @@ const steps = (r: CaseRange) => `
     UNION ALL
     SELECT case_id, activity, time, time, human_minutes, resource, actor, role
     FROM (${deduped(r)})
-    WHERE lifecycle = 'other' AND (case_id, activity) NOT IN (SELECT case_id, activity ${staged(r)} AND lifecycle = 'start')
+    WHERE lifecycle = 'other' AND (case_id, activity) GLOBAL NOT IN (SELECT case_id, activity ${staged(r)} AND lifecycle = 'start')
   )
   ORDER BY cid, start_, name
   ${INSERT_SETTINGS}`;
