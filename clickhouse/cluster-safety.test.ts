@@ -70,6 +70,13 @@ describe("the query rule", () => {
     expect(checkQuery(q, sharded, "q")).toEqual([]);
   });
 
+  it("treats a WITH subquery over a sharded table as sharded", () => {
+    const q = "WITH ev AS (SELECT * FROM steps) SELECT * FROM (SELECT * FROM ev) AS c FULL OUTER JOIN (SELECT * FROM ev) AS s ON c.a = s.a";
+    expect(checkQuery(q, sharded, "q")[0]?.message).toContain("the WITH subquery ev over a sharded table");
+    expect(checkQuery(q.replace("FULL OUTER JOIN", "GLOBAL FULL OUTER JOIN"), sharded, "q")).toEqual([]);
+    expect(checkQuery("WITH w AS (SELECT name FROM workflows) SELECT * FROM runs WHERE workflow IN (SELECT name FROM w)", sharded, "q")).toEqual([]);
+  });
+
   it("treats a subquery it cannot see as sharded", () => {
     const q = "SELECT * FROM runs WHERE run_id IN (__unknown_sql__)";
     expect(checkQuery(q, sharded, "q")[0]?.message).toContain("interpolated fragment");

@@ -51,16 +51,28 @@ const stripComments = (sql: string) => sql.replace(/--[^\n]*/g, "");
 const FIX_IN = "write GLOBAL IN / GLOBAL NOT IN (on one node it is a plain IN)";
 const FIX_JOIN = "write GLOBAL before the join (GLOBAL LEFT JOIN …; on one node it is a plain JOIN)";
 
-function describe(tables: string[]): string {
-  const known = tables.filter((t) => t !== UNKNOWN);
+function describe(tables: string[], base: ReadonlySet<string>): string {
+  const known = tables.filter((t) => t !== UNKNOWN && base.has(t));
+  const ctes = tables.filter((t) => t !== UNKNOWN && !base.has(t));
   const parts = known.length > 0 ? [`the sharded table${known.length > 1 ? "s" : ""} ${known.join(", ")}`] : [];
+  if (ctes.length > 0) parts.push(`the WITH subquer${ctes.length > 1 ? "ies" : "y"} ${ctes.join(", ")} over a sharded table`);
   if (tables.includes(UNKNOWN)) parts.push("an interpolated fragment the checker cannot see");
   return parts.join(" and ");
 }
 
+/** The sharded tables plus the query's own `WITH name AS (…)` subqueries that read one (ClickHouse inlines them). */
+function withShardedCtes(sql: string, sharded: ReadonlySet<string>): ReadonlySet<string> {
+  const out = new Set(sharded);
+  for (const m of sql.matchAll(/\b(?:WITH|,)\s*(\w+)\s+AS\s*\(/gi)) {
+    if (m[1] && m.index !== undefined && shardedReads(parenthesized(sql, m.index + m[0].length - 1), out).length > 0) out.add(m[1]);
+  }
+  return out;
+}
+
 /** IN/NOT IN subqueries and JOINs in one SQL text whose right side reads a sharded table without GLOBAL. */
-export function checkQuery(sqlText: string, sharded: ReadonlySet<string>, where: string): Finding[] {
+export function checkQuery(sqlText: string, shardedTables: ReadonlySet<string>, where: string): Finding[] {
   const sql = stripComments(sqlText);
+  const sharded = withShardedCtes(sql, shardedTables);
   const out: Finding[] = [];
   for (const m of sql.matchAll(/\b(GLOBAL\s+)?(?:NOT\s+)?IN\s*(\(|`?\w+`?)/gi)) {
     if (m[1] || m.index === undefined) continue;
@@ -73,7 +85,7 @@ export function checkQuery(sqlText: string, sharded: ReadonlySet<string>, where:
     out.push({
       rule: "global-subquery",
       where,
-      message: `${where}: "${excerpt(sql, Math.max(0, m.index - 24))}" reads ${describe(tables)} in an IN subquery without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_IN}.`,
+      message: `${where}: "${excerpt(sql, Math.max(0, m.index - 24))}" reads ${describe(tables, shardedTables)} in an IN subquery without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_IN}.`,
     });
   }
   const JOIN = /\b(GLOBAL\s+)?((?:(?:ANY|ALL|ASOF|SEMI|ANTI|INNER|LEFT|RIGHT|FULL|CROSS|OUTER|PASTE)\s+)*)JOIN\s*(\(|`?\w+`?)/gi;
@@ -86,7 +98,7 @@ export function checkQuery(sqlText: string, sharded: ReadonlySet<string>, where:
     out.push({
       rule: "global-subquery",
       where,
-      message: `${where}: "${excerpt(sql, Math.max(0, m.index - 24))}" joins ${describe(tables)} without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_JOIN}.`,
+      message: `${where}: "${excerpt(sql, Math.max(0, m.index - 24))}" joins ${describe(tables, shardedTables)} without GLOBAL; on a cluster ClickHouse refuses it (distributed_product_mode = 'deny'). Fix: ${FIX_JOIN}.`,
     });
   }
   return out;

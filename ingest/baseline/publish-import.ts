@@ -124,7 +124,7 @@ const steps = (r: CaseRange) => `
            if(c.line = 0 OR (c.resource = '' AND s.line != 0), s.actor, c.actor) AS actor_,
            if(c.line = 0 OR (c.role = '' AND s.line != 0), s.role, c.role) AS role_
     FROM (SELECT * FROM ev WHERE lifecycle = 'complete') AS c
-    FULL OUTER JOIN (SELECT * FROM ev WHERE lifecycle = 'start') AS s
+    GLOBAL FULL OUTER JOIN (SELECT * FROM ev WHERE lifecycle = 'start') AS s
       ON c.case_id = s.case_id AND c.activity = s.activity AND c.k = s.k
     UNION ALL
     SELECT case_id, activity, time, time, human_minutes, resource, actor, role
