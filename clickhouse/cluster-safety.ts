@@ -12,7 +12,10 @@ import { UNKNOWN } from "./sql-literals";
  * once over all shards and sends its result to each. On one node GLOBAL is an ordinary IN or JOIN, so
  * the same SQL serves both. A subquery that reads only replicated tables (a full copy on every node)
  * needs nothing. A right side the scanner cannot see (a fragment passed in as a parameter) counts as
- * sharded: it must be GLOBAL or be written where the scanner can see it.
+ * sharded: it must be GLOBAL or be written where the scanner can see it. The checker does not decide
+ * whether the outer query is distributed (a FROM subquery, a WITH or predicate push-down hide it), so
+ * it asks for GLOBAL wherever the right side reads a sharded table; over a replicated outer table
+ * GLOBAL changes nothing.
  */
 
 export interface Finding {
