@@ -128,8 +128,9 @@ export const INSERT_SETTINGS = {
  *   committed" holds on a cluster too. Not `insert_quorum`: with two replicas a shard its majority is
  *   both, and one replica down would stop all ingest; an operator who wants it sets it in the user's
  *   profile, and the dedup tokens make a retry after a quorum failure safe.
- * - `load_balancing = 'in_order'`: reads and writes go to a shard's first healthy replica, so a read
- *   right after a write sees it (a random replica might not have fetched the part yet).
+ * - `load_balancing = 'in_order'`: reads and writes prefer a shard's first healthy replica, so a read
+ *   right after a write normally sees it (a random replica might not have fetched the part yet). Not
+ *   a guarantee: after a failover the two may differ until replication catches up.
  */
 export const CLUSTER_SETTINGS = {
   distributed_foreground_insert: 1,
