@@ -222,4 +222,24 @@ if (url) {
     });
     return (await compat).db;
   });
+
+  describe("server adapter on a cluster", () => {
+    it("sends the cluster settings with every statement when CLICKHOUSE_CLUSTER is set, and only then", async () => {
+      const { server } = await (compat ??= startCompatServer().then(async (srv) => ({ db: openServer({ url: srv.url }), server: srv })));
+      const row = z.object({ sync: z.coerce.string(), balance: z.string() });
+      const sql = "SELECT toString(getSetting('distributed_foreground_insert')) AS sync, toString(getSetting('load_balancing')) AS balance";
+      const clustered = openServer({ url: server.url, cluster: "plumbline" });
+      try {
+        expect(await clustered.query(sql, {}, row)).toEqual([{ sync: "true", balance: "in_order" }]);
+      } finally {
+        await clustered.close();
+      }
+      const plain = openServer({ url: server.url });
+      try {
+        expect(await plain.query(sql, {}, row)).toEqual([{ sync: "false", balance: "random" }]);
+      } finally {
+        await plain.close();
+      }
+    });
+  });
 }

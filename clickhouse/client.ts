@@ -121,6 +121,22 @@ export const INSERT_SETTINGS = {
   optimize_on_insert: 0,
 } as const;
 
+/**
+ * Settings of every statement on a cluster (CLICKHOUSE_CLUSTER set), docs/operations.md "Cluster mode".
+ * - `distributed_foreground_insert`: an INSERT into a Distributed table returns once each shard's
+ *   replica has written its rows, not when the rows are queued on the node that took them; so "200 =
+ *   committed" holds on a cluster too. Not `insert_quorum`: with two replicas a shard its majority is
+ *   both, and one replica down would stop all ingest; an operator who wants it sets it in the user's
+ *   profile, and the dedup tokens make a retry after a quorum failure safe.
+ * - `load_balancing = 'in_order'`: reads and writes prefer a shard's first healthy replica, so a read
+ *   right after a write normally sees it (a random replica might not have fetched the part yet). Not
+ *   a guarantee: after a failover the two may differ until replication catches up.
+ */
+export const CLUSTER_SETTINGS = {
+  distributed_foreground_insert: 1,
+  load_balancing: "in_order",
+} as const;
+
 /** The column list of an INSERT for a raw format (empty for JSON lines, which name their columns). */
 export function rawColumns(format: RawFormat): string {
   return format.name === "JSONEachRow" ? "" : ` (${format.columns.map(assertIdentifier).join(", ")})`;

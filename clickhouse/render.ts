@@ -62,6 +62,32 @@ function replicatedEngine(sql: string, zkPath: string): string {
   });
 }
 
+/**
+ * Deduplication of retried inserts on a Replicated table: `non_replicated_deduplication_window`, which
+ * the single-node tree sets, does nothing there; the Replicated engine keeps the block hashes in Keeper
+ * under `replicated_deduplication_window`, for at most `replicated_deduplication_window_seconds` (3600
+ * by default since ClickHouse 25.x; a week as before, so a retry a sender or an import makes later is
+ * still recognised).
+ */
+function replicatedDedup(sql: string): string {
+  return sql.replace(
+    /\bnon_replicated_deduplication_window\s*=\s*(\d+)/gi,
+    (_m, n: string) => `replicated_deduplication_window = ${n}, replicated_deduplication_window_seconds = 604800`,
+  );
+}
+
+/**
+ * A back-fill (`INSERT INTO sharded SELECT … FROM sharded`) runs on every shard, from its local table
+ * into its local table (`parallel_distributed_insert_select = 2`: both tables are sharded by tenant on
+ * the one cluster), and returns when each shard has written its rows. Through the Distributed table
+ * alone the rows would be queued and sent later, after the migration was recorded;
+ * `distributed_foreground_insert` keeps even that path synchronous.
+ */
+function shardLocalInsert(sql: string): string {
+  const settings = "parallel_distributed_insert_select = 2, distributed_foreground_insert = 1";
+  return /\bSETTINGS\s+[\w\s=',.]+$/i.test(sql) ? `${sql}, ${settings}` : `${sql}\nSETTINGS ${settings}`;
+}
+
 function renderOne(stmt: Statement, cluster: string, state: ClusterState): string[] {
   const on = `ON CLUSTER ${quote(cluster)}`;
   const { sql } = stmt;
@@ -72,13 +98,13 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
     if (stmt.markers.includes("replicated")) {
       state.replicated.add(name);
       const body = sql.replace(table[0], `CREATE TABLE IF NOT EXISTS ${name} ${on}`);
-      return [replicatedEngine(body, `/clickhouse/tables/all/{database}/${name}`)];
+      return [replicatedDedup(replicatedEngine(body, `/clickhouse/tables/all/{database}/${name}`))];
     }
     state.sharded.add(name);
     const local = `${name}_local`;
     const body = sql.replace(table[0], `CREATE TABLE IF NOT EXISTS ${local} ${on}`);
     return [
-      replicatedEngine(body, `/clickhouse/tables/{shard}/{database}/${local}`),
+      replicatedDedup(replicatedEngine(body, `/clickhouse/tables/{shard}/{database}/${local}`)),
       `CREATE TABLE IF NOT EXISTS ${name} ${on} AS ${local}\n` +
         `ENGINE = Distributed(${quote(cluster)}, currentDatabase(), ${local}, cityHash64(tenant_id))`,
     ];
@@ -95,7 +121,8 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
   const alter = /^ALTER\s+TABLE\s+(\w+)\s+/i.exec(sql);
   if (alter?.[1]) {
     const name = alter[1];
-    let rest = sql.slice(alter[0].length);
+    // Every MergeTree on a cluster is Replicated: its settings are the replicated ones.
+    let rest = replicatedDedup(sql.slice(alter[0].length));
     // A view's new query reads the shard's local part, as its CREATE did.
     if (/^\s*MODIFY\s+QUERY\b/i.test(rest)) rest = localSources(rest, state);
     if (state.sharded.has(name)) {
@@ -115,6 +142,9 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
     state.sharded.delete(drop[1]);
     return [`DROP TABLE IF EXISTS ${drop[1]} ${on}`, `DROP TABLE IF EXISTS ${drop[1]}_local ${on}`];
   }
+
+  const insert = /^INSERT\s+INTO\s+(\w+)/i.exec(sql);
+  if (insert?.[1] && state.sharded.has(insert[1])) return [shardLocalInsert(sql)];
 
   const other = /^(CREATE\s+(?:OR\s+REPLACE\s+)?(?:VIEW|FUNCTION|DICTIONARY)\s+(?:IF\s+NOT\s+EXISTS\s+)?\w+|DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?\w+)/i.exec(sql);
   if (other?.[1]) return [sql.replace(other[1], `${other[1]} ${on}`)];

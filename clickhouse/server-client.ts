@@ -8,6 +8,7 @@ import {
   type Payload,
   type RawFormat,
   StoreError,
+  CLUSTER_SETTINGS,
   INSERT_SETTINGS,
   assertIdentifier,
   normalizeParams,
@@ -22,6 +23,8 @@ export interface ServerOptions {
   password?: string;
   database?: string;
   requestTimeoutMs?: number;
+  /** Cluster name (CLICKHOUSE_CLUSTER): statements then carry CLUSTER_SETTINGS. */
+  cluster?: string;
 }
 
 /** The server adapter: the same SQL through `@clickhouse/client` against a ClickHouse server. */
@@ -32,7 +35,7 @@ export function openServer(options: ServerOptions): Db {
     password: options.password ?? "",
     database: options.database ?? "default",
     request_timeout: options.requestTimeoutMs ?? 30_000,
-    clickhouse_settings: { session_timezone: "UTC" },
+    clickhouse_settings: { session_timezone: "UTC", ...(options.cluster ? CLUSTER_SETTINGS : {}) },
   });
   const pending = new Set<Promise<unknown>>();
   let closed = false;

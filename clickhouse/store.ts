@@ -4,7 +4,7 @@ import { openServer } from "./server-client";
 
 export type StoreConfig =
   | { kind: "embedded"; dataDir: string; extraArgs?: readonly string[] }
-  | { kind: "server"; url: string; username?: string; password?: string; database?: string };
+  | { kind: "server"; url: string; username?: string; password?: string; database?: string; cluster?: string };
 
 interface Holder {
   config: StoreConfig;

@@ -82,7 +82,7 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
                 dateDiff('millisecond', if(o.output_id != '', o.end_time, r.start_time), r.end_time) AS latency_ms
          FROM (SELECT workflow, review_output_id, start_time, end_time FROM steps
                WHERE ${rawWindow} AND review_outcome != '' LIMIT 1 BY span_id) AS r
-         LEFT JOIN (SELECT output_id, any(end_time) AS end_time FROM steps
+         GLOBAL LEFT JOIN (SELECT output_id, any(end_time) AS end_time FROM steps
                WHERE ${SCOPE_SQL} AND output_id != '' AND start_time >= {from:DateTime64(3)} - INTERVAL 30 DAY
                GROUP BY output_id) AS o ON o.output_id = r.review_output_id AND r.review_output_id != ''
        ) AS x INNER JOIN ${SLA_SQL("review_sla_minutes")} AS s ON s.workflow = x.workflow`,

@@ -73,8 +73,8 @@ export const ingestCompleteness = defineMetric<"ingest-completeness", Data, Inge
       `SELECT uniqExact(run_id) AS n FROM steps
        WHERE ${SCOPE_SQL} AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}
          AND end_time < {as_of:DateTime64(3)} - ${GRACE}
-         AND cityHash64(run_id) NOT IN (SELECT cityHash64(run_id) FROM runs WHERE ${SCOPE_SQL}
-                            AND start_time >= {from:DateTime64(3)} - INTERVAL 7 DAY AND start_time < {to:DateTime64(3)})`,
+         AND cityHash64(run_id) GLOBAL NOT IN (SELECT cityHash64(run_id) FROM runs WHERE ${SCOPE_SQL}
+                                   AND start_time >= {from:DateTime64(3)} - INTERVAL 7 DAY AND start_time < {to:DateTime64(3)})`,
       params,
       countRow,
     );

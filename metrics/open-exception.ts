@@ -59,7 +59,7 @@ export function exceptionItemsSql(): string {
              multiIf(ifNull(a.resolved, 0) = 1, 'resolved', ifNull(a.assignee, '') != '', 'assigned', ifNull(a.acks, 0) > 0, 'acknowledged', 'new') AS state,
              ifNull(a.assignee, '') AS assignee, ifNull(a.last_note, '') AS last_note, ifNull(a.actions, 0) AS actions
       FROM (${items}) AS e
-      LEFT JOIN (${actions}) AS a ON a.workflow = e.workflow AND a.run_id = e.run_id
+      GLOBAL LEFT JOIN (${actions}) AS a ON a.workflow = e.workflow AND a.run_id = e.run_id
       LEFT JOIN (${sla}) AS s ON s.workflow = e.workflow
     )`;
 }

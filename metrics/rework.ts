@@ -36,7 +36,7 @@ const sideRow = z.object({ runs: z.coerce.number(), rework: z.coerce.number() })
  * a step repeated or a step's AI output corrected or rejected in review. The rework rate counts these,
  * and the runs explorer's `rework` filter selects them, so a link from the rate lists what it counted.
  */
-export const REWORK_RUN_SQL = `(workflow, run_id) IN (
+export const REWORK_RUN_SQL = `(workflow, run_id) GLOBAL IN (
        SELECT workflow, run_id FROM steps
        WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
          AND toDate(start_time) >= toDate({rework_steps_from:DateTime64(3)}) AND toDate(start_time) <= toDate({rework_steps_to:DateTime64(3)})

@@ -87,7 +87,7 @@ interface Subqueries {
 }
 
 /** Runs with a step that matches every step-level filter at once, each step its latest delivery. */
-const STEP_MATCH_SQL = `(workflow, run_id) IN (
+const STEP_MATCH_SQL = `(workflow, run_id) GLOBAL IN (
     SELECT workflow, run_id FROM (${stepSetSql(["prompt_version", "actor", "data_classification", "step"])})
     WHERE ({f_model:String} = '' OR model = {f_model:String})
       AND ({f_prompt:String} = '' OR prompt_version = {f_prompt:String})

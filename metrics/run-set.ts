@@ -47,7 +47,7 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
            argMax(import_id, ingested_at) AS v_import
     FROM runs
     WHERE ${SCOPE_SQL} AND phase = {rs_phase:String}
-      AND (workflow, run_id) IN (${IN_WINDOW})
+      AND (workflow, run_id) GLOBAL IN (${IN_WINDOW})
     GROUP BY workflow, run_id
     HAVING toDate(v_start) >= toDate({rs_from:DateTime64(3)}) AND toDate(v_start) < toDate({rs_to:DateTime64(3)})`;
   // Only steps that can change a flag or carry minutes are read: an AI or system step with no
@@ -73,8 +73,8 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
              argMax(human_minutes, ingested_at) AS v_minutes
       FROM steps
       WHERE ${range}
-        AND (run_id, span_id) IN (SELECT run_id, span_id FROM steps WHERE ${range}
-                                  AND (intervention = 1 OR actor IN ('human', 'unknown') OR human_minutes > 0))
+        AND (run_id, span_id) GLOBAL IN (SELECT run_id, span_id FROM steps WHERE ${range}
+                                         AND (intervention = 1 OR actor IN ('human', 'unknown') OR human_minutes > 0))
       GROUP BY workflow, run_id, span_id
     )
     GROUP BY workflow, run_id`;
@@ -96,7 +96,7 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
            if(r.v_minutes IS NULL AND s.has_step_minutes = 0, NULL, ifNull(r.v_minutes, 0) + s.step_minutes) AS human_minutes,
            r.v_import AS import_id, toString(r.v_outcome) AS outcome
     FROM (${runs}) AS r
-    LEFT JOIN (${steps}) AS s ON s.workflow = r.workflow AND s.run_id = r.run_id`;
+    GLOBAL LEFT JOIN (${steps}) AS s ON s.workflow = r.workflow AND s.run_id = r.run_id`;
 }
 
 /** The window parameters of `runSetSql` for one phase. */

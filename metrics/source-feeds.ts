@@ -18,10 +18,10 @@ const FEEDS_SQL = `
     UNION ALL
     SELECT toString(s.source) AS source, toString(t.workflow) AS workflow
     FROM (SELECT DISTINCT source, trace_id FROM source_syncs WHERE tenant_id = {tenant:String} AND trace_id != '') AS s
-    INNER JOIN (
-      SELECT DISTINCT workflow, trace_id FROM runs WHERE ${SCOPE_SQL} AND trace_id IN (${SYNC_TRACES})
+    GLOBAL INNER JOIN (
+      SELECT DISTINCT workflow, trace_id FROM runs WHERE ${SCOPE_SQL} AND trace_id GLOBAL IN (${SYNC_TRACES})
       UNION DISTINCT
-      SELECT DISTINCT workflow, trace_id FROM steps WHERE ${SCOPE_SQL} AND trace_id IN (${SYNC_TRACES})
+      SELECT DISTINCT workflow, trace_id FROM steps WHERE ${SCOPE_SQL} AND trace_id GLOBAL IN (${SYNC_TRACES})
     ) AS t ON t.trace_id = s.trace_id
   )
   ORDER BY source, workflow`;

@@ -17,7 +17,7 @@ export const POINT_SQL = "if(watermark IS NOT NULL, watermark, if(status != 'err
 
 // Sources belong to the firm, not to a workflow; a user behind an information barrier sees the sources
 // their workflows read (data access events link the two).
-export const SOURCE_SCOPE_SQL = `tenant_id = {tenant:String} AND ({all_wf:UInt8} = 1 OR source IN (
+export const SOURCE_SCOPE_SQL = `tenant_id = {tenant:String} AND ({all_wf:UInt8} = 1 OR source GLOBAL IN (
   SELECT source FROM data_access_events WHERE tenant_id = {tenant:String} AND workflow IN {wfs:Array(String)}))`;
 
 /** Lag in minutes and breach of a source whose last point is `last`, as of `asOf`. */
@@ -45,7 +45,7 @@ export async function sourceLags(db: Db, params: { tenant: string; all_wf: 0 | 1
        SELECT source, argMax(freshness_sla_minutes, updated_at) AS sla, argMax(removed, updated_at) AS gone
        FROM sources WHERE ${SOURCE_SCOPE_SQL} GROUP BY source
      ) AS c
-     FULL OUTER JOIN (
+     GLOBAL FULL OUTER JOIN (
        SELECT source, maxOrNull(${POINT_SQL}) AS last FROM source_syncs
        WHERE ${SOURCE_SCOPE_SQL} AND end_time <= {as_of:DateTime64(3)} GROUP BY source
      ) AS s USING (source)

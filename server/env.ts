@@ -54,6 +54,8 @@ const schema = z.object({
   // Alerts and digests (server/alerts): the in-process evaluator, links in messages, SMTP for e-mail.
   PLUMBLINE_ALERTS: bool.default(true),
   PLUMBLINE_ALERTS_TICK_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  // The standalone evaluator does not migrate: how long it waits for the web process to (issue 28).
+  PLUMBLINE_SCHEMA_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   PLUMBLINE_PUBLIC_URL: z.url().optional(),
   PLUMBLINE_DIGEST_WEEKDAY: z.coerce.number().int().min(0).max(6).default(1),
   PLUMBLINE_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(8),
@@ -102,6 +104,7 @@ export function storeConfig(e: Env = env()): StoreConfig {
       username: e.CLICKHOUSE_USER,
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
+      cluster: e.CLICKHOUSE_CLUSTER,
     };
   }
   // chDB fixes where BACKUP may write when the store opens (once per process): only the backup root.

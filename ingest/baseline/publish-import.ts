@@ -124,12 +124,12 @@ const steps = (r: CaseRange) => `
            if(c.line = 0 OR (c.resource = '' AND s.line != 0), s.actor, c.actor) AS actor_,
            if(c.line = 0 OR (c.role = '' AND s.line != 0), s.role, c.role) AS role_
     FROM (SELECT * FROM ev WHERE lifecycle = 'complete') AS c
-    FULL OUTER JOIN (SELECT * FROM ev WHERE lifecycle = 'start') AS s
+    GLOBAL FULL OUTER JOIN (SELECT * FROM ev WHERE lifecycle = 'start') AS s
       ON c.case_id = s.case_id AND c.activity = s.activity AND c.k = s.k
     UNION ALL
     SELECT case_id, activity, time, time, human_minutes, resource, actor, role
     FROM (${deduped(r)})
-    WHERE lifecycle = 'other' AND (case_id, activity) NOT IN (SELECT case_id, activity ${staged(r)} AND lifecycle = 'start')
+    WHERE lifecycle = 'other' AND (case_id, activity) GLOBAL NOT IN (SELECT case_id, activity ${staged(r)} AND lifecycle = 'start')
   )
   ORDER BY cid, start_, name
   ${INSERT_SETTINGS}`;
