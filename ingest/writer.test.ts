@@ -210,4 +210,34 @@ describe("the batching writer", () => {
     expect(await rawRuns(tenant)).toBe(3);
     await writer.drain();
   });
+  it("waits as long as the last flush took for the senders it answered, when that is longer than its waits", async () => {
+    const tenant = freshTenant();
+    const sizes: number[] = [];
+    // Each flush's runs insert takes 400 ms, far past the 20 ms cap and linger.
+    const slow: Db = {
+      ...db,
+      insertRaw: async (table, payload, format, options) => {
+        if (table === "runs") {
+          sizes.push(payload.toString("latin1").split(tenant).length - 1);
+          await new Promise((r) => setTimeout(r, 400));
+        }
+        return db.insertRaw(table, payload, format, options);
+      },
+    };
+    const writer = createBatchWriter(slow, { flushIntervalMs: 20, lingerMs: 20 });
+    const submit = (key: string) => writer.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, [key]) });
+    // Two senders' requests in one flush.
+    const arrived = [writer.announce(), writer.announce()];
+    const first = [submit("a1"), submit("a2")];
+    for (const done of arrived) done();
+    await Promise.all(first);
+    // One sender comes back at once, the other 150 ms later: past the configured waits, well within
+    // the last flush's 400 ms. With the configured waits alone the batch went without it: [2, 1, 1].
+    const b1 = submit("b1");
+    await new Promise((r) => setTimeout(r, 150));
+    await Promise.all([b1, submit("b2")]);
+    expect(sizes).toEqual([2, 2]);
+    expect(await rawRuns(tenant)).toBe(4);
+    await writer.drain();
+  });
 });
