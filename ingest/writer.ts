@@ -220,7 +220,7 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
 
   /**
    * A wait, stretched to the last flush's duration (at most MAX_PATIENCE_MS) when that was longer. A
-   * flush costs the engine 45–70 ms of CPU however few rows it holds (a ledger lookup and four parts,
+   * flush costs the engine 50–80 ms of CPU however few rows it holds (a ledger lookup and four parts,
    * each measured as a one-row statement: docs/benchmarks.md); on a busy machine, where a flush takes longer than
    * the configured waits, senders came back after the batch had gone, and bench:ingest's flushes held
    * half of them (median 5,120 of 10,240 spans). Waiting as long as a flush takes at most doubles
