@@ -7,7 +7,8 @@ import { type RowBatch, batchSize } from "./rows";
 /**
  * The batching writer every collector submits to. ClickHouse pays 2–14 ms per INSERT whatever its
  * size (DESIGN.md §5), so rows from many requests are merged into one INSERT per table and flushed at
- * `maxBatchRows` rows or `flushIntervalMs` after the oldest waiting row, one flush at a time.
+ * `maxBatchRows` rows or `flushIntervalMs` after the oldest waiting row (longer, up to 1 s, while a
+ * flush takes longer than that: see `patience`), one flush at a time.
  *
  * Guarantees:
  * - `submit` resolves only after the request's rows are committed: a 200 means stored.
