@@ -34,6 +34,23 @@ async function rolledUpRuns(tenant: string) {
   return (await db.query(`SELECT count() AS n FROM runs WHERE tenant_id = {t:String}`, { t: tenant }, n))[0]?.n;
 }
 
+/** The store, with each runs insert taking `ms` longer; `sizes` lists each insert's rows of `tenant`. */
+function slowRunsInserts(tenant: string, ms: number): { slow: Db; sizes: number[] } {
+  const sizes: number[] = [];
+  const slow: Db = {
+    ...db,
+    insertRaw: async (table, payload, format, options) => {
+      if (table === "runs") {
+        // Rows in the payload: every row carries the tenant's id once.
+        sizes.push(payload.toString("latin1").split(tenant).length - 1);
+        await new Promise((r) => setTimeout(r, ms));
+      }
+      return db.insertRaw(table, payload, format, options);
+    },
+  };
+  return { slow, sizes };
+}
+
 describe("the batching writer", () => {
   it("resolves only once the request's rows are committed", async () => {
     const tenant = freshTenant();
@@ -183,19 +200,8 @@ describe("the batching writer", () => {
 
   it("keeps a request that came in during a flush for the senders that flush answers, not a flush of its own", async () => {
     const tenant = freshTenant();
-    const sizes: number[] = [];
     // Each flush's runs insert takes 150 ms, longer than the interval cap.
-    const slow: Db = {
-      ...db,
-      insertRaw: async (table, payload, format, options) => {
-        if (table === "runs") {
-          // Rows in the payload: every row carries the tenant's id once.
-          sizes.push(payload.toString("latin1").split(tenant).length - 1);
-          await new Promise((r) => setTimeout(r, 150));
-        }
-        return db.insertRaw(table, payload, format, options);
-      },
-    };
+    const { slow, sizes } = slowRunsInserts(tenant, 150);
     const writer = createBatchWriter(slow, { flushIntervalMs: 100, lingerMs: 400 });
     const submit = (key: string) => writer.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, [key]) });
     const a = submit("a");
@@ -208,6 +214,26 @@ describe("the batching writer", () => {
     await Promise.all([c, submit("d")]);
     expect(sizes).toEqual([1, 2]);
     expect(await rawRuns(tenant)).toBe(3);
+    await writer.drain();
+  });
+  it("waits as long as the last flush took for the senders it answered, when that is longer than its waits", async () => {
+    const tenant = freshTenant();
+    // Each flush's runs insert takes 400 ms, far past the 20 ms cap and linger.
+    const { slow, sizes } = slowRunsInserts(tenant, 400);
+    const writer = createBatchWriter(slow, { flushIntervalMs: 20, lingerMs: 20 });
+    const submit = (key: string) => writer.submit({ key, tenantId: tenant, channel: "test", batch: runs(tenant, [key]) });
+    // Two senders' requests in one flush.
+    const arrived = [writer.announce(), writer.announce()];
+    const first = [submit("a1"), submit("a2")];
+    for (const done of arrived) done();
+    await Promise.all(first);
+    // One sender comes back at once, the other 150 ms later: past the configured waits, well within
+    // the last flush's 400 ms. With the configured waits alone the batch went without it: [2, 1, 1].
+    const b1 = submit("b1");
+    await new Promise((r) => setTimeout(r, 150));
+    await Promise.all([b1, submit("b2")]);
+    expect(sizes).toEqual([2, 2]);
+    expect(await rawRuns(tenant)).toBe(4);
     await writer.drain();
   });
 });

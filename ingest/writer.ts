@@ -7,7 +7,8 @@ import { type RowBatch, batchSize } from "./rows";
 /**
  * The batching writer every collector submits to. ClickHouse pays 2–14 ms per INSERT whatever its
  * size (DESIGN.md §5), so rows from many requests are merged into one INSERT per table and flushed at
- * `maxBatchRows` rows or `flushIntervalMs` after the oldest waiting row, one flush at a time.
+ * `maxBatchRows` rows or `flushIntervalMs` after the oldest waiting row (longer, up to 1 s, while a
+ * flush takes longer than that: see `patience`), one flush at a time.
  *
  * Guarantees:
  * - `submit` resolves only after the request's rows are committed: a 200 means stored.
@@ -112,6 +113,8 @@ interface Entry {
 }
 
 const ATTEMPTS = 3;
+/** The longest a batch waits for senders, however slow the last flush (exporters time out after 10 s). */
+const MAX_PATIENCE_MS = 1000;
 const ledgerRow = z.object({ request_key: z.string() });
 
 export { requestKey } from "./request-key";
@@ -135,6 +138,8 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
   let flushingRows = 0;
   let oldestPendingAt = 0;
   let lastFlushEndedAt = 0;
+  /** How long the last flush took (see `patience`). */
+  let lastFlushMs = 0;
   /** Requests the last flush answered: as many are expected back from senders that wait for their answer. */
   let lastAnswered = 0;
   /** Requests submitted since the last flush ended (those that came in while it ran are not its senders). */
@@ -212,7 +217,19 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
    * that flush had just answered: measured at 8 senders, flushes then alternated 1 and 7 requests, and
    * each paid the INSERTs' fixed cost (~100 ms here) for a seventh of the rows.
    */
-  const capAt = () => Math.max(oldestPendingAt, lastFlushEndedAt) + o.flushIntervalMs;
+  const capAt = () => Math.max(oldestPendingAt, lastFlushEndedAt) + patience(o.flushIntervalMs);
+
+  /**
+   * A wait, stretched to the last flush's duration (at most MAX_PATIENCE_MS) when that was longer. A
+   * flush costs the engine 50–80 ms of CPU however few rows it holds (a ledger lookup and four parts,
+   * each measured as a one-row statement: docs/benchmarks.md); on a busy machine, where a flush takes longer than
+   * the configured waits, senders came back after the batch had gone, and bench:ingest's flushes held
+   * half of them (median 5,120 of 10,240 spans). Waiting as long as a flush takes at most doubles
+   * what a request already waits; a full batch still goes at once.
+   */
+  function patience(ms: number): number {
+    return Math.max(ms, Math.min(lastFlushMs, MAX_PATIENCE_MS));
+  }
 
   /**
    * A batch goes when it is full, at `capAt`, or when nothing more is on its way: no announced request
@@ -226,13 +243,13 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
     if (closed || pendingRows >= o.maxBatchRows) return true;
     const now = Date.now();
     if (now >= capAt()) return true;
-    return arriving === 0 && (arrivedSinceFlush >= lastAnswered || now >= lastFlushEndedAt + o.lingerMs);
+    return arriving === 0 && (arrivedSinceFlush >= lastAnswered || now >= lastFlushEndedAt + patience(o.lingerMs));
   }
 
   /** When to look again if the batch is not due yet. */
   function wakeAt(): number {
     const cap = capAt();
-    const linger = lastFlushEndedAt + o.lingerMs;
+    const linger = lastFlushEndedAt + patience(o.lingerMs);
     return arriving === 0 && linger > Date.now() ? Math.min(cap, linger) : cap;
   }
 
@@ -259,9 +276,11 @@ export function createBatchWriter(db: Db, options: Partial<WriterOptions> = {}):
       pending = [];
       flushingRows = pendingRows;
       pendingRows = 0;
+      const startedAt = Date.now();
       await flushOnce(entries);
       flushingRows = 0;
       lastFlushEndedAt = Date.now();
+      lastFlushMs = lastFlushEndedAt - startedAt;
       lastAnswered = entries.length;
       arrivedSinceFlush = 0;
     }

@@ -15,13 +15,10 @@
  * with nothing else running: chDB opens one data directory per process, and a store left open in the
  * bench would merge its parts while ingest is timed.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { migrate } from "@/clickhouse/migrate";
-import { closeStore, getStore } from "@/clickhouse/store";
+import { readFileSync } from "node:fs";
 import { mapRequest } from "@/ingest/otlp/map-request";
-import { type MappedRequest, insertFileDir, prepareInserts, runInserts } from "./raw-inserts";
+import { withScratchStore, runScript } from "./bench-scratch";
+import { type MappedRequest, prepareInserts, runInserts } from "./raw-inserts";
 
 function readBodies(file: string): Uint8Array[] {
   const buf = readFileSync(file);
@@ -48,11 +45,7 @@ async function main() {
   const batchRows = Number(batchArg);
   if (!file || !Number.isInteger(batchRows) || batchRows <= 0) throw new Error("usage: bench-ingest-raw.ts <bodies file> <rows per INSERT>");
   const bodies = readBodies(file);
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "plumbline-bench-raw-"));
-  const fileDir = insertFileDir();
-  try {
-    const db = await getStore({ kind: "embedded", dataDir });
-    await migrate(db);
+  await withScratchStore("raw", async (db, fileDir) => {
     // Ingest is timed warm (two flushes first); so is this: two batches of another tenant warm the
     // engine before the clock starts.
     const timed = prepareInserts(mapAll(bodies, "bench-raw"), batchRows, fileDir, "timed");
@@ -63,15 +56,8 @@ async function main() {
     await runInserts(db, timed.batches);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    await closeStore();
     console.log(JSON.stringify({ rows: timed.rows, rows_per_s: timed.rows / seconds, cpu_us_per_row: (cpu.user + cpu.system) / timed.rows }));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(fileDir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runScript(main);

@@ -16,7 +16,6 @@
  * (business figures) instead: scripts/bench-ingest-metrics.ts.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
@@ -24,9 +23,8 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { closeStore, getStore } from "@/clickhouse/store";
-import { otlpTypes } from "@/ingest/otlp/otlp-schema";
+import { SPANS_PER_REQUEST, requestBody } from "./bench-ingest-bodies";
 
-const SPANS_PER_REQUEST = 512;
 // 600 requests (307,200 spans): long enough that both timed phases last several seconds.
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 // Two OpenTelemetry Collectors (an HA pair) in front of Plumbline, each with the exporter helper's
@@ -51,44 +49,6 @@ async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-/** One request body: 64 runs of 1 run span + 7 steps, every id unique, times in the last hour. */
-function requestBody(n: number): Uint8Array {
-  const now = Date.now();
-  const kv = (key: string, v: string | number | boolean) => ({
-    key,
-    value: typeof v === "string" ? { stringValue: v } : typeof v === "number" ? { doubleValue: v } : { boolValue: v },
-  });
-  const spans = [];
-  for (let i = 0; i < SPANS_PER_REQUEST; i++) {
-    const run = Math.floor(i / 8);
-    const start = now - 3_600_000 + ((n * 37 + i) % 3_000_000);
-    const isRun = i % 8 === 0;
-    spans.push({
-      traceId: Buffer.from(`${n.toString(16).padStart(8, "0")}${run.toString(16).padStart(8, "0")}${"0".repeat(15)}1`, "hex"),
-      spanId: randomBytes(8),
-      name: isRun ? "client-intake" : `step-${i % 8}`,
-      kind: 1,
-      startTimeUnixNano: String(BigInt(start) * 1_000_000n),
-      endTimeUnixNano: String(BigInt(start + 1500 + (i % 50) * 100) * 1_000_000n),
-      attributes: isRun
-        ? [kv("workflow.name", "client-intake"), kv("workflow.outcome", i % 16 === 0 ? "exception" : "completed"), kv("workflow.subject.id", `matter-${n}-${run}`)]
-        : [
-            kv("workflow.step", `step-${i % 8}`),
-            kv("workflow.actor", i % 3 === 0 ? "human" : "ai"),
-            kv("gen_ai.request.model", "gpt-4o"),
-            kv("ai.prompt.version", "v3"),
-            kv("gen_ai.usage.input_tokens", 800),
-            kv("workflow.human.minutes", i % 3 === 0 ? 4.5 : 0),
-          ],
-      status: { code: 1 },
-    });
-  }
-  const message = otlpTypes.traceRequest.fromObject({
-    resourceSpans: [{ resource: { attributes: [kv("service.name", "bench")] }, scopeSpans: [{ spans }] }],
-  });
-  return otlpTypes.traceRequest.encode(message).finish();
 }
 
 function percentile(sorted: number[], p: number): number {
