@@ -60,6 +60,8 @@ export interface BusinessMilestonesResult extends MetricResultBase {
   baseline_year: BaselineYear | null;
   checkpoints: LaggingCheckpoint[];
   due: LaggingDue;
+  /** The targets in Settings, also for the checkpoints still upcoming. */
+  targets: BusinessTarget[];
 }
 
 interface Data {
@@ -123,6 +125,7 @@ export const businessMilestones = defineMetric<"business-milestones", Data, Busi
       baseline_year: data.year,
       checkpoints,
       due,
+      targets: data.targets.map((t) => ({ outcome: t.outcome, kind: t.kind, target: t.target })),
     };
   },
 });
