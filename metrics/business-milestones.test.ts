@@ -109,6 +109,8 @@ describe("lagging checkpoints: business outcomes at go-live + 90 days, 6 and 12 
     expect(o(c182, "audit-prep-per-audit").achieved).toBeCloseTo(-0.25, 9);
     // Measured but without a target (incidents), a removed target, and no figures at all: "no target".
     expect(o(c182, "incidents-per-month")).toMatchObject({ status: "no target", live: 1, baseline: 4, target: null });
+    // Shown in the kind a target would take: incidents relative, (1 − 4) / 4.
+    expect(o(c182, "incidents-per-month").achieved).toBeCloseTo(-0.75, 9);
     expect(o(c182, "senior-expert-share").status).toBe("no target");
     expect(o(c182, "data-error-rate").status).toBe("no target");
     // A checkpoint is missed when one targeted outcome missed (churn, at both).

@@ -56,7 +56,7 @@ export const targetInput = z
 export type LaggingStatus = Extract<MilestoneStatus, "met" | "missed" | "no data"> | "no target" | "upcoming";
 
 export interface Judgement {
-  /** The change judged: the relative change for a relative target, else the change; null when unknown. */
+  /** The change judged: the relative change for a relative target (or, without one, a relative kind), else the change; null when unknown. */
   achieved: number | null;
   status: LaggingStatus;
   reason: string | null;
@@ -68,7 +68,7 @@ export interface Judgement {
  * relative change is unknown) it is "no data", with the reason.
  */
 export function judge(c: OutcomeComparison, t: BusinessTarget | undefined): Judgement {
-  const achieved = t?.kind === "relative" ? c.relative_change : c.change;
+  const achieved = (t?.kind ?? targetKind(c.key)) === "relative" ? c.relative_change : c.change;
   if (c.status !== "ok") return { achieved: null, status: t ? "no data" : "no target", reason: c.reason ?? "Insufficient data" };
   if (!t) return { achieved, status: "no target", reason: "No target is set in Settings" };
   if (achieved === null) return { achieved, status: "no data", reason: "The baseline is 0: a relative change is unknown" };
