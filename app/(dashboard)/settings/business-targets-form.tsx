@@ -32,7 +32,7 @@ function TargetRow({ tenant, t }: { tenant: string; t: OutcomeTarget }) {
     const payload = { outcome: t.outcome, target: text === "" ? Number.NaN : Number(text) / 100 };
     const issue = targetInput.safeParse(payload).error?.issues[0];
     setMessage(null);
-    setError(issue ? `${unitOf(t)}: ${issue.message}` : null);
+    setError(issue ? issue.message : null);
     if (!issue) save.mutate({ tenant, ...payload });
   };
   return (
