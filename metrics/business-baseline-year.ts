@@ -20,8 +20,8 @@ export async function baselineYearLocks(db: Db, tenantId: string): Promise<Basel
   );
 }
 
-/** The month of the first go-live among the tenant's current workflows; null when none has gone live. */
-export async function firstGoLiveMonth(db: Db, tenantId: string): Promise<string | null> {
+/** The day (YYYY-MM-DD) of the first go-live among the tenant's current workflows; null when none has gone live. */
+export async function firstGoLiveDate(db: Db, tenantId: string): Promise<string | null> {
   const [r] = await db.query(
     `SELECT toString(min(go_live_date)) AS first FROM (
        SELECT argMax(go_live_date, updated_at) AS go_live_date, argMax(removed, updated_at) AS removed
@@ -30,7 +30,12 @@ export async function firstGoLiveMonth(db: Db, tenantId: string): Promise<string
     { t: tenantId },
     z.object({ first: z.string().nullable() }),
   );
-  return r?.first ? r.first.slice(0, 7) : null;
+  return r?.first ?? null;
+}
+
+/** The month of the first go-live: the default baseline year's anchor, and the lagging checkpoints'. */
+export async function firstGoLiveMonth(db: Db, tenantId: string): Promise<string | null> {
+  return (await firstGoLiveDate(db, tenantId))?.slice(0, 7) ?? null;
 }
 
 export async function currentBaselineYear(db: Db, tenantId: string): Promise<BaselineYear | null> {

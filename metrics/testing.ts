@@ -1,5 +1,7 @@
 import type { Db } from "@/clickhouse/client";
-import type { RunRow, StepRow } from "@/ingest/rows";
+import { MEASURES, type Measure } from "@/ingest/business-measures";
+import type { BusinessPointRow, RunRow, StepRow } from "@/ingest/rows";
+import { monthStart } from "./business-months";
 import { freezeBaselineRuns, frozenVersionFigures, knownRate } from "./locked-baseline";
 import { addDays, startOfUtcDay } from "./scope";
 
@@ -65,4 +67,11 @@ export async function lockForTest(db: Db, tenant: string, workflow: string, goLi
       locked_by: "test",
     },
   ]);
+}
+
+/** A month's business figure as the monthly import stores it: one delta (amount) or gauge (level) at the month's start. */
+export function monthFigure(tenant: string, measure: Measure, month: string, value: number, dimensions: Record<string, string> = {}): BusinessPointRow {
+  const t = monthStart(month).getTime();
+  const series = Object.keys(dimensions).sort().map((k) => `${k}=${dimensions[k]}`).join("\n");
+  return { tenant_id: tenant, measure, series, dimensions, temporality: MEASURES[measure].kind === "level" ? "gauge" : "delta", start_time: t, time: t, value, origin: "import" };
 }

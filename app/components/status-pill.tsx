@@ -4,6 +4,8 @@ const tone: Record<string, string> = {
   "at risk": "bg-amber-100 text-amber-900",
   missed: "bg-red-100 text-red-800",
   "no data": "bg-slate-100 text-slate-600",
+  "no target": "bg-slate-100 text-slate-600",
+  upcoming: "bg-indigo-50 text-indigo-800",
   breached: "bg-red-100 text-red-800",
   ok: "bg-emerald-100 text-emerald-800",
   stale: "bg-amber-100 text-amber-900",

@@ -112,6 +112,10 @@ export const policy: Record<string, Declared> = {
   "business.outcomes": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
   "business.baselineYears": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
   "business.lockYear": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, from: "2024-01", reason: "matrix" }), firmWide: true },
+  "business.targets": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
+  "business.setTarget": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, outcome: "client-churn", target: -0.01 }), firmWide: true },
+  "business.removeTarget": { roles: ADMIN, sample: (t) => ({ tenant: t.slug, outcome: "client-churn" }), firmWide: true },
+  "business.milestones": { roles: READERS, sample: (t) => ({ tenant: t.slug }), firmWide: true },
   "alerts.digestStatus": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "runs.list": { roles: READERS, sample: (t) => ({ tenant: t.slug, exception: true, limit: 5 }) },
   // A barred run by id is as unknown as a made-up one.

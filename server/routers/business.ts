@@ -3,8 +3,12 @@ import { z } from "zod";
 import { baselineYearLocks } from "@/metrics/business-baseline-year";
 import { addMonths, monthString } from "@/metrics/business-months";
 import { businessOutcomes } from "@/metrics/business-outcomes-report";
+import { OUTCOME_KEYS, type OutcomeKey } from "@/metrics/business-outcome-defs";
+import { targetInput } from "@/metrics/business-target";
+import { removeBusinessTarget, saveBusinessTarget } from "@/metrics/business-targets";
 import { auditedLockYear } from "@/server/business/business-figures";
 import { router, tenantProcedure } from "../trpc";
+import { businessTargetList, laggingCheckpoints } from "./business-targets";
 
 /**
  * Business outcomes are the firm's figures (revenue, headcount, incidents), not any one workflow's: a
@@ -42,5 +46,33 @@ export const businessRouter = router({
       firmWide(ctx.workflows);
       const version = await auditedLockYear(ctx.db, { tenantId: ctx.tenant.id, from: input.from, method: input.declared ? "declared" : "before-go-live", reason: input.reason, actor: ctx.user.id });
       return { version };
+    }),
+  /** Every outcome with its target (null: none), its kind and direction, and who set it when. */
+  targets: tenantProcedure(["executive", "ops", "admin"])
+    .input(z.object({ tenant: z.string().optional() }))
+    .query(async ({ ctx }) => {
+      firmWide(ctx.workflows);
+      return businessTargetList(ctx.db, ctx.tenant.id);
+    }),
+  /** Sets an outcome's target: a signed change against the same months of the baseline year. */
+  setTarget: tenantProcedure("admin")
+    .input(z.object({ tenant: z.string().optional() }).and(targetInput))
+    .mutation(async ({ ctx, input }) => {
+      firmWide(ctx.workflows);
+      return saveBusinessTarget(ctx.db, { tenantId: ctx.tenant.id, actor: ctx.user.id, target: { outcome: input.outcome, target: input.target } });
+    }),
+  /** Removes an outcome's target; its checkpoints read "no target" again. */
+  removeTarget: tenantProcedure("admin")
+    .input(z.object({ tenant: z.string().optional(), outcome: z.enum(OUTCOME_KEYS as [OutcomeKey, ...OutcomeKey[]], { error: "choose one of the business outcomes" }) }))
+    .mutation(async ({ ctx, input }) => {
+      firmWide(ctx.workflows);
+      return { removed: await removeBusinessTarget(ctx.db, { tenantId: ctx.tenant.id, actor: ctx.user.id, outcome: input.outcome }) };
+    }),
+  /** The lagging checkpoints: each outcome at go-live + 90 days, 6 and 12 months against its target. */
+  milestones: tenantProcedure(["executive", "ops", "admin"])
+    .input(z.object({ tenant: z.string().optional() }))
+    .query(async ({ ctx }) => {
+      firmWide(ctx.workflows);
+      return laggingCheckpoints(ctx.db, ctx.tenant.id);
     }),
 });

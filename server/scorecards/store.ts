@@ -28,7 +28,8 @@ export function inputsKey(input: MetricInput): string {
 
 /**
  * What a tenant's scorecards are computed from besides the spans: its settings, workflow settings,
- * sources, baseline locks, declared baselines and baseline imports. Each is append-only or versioned
+ * sources, baseline locks, declared baselines and baseline imports, and the business outcomes' targets,
+ * baseline-year locks and monthly imports. Each is append-only or versioned
  * by time, so a lock, an import or a settings change (from the web or the CLI, in any process) changes
  * this string, and a scorecard computed before it is not served again.
  */
@@ -39,7 +40,10 @@ const FINGERPRINT_SQL = `
     (SELECT toString(tuple(count(), max(updated_at))) FROM sources WHERE tenant_id = {tenant:String}), '|',
     (SELECT toString(tuple(count(), max(locked_at))) FROM baseline_locks WHERE tenant_id = {tenant:String}), '|',
     (SELECT toString(tuple(count(), max(created_at))) FROM declared_baselines WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(imported_at))) FROM baseline_imports WHERE tenant_id = {tenant:String})
+    (SELECT toString(tuple(count(), max(imported_at))) FROM baseline_imports WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(updated_at))) FROM business_targets WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(locked_at))) FROM business_baseline_locks WHERE tenant_id = {tenant:String}), '|',
+    (SELECT toString(tuple(count(), max(imported_at))) FROM business_imports WHERE tenant_id = {tenant:String})
   ) AS f`;
 
 export async function tenantFingerprint(db: Db, tenantId: string): Promise<string> {

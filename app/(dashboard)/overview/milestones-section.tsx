@@ -1,6 +1,7 @@
 import type { ServerCaller } from "@/app/components/view-context";
 import { formatter } from "@/app/components/format";
 import { Section } from "@/app/components/section";
+import { LaggingScorecard, laggingOrNull } from "./lagging-checkpoints";
 import { MilestoneScorecard } from "./milestone-scorecard";
 
 const DESCRIPTION =
@@ -8,16 +9,21 @@ const DESCRIPTION =
 
 /** Streams in after the tiles: evaluating every checkpoint takes longer than the tiles do. */
 export async function MilestonesSection({ caller, input, locale, slug }: { caller: ServerCaller; input: { tenant: string; from?: string; to?: string; workflow?: string }; locale: string; slug: string }) {
-  const milestones = await caller.overview.milestones(input);
+  const [milestones, lagging] = await Promise.all([caller.overview.milestones(input), laggingOrNull(caller, input.tenant)]);
   const f = formatter(locale);
   const rows = milestones.workflows.flatMap((w) =>
     w.checkpoints.flatMap((c) =>
       c.metrics.map((m) => ({ workflow: w.workflow, checkpoint_days: c.days, date: c.date, checkpoint_status: c.status, metric: m.metric, value: m.value, target: m.target, projected: m.projection?.value ?? null, status: m.status })),
     ),
   );
+  // The lagging checkpoints in the same columns: firm-wide, value = the change judged against the target.
+  const lagRows = (lagging?.checkpoints ?? []).flatMap((c) =>
+    c.outcomes.map((o) => ({ workflow: "firm-wide (business outcomes)", checkpoint_days: c.days, date: c.date, checkpoint_status: c.status, metric: o.key, value: o.achieved, target: o.target?.target ?? null, projected: null, status: o.status })),
+  );
   return (
-    <Section title="Milestones" description={DESCRIPTION} csv={{ filename: `milestones-${slug}.csv`, rows }} testId="milestones">
+    <Section title="Milestones" description={DESCRIPTION} csv={{ filename: `milestones-${slug}.csv`, rows: [...rows, ...lagRows] }} testId="milestones">
       {milestones.status === "ok" ? <MilestoneScorecard result={milestones} f={f} /> : <p className="text-sm text-slate-500">{milestones.reason}</p>}
+      <LaggingScorecard result={lagging} f={f} />
     </Section>
   );
 }

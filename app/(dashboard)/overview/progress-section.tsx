@@ -5,6 +5,7 @@ import { Section } from "@/app/components/section";
 import type { ServerCaller } from "@/app/components/view-context";
 import type { ChangeMarker, ProgressResult } from "@/metrics/progress";
 import { CheckpointTimeline } from "./checkpoint-timeline";
+import { LaggingDueLine, laggingOrNull } from "./lagging-checkpoints";
 
 type Input = { tenant: string; from?: string; to?: string; workflow?: string };
 
@@ -13,15 +14,16 @@ const computed = (at: string | null, f: ReturnType<typeof formatter>) => (at ? `
 
 /** Checkpoints met of due and the per-workflow timeline: streams in, as the milestone evaluation is slow. */
 export async function CheckpointsSection({ caller, input, locale, slug }: { caller: ServerCaller; input: Input; locale: string; slug: string }) {
-  const timeline = await caller.overview.checkpoints(input);
+  const [timeline, lagging] = await Promise.all([caller.overview.checkpoints(input), laggingOrNull(caller, input.tenant)]);
   const f = formatter(locale);
   return (
     <Section
       title="Checkpoints since go-live"
-      description={`A checkpoint is due once its date has passed; met or missed on the 30 days before it, unknown without data.${computed(timeline.computedAt, f)}`}
+      description={`A checkpoint is due once its date has passed; met or missed on the 30 days before it, unknown without data. Business-outcome checkpoints are firm-wide and counted on a line of their own.${computed(timeline.computedAt, f)}`}
       testId="checkpoint-timeline"
     >
       {timeline.status === "ok" ? <CheckpointTimeline timeline={timeline} f={f} slug={slug} asOf={new Date()} /> : <p className="text-sm text-slate-500">{timeline.reason}</p>}
+      <LaggingDueLine result={lagging} />
     </Section>
   );
 }

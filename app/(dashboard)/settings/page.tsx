@@ -5,6 +5,7 @@ import { PageHeader } from "@/app/components/page-header";
 import { NoTenant, Section } from "@/app/components/section";
 import { viewContext } from "@/app/components/view-context";
 import { BaselineUpload } from "./baseline-upload";
+import { BusinessTargetsForm } from "./business-targets-form";
 import { BusinessUpload } from "./business-upload";
 import { Groups, People } from "./people";
 import { WorkflowForm } from "./workflow-form";
@@ -29,6 +30,11 @@ export default async function SettingsPage({ searchParams }: Props) {
   const t = { tenant: tenant.slug };
   const [configs, users, groups, keys, tenantSettings] = await Promise.all([caller.settingsWorkflows.list(t), caller.users.list(t), caller.groups.list(t), caller.ingestKeys.list(t), caller.tenantSettings.get(t)]);
   const currency = tenantSettings.settings.currency;
+  // Firm-wide: refused to an admin limited to some workflows, who is told so instead.
+  const targets = await caller.business.targets(t).catch((err: unknown) => {
+    if ((err as { code?: string }).code !== "FORBIDDEN") throw err;
+    return null;
+  });
   const f = formatter(locale);
   return (
     <>
@@ -59,6 +65,9 @@ export default async function SettingsPage({ searchParams }: Props) {
       </Section>
       <Section title="Business figures" description="Monthly revenue, headcount, intake, hours, audits and data corrections from your billing or practice system: the outcomes on the Overview compare them with the same months of the baseline year." testId="settings-business">
         <BusinessUpload tenant={tenant.slug} />
+      </Section>
+      <Section title="Business outcome targets" description="The change each outcome should reach against the same months of the baseline year, judged at the first go-live + 90 days, 6 and 12 months on the Overview. Shares in percentage points (-1 is one point less churn), the others in percent (5 is +5%)." testId="settings-business-targets">
+        {targets ? <BusinessTargetsForm tenant={tenant.slug} targets={targets} /> : <p className="text-sm text-slate-500">Business outcomes are firm-wide: members limited to some workflows cannot set their targets.</p>}
       </Section>
       <Section title="Members" description="People in this tenant, their role and workflow groups; changes are audited." csv={{ filename: `users-${tenant.slug}.csv`, rows: users.map((u) => ({ email: u.email, role: u.role, disabled: u.disabled, groups: u.groups.map((g) => groups.find((x) => x.group_id === g)?.name ?? g).join(" ") })) }}>
         <People tenant={tenant.slug} members={users.map((u) => ({ userId: u.userId, email: u.email, role: u.role, groups: u.groups, disabled: Boolean(u.disabled) }))} groups={groups} />
