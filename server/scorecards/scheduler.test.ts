@@ -47,9 +47,9 @@ describe("scorecard scheduler", () => {
     const input: MetricInput = { tenantId: tenant, workflows: null, workflow: "intake", asOf: new Date() };
     const page = await cachedMetric(await testDb(), "cycle-time", input);
     expect(Date.parse(page.computedAt)).not.toBeNaN();
-    // The first pass computes the tenant's milestones and the overview's three firm-wide tiles; the
-    // page's scorecard is current, so it is left alone.
-    expect(await s.tick()).toBe(4);
+    // The first pass computes the tenant's milestones, the overview's three firm-wide tiles and its
+    // lagging checkpoints; the page's scorecard is current, so it is left alone.
+    expect(await s.tick()).toBe(5);
     for (const key of ["labor-hours", "cycle-time", "exception-rate"] as const) {
       expect((await stored(key, { tenantId: tenant, workflows: null })).result.key).toBe(key);
     }
@@ -66,11 +66,11 @@ describe("scorecard scheduler", () => {
 
   it("serves a restart of the same build what it stored, and recomputes what another build stored", async () => {
     const tenant = await world();
-    // Pages of earlier tests are still "in use" in this process; only this tenant's firm-wide four count here.
+    // Pages of earlier tests are still "in use" in this process; only this tenant's firm-wide five count here.
     shared().inUse.clear();
     try {
       setScorecardVersion("build-a");
-      expect(await (await start(tenant)).tick()).toBe(4);
+      expect(await (await start(tenant)).tick()).toBe(5);
       const card = await stored("milestones", { tenantId: tenant, workflows: null });
       await scheduler?.stop();
       // A restart: the process's memory is gone, the store keeps what the same build computed.
@@ -80,7 +80,7 @@ describe("scorecard scheduler", () => {
       shared().remembered.clear();
       // An upgrade: the stored results may have another shape, so every one is computed again.
       setScorecardVersion("build-b");
-      expect(await (await start(tenant)).tick()).toBe(4);
+      expect(await (await start(tenant)).tick()).toBe(5);
       const recomputed = await stored("milestones", { tenantId: tenant, workflows: null });
       expect(recomputed.computedAt.getTime()).toBeGreaterThanOrEqual(card.computedAt.getTime());
       expect(recomputed.fingerprint).not.toBe(card.fingerprint);

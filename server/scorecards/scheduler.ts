@@ -22,8 +22,8 @@ export interface Scheduler {
 
 /** Computed for every tenant whether or not a page has asked yet: the executive's first screen. */
 const ALWAYS: MetricKey[] = ["milestones"];
-/** Also computed for every tenant in the first pass after start: the overview's firm-wide tiles, cheapest first. */
-const AT_START: MetricKey[] = ["labor-hours", "cycle-time", "exception-rate"];
+/** Also computed for every tenant in the first pass after start: the overview's firm-wide tiles and lagging checkpoints. */
+const AT_START: MetricKey[] = ["labor-hours", "cycle-time", "exception-rate", "business-milestones"];
 
 const allTenants = async (db: Db) => (await listTenants(db)).map((t) => t.tenant_id);
 
@@ -45,9 +45,9 @@ async function targets(db: Db, now: number, tenants: (db: Db) => Promise<string[
 /**
  * The scorecard scheduler of the web process (server/main.ts). Each pass recomputes, one at a time so
  * pages keep the other core, every target whose scorecard is missing, older than REFRESH_MS, or
- * computed from settings, locks or imports the tenant has since changed. A cold start therefore
- * computes everything in its first pass, in the background, with the overview's tiles (AT_START)
- * besides, and recomputes even fresh results stored before the start. Never started at module load.
+ * computed from settings, locks or imports the tenant has since changed, or by another build. The
+ * first pass also computes the overview's firm-wide scorecards (AT_START); startScorecardsAhead runs
+ * it before the web process listens. Never started at module load.
  */
 export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler {
   const pollMs = opts.pollMs ?? 30_000;
