@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
+import { type ControlComparisonResult, type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
 import { type Scope, scopeOf } from "@/metrics/scope";
 import { pendingRevision } from "@/metrics/locked-baseline";
 import { workflowBreakdown } from "@/metrics/workflow-breakdown";
@@ -50,8 +50,10 @@ export const workflowDetailRouter = router({
       const exceptions = (await cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
       const labor = (await cachedMetric(ctx.db, "labor-hours", m)) as LaborHoursResult;
       const rework = (await cachedMetric(ctx.db, "rework", m)) as ReworkResult;
+      // Withheld inside the metric when a control is behind the member's barrier.
+      const control = (await cachedMetric(ctx.db, "control-comparison", m)) as ControlComparisonResult;
       const scope = scopeOf(m);
-      return { cycle, exceptions, labor, rework, ...(await breakdown(ctx.db, ctx.tenant.id, input.workflow, scope)) };
+      return { cycle, exceptions, labor, rework, control, ...(await breakdown(ctx.db, ctx.tenant.id, input.workflow, scope)) };
     }),
   /** The list page: each workflow's headline numbers and weekly exception sparkline, from the engine. */
   list: tenantProcedure(["executive", "ops", "admin"])
