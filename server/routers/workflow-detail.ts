@@ -55,6 +55,10 @@ export const workflowDetailRouter = router({
       const scope = scopeOf(m);
       return { cycle, exceptions, labor, rework, control, ...(await breakdown(ctx.db, ctx.tenant.id, input.workflow, scope)) };
     }),
+  /** One workflow's control comparison alone (the evidence pack's); withheld behind a barrier inside the metric. */
+  control: tenantProcedure(["executive", "ops", "admin"])
+    .input(windowInput.extend({ workflow: z.string().min(1).max(200) }))
+    .query(async ({ ctx, input }) => (await cachedMetric(ctx.db, "control-comparison", metricInput(ctx, input))) as ControlComparisonResult),
   /** The list page: each workflow's headline numbers and weekly exception sparkline, from the engine. */
   list: tenantProcedure(["executive", "ops", "admin"])
     .input(windowInput.omit({ workflow: true }))
