@@ -37,6 +37,7 @@ async function world(t: string, control = "intake-east") {
 }
 
 describe("control comparison", () => {
+  // The before period is what the locked runs cover (their first week starts 28 days before go-live), within 26 weeks.
   it("subtracts the control's change from the treated change, week by week around go-live", async () => {
     const t = freshTenant();
     await world(t);
@@ -63,7 +64,7 @@ describe("control comparison", () => {
     expect(r.exceptions!.estimate).toBeCloseTo(-0.2, 6);
     expect(r.exceptions!.treated_change).toBeCloseTo(-0.2, 6);
     expect(r.exceptions!.control_change).toBeCloseTo(0, 6);
-    expect(r.periods).toEqual({ pre: { from: dayString(addDays(GO_LIVE, -182)), to: dayString(addDays(GO_LIVE, -1)) }, post: { from: dayString(GO_LIVE), to: dayString(addDays(GO_LIVE, 27)) } });
+    expect(r.periods).toEqual({ pre: { from: dayString(addDays(GO_LIVE, -28)), to: dayString(addDays(GO_LIVE, -1)) }, post: { from: dayString(GO_LIVE), to: dayString(addDays(GO_LIVE, 27)) } });
   });
 
   it("withholds the estimate from a member who may not see the control, naming no control", async () => {

@@ -197,7 +197,8 @@ export const controlComparison = defineMetric<"control-comparison", Data, Contro
     const cycle = didOutcome(pairedWeeks(data.weeks, "cycle"), p.goLive, "hours");
     const exceptions = didOutcome(pairedWeeks(data.weeks, "exceptions"), p.goLive, "ratio");
     const periods = {
-      pre: { from: dayString(p.preFrom), to: dayString(addDays(p.goLive, -1)) },
+      // The locked runs may start later than PRE_WEEKS before go-live: the period starts with their first week.
+      pre: { from: dayString(addDays(p.goLive, 7 * Math.min(...data.weeks.filter((w) => w.side === "treated").map((w) => w.k), 0))), to: dayString(addDays(p.goLive, -1)) },
       post: { from: dayString(p.postFrom), to: dayString(addDays(p.postTo, -1)) },
     };
     const ok = cycle.status === "ok" || exceptions.status === "ok";
