@@ -39,6 +39,15 @@ describe("control comparisons in the browser", { timeout: 300_000 }, () => {
     await page.close();
   });
 
+  it("shows the control comparison at each passed checkpoint in the workflow's milestones", async () => {
+    const page = await demo.open("executive", `/overview?tenant=${TENANT}&workflow=billing-narrative`, "checkpoint-controls");
+    const table = page.locator('[data-testid="checkpoint-controls-billing-narrative"]');
+    // Go-live 200 days before the demo's anchor: the 90-day and 6-month checkpoints have passed.
+    await expect.poll(async () => table.locator("tbody tr").count(), { timeout: 120_000 }).toBe(2);
+    expect(await table.locator("tbody tr").first().textContent()).toMatch(/^90 d/);
+    await page.close();
+  });
+
   it("lets an admin set a control in the Settings form and refuses one that went live first", async () => {
     for (const [wf, live] of [["e2e-did-treated", day(-60)], ["e2e-did-office", null], ["e2e-did-early", day(-90)]] as const) {
       const saved = await demo.mutate("admin", "settingsWorkflows.save", config(wf, live));
