@@ -10,6 +10,7 @@ import { ingestCompleteness, type IngestCompletenessResult } from "./ingest-comp
 import { milestones, type MilestonesResult } from "./milestones";
 import { progress, type ProgressResult } from "./progress";
 import { businessMilestones, type BusinessMilestonesResult } from "./business-milestones";
+import { controlComparison, type ControlComparisonResult } from "./control-comparison";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
@@ -22,6 +23,7 @@ export type { IngestCompletenessResult } from "./ingest-completeness";
 export type { MilestonesResult } from "./milestones";
 export type { ProgressResult } from "./progress";
 export type { BusinessMilestonesResult } from "./business-milestones";
+export type { ControlComparisonResult } from "./control-comparison";
 
 export type MetricKey =
   | "cycle-time"
@@ -33,19 +35,21 @@ export type MetricKey =
   | "ingest-completeness"
   | "milestones"
   | "progress"
-  | "business-milestones";
+  | "business-milestones"
+  | "control-comparison";
 
 export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult
   | ReworkResult
   | IngestCompletenessResult
   | MilestonesResult
   | ProgressResult
-  | BusinessMilestonesResult;
+  | BusinessMilestonesResult
+  | ControlComparisonResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones, progress, businessMilestones] as unknown as AnyMetric[];
+const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones, progress, businessMilestones, controlComparison] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

@@ -8,6 +8,7 @@ import { audit } from "@/server/audit";
 import { lockBaseline } from "@/server/baseline/lock";
 import { auditedLockYear } from "@/server/business/business-figures";
 import { createTenant, tenantBySlug } from "@/server/tenants";
+import { loadDemoControl } from "./load-control";
 
 export const DEMO_SEED = 20_240_601;
 
@@ -84,6 +85,7 @@ async function loadFirm(db: Db, firm: DemoFirm, anchor: Date, log: (l: string) =
     steps += chunk.batch.steps?.length ?? 0;
     sourceSyncs += chunk.batch.sourceSyncs?.length ?? 0;
   }
+  runs += await loadDemoControl(db, tenant.tenant_id, firm, anchor, DEMO_SEED);
   // Freeze each baseline at its go-live, as an admin setting the go-live date would.
   for (const w of firm.workflows) {
     await lockBaseline(db, { tenantId: tenant.tenant_id, workflow: w.workflow, goLiveDate: toDate(dayStart(anchor, w.goLiveDaysAgo)), actor: "demo" });

@@ -69,6 +69,7 @@ export const policy: Record<string, Declared> = {
   "overview.progress": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "workflowDetail.list": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "workflowDetail.byName": { roles: READERS, sample: (t) => ({ tenant: t.slug, workflow: t.workflows[0] }) },
+  "workflowDetail.control": { roles: READERS, sample: (t) => ({ tenant: t.slug, workflow: t.workflows[0] }) },
   "exceptions.list": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "exceptions.history": { roles: READERS, sample: (t) => ({ tenant: t.slug, runId: randomUUID() }), byId: byRun() },
   "exceptions.team": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },

@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { dayString } from "@/metrics/scope";
+import { controlProblem, saveWorkflowControls, workflowControls } from "@/metrics/workflow-controls";
 import { workflowSettingsRow } from "@/server/baseline/workflow-settings";
 import { router, tenantProcedure } from "../trpc";
 import { tenantSettingsOf } from "./tenant-settings";
@@ -8,7 +10,8 @@ import { describeIssues, workflowConfigInput } from "./workflow-config-input";
 
 // The same columns as a settings version, without the ones this page does not edit.
 const configRow = workflowSettingsRow.omit({ description: true, removed: true });
-export type WorkflowConfig = z.infer<typeof configRow>;
+/** A settings version with the workflow's current control workflows (kept apart, migration 0210). */
+export type WorkflowConfig = z.infer<typeof configRow> & { controls: string[] };
 
 export { workflowConfigInput } from "./workflow-config-input";
 
@@ -32,6 +35,8 @@ const saveInput = z.object({
   platform_cost_monthly: amount,
   implementation_cost: amount,
   recurring_investment_monthly: amount.default(0),
+  /** Left out: the current control list stays as it is. */
+  controls: z.array(z.string().max(200)).max(50).optional(),
 });
 type SaveInput = z.infer<typeof saveInput>;
 
@@ -68,7 +73,25 @@ export async function workflowConfigs(db: Db, tenantId: string): Promise<Workflo
     { tenant: tenantId },
     configRow.extend({ removed: z.coerce.number() }),
   );
-  return rows.filter((r) => r.removed === 0).map(({ removed: _removed, ...r }) => r).sort((a, b) => a.workflow.localeCompare(b.workflow));
+  const controls = await workflowControls(db, tenantId);
+  return rows
+    .filter((r) => r.removed === 0)
+    .map(({ removed: _removed, ...r }) => ({ ...r, controls: controls.get(r.workflow) ?? [] }))
+    .sort((a, b) => a.workflow.localeCompare(b.workflow));
+}
+
+/**
+ * Stores a changed control list after the checks of `controlProblem`, against the go-live being saved
+ * with it. A control the admin may not see behind a barrier is as unknown as one that does not exist.
+ */
+async function saveControls(ctx: { db: Db; tenant: { id: string }; user: { email: string }; workflows: string[] | null }, configs: WorkflowConfig[], input: { workflow: string; go_live_date: string | null; controls: string[] }) {
+  const current = configs.find((c) => c.workflow === input.workflow)?.controls ?? [];
+  if (input.controls.join(",") === current.join(",")) return;
+  const visible = configs.filter((c) => ctx.workflows === null || ctx.workflows.includes(c.workflow) || c.workflow === input.workflow);
+  const candidates = [...visible.filter((c) => c.workflow !== input.workflow), { workflow: input.workflow, go_live_date: input.go_live_date }];
+  const problem = controlProblem(input.workflow, input.controls, candidates, dayString(new Date()));
+  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: problem });
+  await saveWorkflowControls(ctx.db, ctx.tenant.id, input.workflow, input.controls, ctx.user.email);
 }
 
 export const settingsWorkflowsRouter = router({
@@ -81,13 +104,18 @@ export const settingsWorkflowsRouter = router({
   save: tenantProcedure("admin")
     .input(saveInput)
     .mutation(async ({ ctx, input }) => {
-      const current = (await workflowConfigs(ctx.db, ctx.tenant.id)).find((c) => c.workflow === input.workflow);
+      const configs = await workflowConfigs(ctx.db, ctx.tenant.id);
+      const current = configs.find((c) => c.workflow === input.workflow);
       // No currency named: an existing workflow keeps its own, a new one takes the tenant's (docs/design.md).
       const currency = input.currency ?? current?.currency ?? (await tenantSettingsOf(ctx.db, ctx.tenant.id)).currency;
-      if (unchanged({ ...input, currency }, current)) return { workflow: input.workflow, changed: false, message: "no change" };
+      const sameConfig = unchanged({ ...input, currency }, current);
+      const sameControls = input.controls === undefined || input.controls.join(",") === (current?.controls ?? []).join(",");
+      if (sameConfig && sameControls) return { workflow: input.workflow, changed: false, message: "no change" };
       const checked = workflowConfigInput.safeParse({ ...input, currency });
       if (!checked.success) throw new TRPCError({ code: "BAD_REQUEST", message: describeIssues(checked.error.issues) });
-      await ctx.db.insert("workflows", [{ tenant_id: ctx.tenant.id, ...checked.data, removed: 0, updated_by: ctx.user.email, updated_at: new Date() }]);
+      const { controls, ...config } = checked.data;
+      if (controls !== undefined) await saveControls(ctx, configs, { workflow: config.workflow, go_live_date: config.go_live_date, controls });
+      if (!sameConfig) await ctx.db.insert("workflows", [{ tenant_id: ctx.tenant.id, ...config, removed: 0, updated_by: ctx.user.email, updated_at: new Date() }]);
       return { workflow: input.workflow, changed: true, message: "saved" };
     }),
 });

@@ -38,6 +38,11 @@ const jsonText = (schema: z.ZodType, what: string) =>
     }
   }, `${what} must be valid JSON of the documented shape`);
 
+/** Control workflows (docs/metrics.md, "Control comparisons"): ids of other workflows, at most 10. */
+export const controlsShape = z
+  .array(z.string().trim().min(1, "a control id is empty").max(200, "at most 200 characters").regex(/^[A-Za-z0-9._-]+$/, "a control is a workflow id: letters, digits, dot, dash or underscore"))
+  .max(10, "at most 10 controls");
+
 export const workflowConfigInput = z.object({
   workflow: z.string().trim().min(1, "give the workflow an id").max(200, "at most 200 characters").regex(/^[A-Za-z0-9._-]+$/, "use letters, digits, dot, dash or underscore"),
   display_name: z.string().max(200, "at most 200 characters").default(""),
@@ -53,6 +58,8 @@ export const workflowConfigInput = z.object({
   implementation_cost: money(1_000_000_000),
   /** Support and maintenance a month, beside the platform licence (docs/metrics.md, "Labor hours and ROI"). */
   recurring_investment_monthly: money(100_000_000).default(0),
+  /** Stored apart from the settings version (metrics/workflow-controls.ts); left out, the current list stays. */
+  controls: controlsShape.optional(),
 });
 export type WorkflowConfigInput = z.input<typeof workflowConfigInput>;
 
@@ -73,6 +80,7 @@ export const FIELD_LABELS: Record<string, string> = {
   platform_cost_monthly: "Platform cost / month",
   implementation_cost: "One-time investment",
   recurring_investment_monthly: "Recurring investment / month",
+  controls: "Control workflows",
 };
 
 /** One message per field (the first), keyed by the field's top-level name. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
+import { type ControlComparisonResult, type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
 import { type Scope, scopeOf } from "@/metrics/scope";
 import { pendingRevision } from "@/metrics/locked-baseline";
 import { workflowBreakdown } from "@/metrics/workflow-breakdown";
@@ -50,9 +50,15 @@ export const workflowDetailRouter = router({
       const exceptions = (await cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
       const labor = (await cachedMetric(ctx.db, "labor-hours", m)) as LaborHoursResult;
       const rework = (await cachedMetric(ctx.db, "rework", m)) as ReworkResult;
+      // Withheld inside the metric when a control is behind the member's barrier.
+      const control = (await cachedMetric(ctx.db, "control-comparison", m)) as ControlComparisonResult;
       const scope = scopeOf(m);
-      return { cycle, exceptions, labor, rework, ...(await breakdown(ctx.db, ctx.tenant.id, input.workflow, scope)) };
+      return { cycle, exceptions, labor, rework, control, ...(await breakdown(ctx.db, ctx.tenant.id, input.workflow, scope)) };
     }),
+  /** One workflow's control comparison alone (the evidence pack's); withheld behind a barrier inside the metric. */
+  control: tenantProcedure(["executive", "ops", "admin"])
+    .input(windowInput.extend({ workflow: z.string().min(1).max(200) }))
+    .query(async ({ ctx, input }) => (await cachedMetric(ctx.db, "control-comparison", metricInput(ctx, input))) as ControlComparisonResult),
   /** The list page: each workflow's headline numbers and weekly exception sparkline, from the engine. */
   list: tenantProcedure(["executive", "ops", "admin"])
     .input(windowInput.omit({ workflow: true }))

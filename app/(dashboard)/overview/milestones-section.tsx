@@ -2,6 +2,7 @@ import type { ServerCaller } from "@/app/components/view-context";
 import { formatter } from "@/app/components/format";
 import { Section } from "@/app/components/section";
 import { LaggingScorecard, laggingOrNull } from "./lagging-checkpoints";
+import { CheckpointControls } from "./checkpoint-controls";
 import { MilestoneScorecard } from "./milestone-scorecard";
 
 const DESCRIPTION =
@@ -24,6 +25,7 @@ export async function MilestonesSection({ caller, input, locale, slug }: { calle
     <Section title="Milestones" description={DESCRIPTION} csv={{ filename: `milestones-${slug}.csv`, rows: [...rows, ...lagRows] }} testId="milestones">
       {milestones.status === "ok" ? <MilestoneScorecard result={milestones} f={f} /> : <p className="text-sm text-slate-500">{milestones.reason}</p>}
       <LaggingScorecard result={lagging} f={f} />
+      {input.workflow ? milestones.workflows.map((w) => <CheckpointControls key={w.workflow} caller={caller} tenant={input.tenant} workflow={w} f={f} today={new Date().toISOString().slice(0, 10)} />) : null}
     </Section>
   );
 }

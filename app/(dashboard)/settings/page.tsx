@@ -40,7 +40,7 @@ export default async function SettingsPage({ searchParams }: Props) {
     <>
       <PageHeader title="Settings" description={`Configuration of ${tenant.name}. Every change is a new version and is written to the audit log.`} />
       <p className="text-sm"><a href={`/settings/audit?tenant=${encodeURIComponent(tenant.slug)}`} className="underline" data-testid="audit-link">Audit log: who read and changed what, with filters and CSV</a></p>
-      <Section title="Workflows" description="Go-live date, loaded hourly cost, SLAs, milestone targets and approved models." csv={{ filename: `workflows-config-${tenant.slug}.csv`, rows: configs }} testId="settings-workflows">
+      <Section title="Workflows" description="Go-live date, loaded hourly cost, SLAs, milestone targets and approved models." csv={{ filename: `workflows-config-${tenant.slug}.csv`, rows: configs.map((c) => ({ ...c, controls: c.controls.join(" ") })) }} testId="settings-workflows">
         <div className="space-y-6">
           {configs.map((c) => (
             <details key={c.workflow} className="rounded border border-slate-200 p-3">

@@ -1,4 +1,4 @@
-import type { ComplianceResult, LaborHoursResult, MilestonesResult } from "@/metrics/registry";
+import type { ComplianceResult, ControlComparisonResult, LaborHoursResult, MilestonesResult } from "@/metrics/registry";
 
 export interface EvidenceInput {
   tenant: string;
@@ -9,11 +9,28 @@ export interface EvidenceInput {
   compliance: ComplianceResult;
   labor: LaborHoursResult;
   milestones: MilestonesResult;
+  /** The control comparison of each milestone workflow (docs/metrics.md, "Control comparisons"). */
+  controls: { workflow: string; result: ControlComparisonResult }[];
   files: { name: string; href: string; rows: number }[];
 }
 
 const esc = (s: unknown) => String(s ?? "—").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+
+/** One row per workflow with controls: the estimate and interval, or why there is none (withheld, not comparable). */
+function controlRows(controls: EvidenceInput["controls"]): string {
+  const hours = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)} h`);
+  const points = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)} pp`);
+  const cell = (m: ControlComparisonResult["cycle"], f: (v: number | null) => string) =>
+    !m ? "—" : m.status === "ok" ? `${f(m.estimate)} (95% CI ${f(m.interval?.[0] ?? null)} to ${f(m.interval?.[1] ?? null)}); plain before/after ${f(m.treated_change)}. ${m.sentence}` : m.sentence;
+  return controls
+    .filter(({ result: r }) => r.withheld || r.controls.length > 0)
+    .map(({ workflow, result: r }) => {
+      const why = r.cycle ? "" : (r.reason ?? "");
+      return `<tr><td>${esc(workflow)}</td><td>${esc(r.controls.join(", ") || "withheld")}</td><td>${esc(why || cell(r.cycle, hours))}</td><td>${esc(why || cell(r.exceptions, points))}</td></tr>`;
+    })
+    .join("\n");
+}
 
 /**
  * A self-contained printable page: no scripts, no external assets, so an auditor can open, print or
@@ -46,6 +63,11 @@ ${rows.map(([a, b, d]) => `<tr><td>${esc(a)}</td><td>${esc(b)}</td><td>${esc(d)}
 <h2>Milestones</h2>
 <table><thead><tr><th>Workflow</th><th>Checkpoint</th><th>Date</th><th>Status</th><th>Baseline</th></tr></thead><tbody>
 ${checkpoints.join("\n") || '<tr><td colspan="5">No workflow has a go-live date.</td></tr>'}
+</tbody></table>
+<h2>Against a control</h2>
+<p>Change minus the change of comparable work not automated, over the same weeks; the 95% interval is a bootstrap over weeks. When the control did not move in parallel before go-live, no estimate is given.</p>
+<table><thead><tr><th>Workflow</th><th>Controls</th><th>Cycle time (weekly median)</th><th>Exception rate</th></tr></thead><tbody>
+${controlRows(e.controls) || '<tr><td colspan="4">No workflow names a control.</td></tr>'}
 </tbody></table>
 <h2>Files</h2>
 <p>Each file is the complete list behind a figure above, for the same period and scope.</p>

@@ -56,8 +56,9 @@ export async function GET(req: Request): Promise<Response> {
     if (file !== "summary.html" && file !== "metrics.json") return download(toCsv(files[file]), "text/csv; charset=utf-8", `${base}-${file}`);
     const overview = await caller.overview.summary(scope);
     const milestones = await caller.overview.milestones(scope);
+    const controls = await Promise.all(milestones.workflows.map(async (w) => ({ workflow: w.workflow, result: await caller.workflowDetail.control({ ...scope, workflow: w.workflow }) })));
     if (file === "metrics.json") {
-      return download(JSON.stringify({ compliance: compliance.metric, ...overview, milestones }, null, 2), "application/json", `${base}-metrics.json`);
+      return download(JSON.stringify({ compliance: compliance.metric, ...overview, milestones, controls }, null, 2), "application/json", `${base}-metrics.json`);
     }
     const link = (name: string) => {
       const q = new URLSearchParams(url.searchParams);
@@ -73,6 +74,7 @@ export async function GET(req: Request): Promise<Response> {
       compliance: compliance.metric,
       labor: overview.labor,
       milestones,
+      controls,
       files: [
         { name: "metrics.json", href: link("metrics.json"), rows: 1 },
         ...Object.entries(files).map(([name, rows]) => ({ name, href: link(name), rows: rows.length })),

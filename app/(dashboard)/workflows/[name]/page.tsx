@@ -18,6 +18,7 @@ import { TrendChart } from "@/app/components/trend-chart";
 import { type ViewContext, viewContext, windowOf } from "@/app/components/view-context";
 import { PageSkeleton } from "@/app/components/page-skeleton";
 import { FeedsOutcomes } from "./feeds-outcomes";
+import { ControlComparisonSection } from "./control-comparison-section";
 import { LockedBaselineSection } from "./locked-baseline-section";
 import { runFilter } from "@/metrics/run-filter";
 
@@ -81,6 +82,7 @@ async function WorkflowBody({ workflow, context, tenant }: { workflow: string; c
         <Tile testId="tile-human-minutes" href={href()} label="Human minutes per run (steps)" value={f.minutes(exceptions.live.runs ? human / runs : null)} detail={`Baseline ${f.minutes(labor.workflows[0]?.baseline_minutes ?? null)}`} />
         <Tile testId="tile-rework" href={href({ rework: true })} label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
       </StaleTiles>
+      <ControlComparisonSection workflow={workflow} r={d.control} f={f} locale={locale} />
       <Section title="Cycle time, baseline vs live (weekly p50 and p90, hours)" csv={{ filename: `${workflow}-cycle-bands.csv`, rows: bands }}>
         <TrendChart data={bands} index="week" categories={["baseline p50", "baseline p90", "live p50", "live p90"]} unit=" h" locale={locale} />
       </Section>
