@@ -87,5 +87,5 @@ describe("demo loader", () => {
       expect(flat.interval![0]).toBeLessThan(0);
       expect(flat.interval![1]).toBeGreaterThan(0);
     }
-  }, 300_000);
+  }, 600_000); // Loads every demo firm into a fresh store: minutes on a busy 2-core machine.
 });
