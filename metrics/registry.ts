@@ -9,6 +9,7 @@ import { rework, type ReworkResult } from "./rework";
 import { ingestCompleteness, type IngestCompletenessResult } from "./ingest-completeness";
 import { milestones, type MilestonesResult } from "./milestones";
 import { progress, type ProgressResult } from "./progress";
+import { pilotTrap, type PilotTrapResult } from "./pilot-trap";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
@@ -20,6 +21,7 @@ export type { ReworkResult } from "./rework";
 export type { IngestCompletenessResult } from "./ingest-completeness";
 export type { MilestonesResult } from "./milestones";
 export type { ProgressResult } from "./progress";
+export type { PilotTrapResult } from "./pilot-trap";
 
 export type MetricKey =
   | "cycle-time"
@@ -30,18 +32,20 @@ export type MetricKey =
   | "rework"
   | "ingest-completeness"
   | "milestones"
-  | "progress";
+  | "progress"
+  | "pilot-trap";
 
 export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult
   | ReworkResult
   | IngestCompletenessResult
   | MilestonesResult
-  | ProgressResult;
+  | ProgressResult
+  | PilotTrapResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones, progress] as unknown as AnyMetric[];
+const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones, progress, pilotTrap] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 
