@@ -101,5 +101,5 @@ describe("demo loader", () => {
       const signs = trap.workflows.find((w) => w.workflow === "matter-summary")?.signs ?? [];
       if (t.slug === "demo") expect(signs.map((s) => [s.key, s.status])).toEqual(signs.map((s) => [s.key, "flagged"]));
     }
-  }, 300_000);
+  }, 600_000);
 });
