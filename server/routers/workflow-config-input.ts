@@ -53,6 +53,8 @@ export const workflowConfigInput = z.object({
   implementation_cost: money(1_000_000_000),
   /** Support and maintenance a month, beside the platform licence (docs/metrics.md, "Labor hours and ROI"). */
   recurring_investment_monthly: money(100_000_000).default(0),
+  /** Runs a week still done by hand (docs/metrics.md, "Pilot trap"); 0: none declared. */
+  manual_runs_per_week: z.number({ error: "enter runs per week" }).min(0, "must be 0 or more").max(100_000, "must be at most 100,000").default(0),
 });
 export type WorkflowConfigInput = z.input<typeof workflowConfigInput>;
 
@@ -73,6 +75,7 @@ export const FIELD_LABELS: Record<string, string> = {
   platform_cost_monthly: "Platform cost / month",
   implementation_cost: "One-time investment",
   recurring_investment_monthly: "Recurring investment / month",
+  manual_runs_per_week: "Manual runs / week",
 };
 
 /** One message per field (the first), keyed by the field's top-level name. */
