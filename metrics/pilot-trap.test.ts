@@ -55,9 +55,13 @@ beforeAll(async () => {
   // c: 5 live runs in week 2, no reviews, 5 manual runs a week declared.
   baseline("c");
   for (let i = 0; i < 5; i++) live("c", 2, i, 30);
+  // f: like c, but live from the Wednesday of week 1, with 4 runs on that week's Thursday to Sunday.
+  baseline("f");
+  for (let i = 0; i < 4; i++) live("f", 1, 3 + i, 30);
   await db.insert("runs", runs);
   await db.insert("steps", steps);
   for (const wf of ["a", "b", "c"]) await lockForTest(db, t, wf, goLive);
+  await lockForTest(db, t, "f", addDays(week(1), 2));
   const g = dayString(goLive);
   await db.insert("workflows", [
     { tenant_id: t, workflow: "a", go_live_date: g },
@@ -66,6 +70,7 @@ beforeAll(async () => {
     // d: live, never locked, no runs. e: not live.
     { tenant_id: t, workflow: "d", go_live_date: g },
     { tenant_id: t, workflow: "e" },
+    { tenant_id: t, workflow: "f", go_live_date: dayString(addDays(week(1), 2)), manual_runs_per_week: 5 },
   ]);
   result = await runDefinition(db, pilotTrap, { tenantId: t, from: week(1), to: addDays(week(5), -1) });
 });
@@ -79,9 +84,9 @@ const sign = (name: string, key: string) => wf(name).signs.find((s) => s.key ===
 
 describe("the pilot-trap detector", () => {
   it("judges only live workflows and counts the flagged ones", () => {
-    expect(result.workflows.map((w) => w.workflow)).toEqual(["a", "b", "c", "d"]);
+    expect(result.workflows.map((w) => w.workflow)).toEqual(["a", "b", "c", "d", "f"]);
     expect(result.status).toBe("ok");
-    expect(result.headline.value).toBe(2);
+    expect(result.headline.value).toBe(3);
   });
 
   it("flags human minutes that did not fall, from the week they stopped falling", () => {
@@ -105,6 +110,8 @@ describe("the pilot-trap detector", () => {
     // c: 5 runs in 4 weeks, 5 manual runs a week declared; only week 2 has runs.
     expect(sign("c", "low-volume")).toMatchObject({ status: "flagged", value: round4(5 / 4 / BASELINE_PER_WEEK), since: dayString(week(2)) });
     expect(sign("c", "low-volume")?.evidence).toContain("5 a week declared");
+    // f: the week it started began before go-live (a Wednesday): the sign started on the go-live day.
+    expect(sign("f", "low-volume")).toMatchObject({ status: "flagged", since: dayString(addDays(week(1), 2)) });
   });
 
   it("flags reviews that correct most AI outputs, from the week they started to", () => {

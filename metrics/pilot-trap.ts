@@ -121,7 +121,9 @@ export const pilotTrap = defineMetric<"pilot-trap", Data, PilotTrapResult>({
       .map((s): PilotTrapWorkflow => {
         const goLive = s.go_live_date ?? "";
         const days: TrapDay[] = data.days.filter((d) => d.workflow === s.workflow && d.day >= goLive);
-        const signs = judgeSigns(days, window, baselineOf(data.locks.get(s.workflow), data.frozen.get(s.workflow)), s.manual_runs_per_week);
+        // A sign cannot have started before go-live, though its first week may begin earlier.
+        const signs = judgeSigns(days, window, baselineOf(data.locks.get(s.workflow), data.frozen.get(s.workflow)), s.manual_runs_per_week)
+          .map((x) => (x.since !== null && x.since < goLive ? { ...x, since: goLive } : x));
         const started = signs.flatMap((x) => (x.since ? [x.since] : [])).sort();
         return {
           workflow: s.workflow,
