@@ -13,7 +13,7 @@ import { attr } from "./otlp/conventions";
  * Spans go through whatever tracer provider the application registered (OTLP exporter pointed at
  * Plumbline with the ingest key in OTEL_EXPORTER_OTLP_HEADERS).
  */
-export type Phase = "baseline" | "live";
+export type Phase = "baseline" | "live" | "manual";
 export type Outcome = "completed" | "exception" | "failed" | "cancelled";
 export type Actor = "ai" | "human" | "system";
 export type Classification = "public" | "internal" | "pii" | "phi" | "privileged";

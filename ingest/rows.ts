@@ -14,7 +14,8 @@ export type Time = z.infer<typeof time>;
 /** Epoch milliseconds of a `Time`. */
 export const epochMs = (t: Time): number => (typeof t === "number" ? t : t.getTime());
 
-export const phase = z.enum(["baseline", "live"]);
+/** `manual`: a run still done by hand after go-live (issue 27); it counts as neither live nor baseline. */
+export const phase = z.enum(["baseline", "live", "manual"]);
 /** `unknown`: the record does not say how the run ended (an event log with no outcome column). */
 export const outcome = z.enum(["completed", "exception", "failed", "cancelled", "unknown"]);
 export const actor = z.enum(["unknown", "ai", "human", "system"]);

@@ -11,6 +11,7 @@ import { milestones, type MilestonesResult } from "./milestones";
 import { progress, type ProgressResult } from "./progress";
 import { businessMilestones, type BusinessMilestonesResult } from "./business-milestones";
 import { controlComparison, type ControlComparisonResult } from "./control-comparison";
+import { pilotTrap, type PilotTrapResult } from "./pilot-trap";
 
 export type { MetricInput, MetricResultBase } from "./define-metric";
 export type { CycleTimeResult } from "./cycle-time";
@@ -24,6 +25,7 @@ export type { MilestonesResult } from "./milestones";
 export type { ProgressResult } from "./progress";
 export type { BusinessMilestonesResult } from "./business-milestones";
 export type { ControlComparisonResult } from "./control-comparison";
+export type { PilotTrapResult } from "./pilot-trap";
 
 export type MetricKey =
   | "cycle-time"
@@ -36,7 +38,8 @@ export type MetricKey =
   | "milestones"
   | "progress"
   | "business-milestones"
-  | "control-comparison";
+  | "control-comparison"
+  | "pilot-trap";
 
 export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursResult | FreshnessResult | ComplianceResult
   | ReworkResult
@@ -44,12 +47,13 @@ export type MetricResult = CycleTimeResult | ExceptionRateResult | LaborHoursRes
   | MilestonesResult
   | ProgressResult
   | BusinessMilestonesResult
-  | ControlComparisonResult;
+  | ControlComparisonResult
+  | PilotTrapResult;
 
 // Each definition is typed by its own result; the registry only needs the common shape.
 type AnyMetric = MetricDefinition<MetricKey, unknown, MetricResultBase>;
 
-const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones, progress, businessMilestones, controlComparison] as unknown as AnyMetric[];
+const definitions = [cycleTime, exceptionRate, laborHours, freshness, compliance, rework, ingestCompleteness, milestones, progress, businessMilestones, controlComparison, pilotTrap] as unknown as AnyMetric[];
 
 const byKey = new Map(definitions.map((d) => [d.key, d]));
 

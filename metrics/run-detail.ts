@@ -3,7 +3,7 @@ import type { Db } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
 import { exceptionItemsParams, exceptionItemsSql, itemTime } from "./open-exception";
 import { runFlagsRow } from "./run-list";
-import { runSetParams, runSetSql } from "./run-set";
+import { type RunPhase, runSetParams, runSetSql } from "./run-set";
 import { SCOPE_SQL, addDays, scopeOf, startOfUtcDay } from "./scope";
 import { stepSetParams, stepSetSql } from "./step-set";
 
@@ -16,7 +16,7 @@ import { stepSetParams, stepSetSql } from "./step-set";
 
 const time = z.string().transform((s) => fromClickHouseTime(s).toISOString());
 
-const locateRow = z.object({ workflow: z.string(), phase: z.enum(["baseline", "live"]), start_at: time, end_at: time, finished: z.coerce.number() });
+const locateRow = z.object({ workflow: z.string(), phase: z.enum(["baseline", "live", "manual"]), start_at: time, end_at: time, finished: z.coerce.number() });
 
 // Where the run is: its workflow, phase and time span, from its run record or (in flight) its steps.
 const LOCATE_SQL = `
@@ -96,7 +96,7 @@ export type RunStep = z.output<typeof stepRow> & { offset_seconds: number; durat
 export interface RunDetail {
   workflow: string;
   run_id: string;
-  phase: "baseline" | "live";
+  phase: RunPhase;
   /** The run record has arrived; without it the run is in flight and counts in no metric. */
   finished: boolean;
   run: z.output<typeof runRow> | null;
@@ -117,7 +117,7 @@ export interface RunRef {
   workflows: string[] | null;
   runId: string;
   workflow?: string;
-  phase?: "baseline" | "live";
+  phase?: RunPhase;
   asOf?: Date;
 }
 

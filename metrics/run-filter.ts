@@ -12,7 +12,8 @@ const text = z.string().min(1).max(200);
  */
 export const runFilter = z.object({
   workflow: text.optional(),
-  phase: z.enum(["baseline", "live"]).optional(),
+  /** `manual`: runs still done by hand after go-live (issue 27), listed only when asked for. */
+  phase: z.enum(["baseline", "live", "manual"]).optional(),
   outcome: z.enum(["completed", "exception", "failed", "cancelled", "unknown"]).optional(),
   exception: z.boolean().optional(),
   reason: text.optional(),

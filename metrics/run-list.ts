@@ -1,9 +1,8 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
-import type { Phase } from "./define-metric";
 import { type RunFilter, runFilter } from "./run-filter";
-import { runSetParams, runSetSql } from "./run-set";
+import { type RunPhase, runSetParams, runSetSql } from "./run-set";
 import { REWORK_RUN_SQL, reworkParams } from "./rework";
 import { addDays, scopeOf } from "./scope";
 import { stepSetParams, stepSetSql } from "./step-set";
@@ -22,7 +21,7 @@ const cursorKey = z.object({
   start: z.number().int(),
   workflow: z.string().max(200),
   run: z.string().max(200),
-  phase: z.enum(["baseline", "live"]),
+  phase: z.enum(["baseline", "live", "manual"]),
 });
 export type CursorKey = z.output<typeof cursorKey>;
 
@@ -63,7 +62,7 @@ export const runFlagsRow = z.object({
 const listRow = runFlagsRow.extend({
   workflow: z.string(),
   run_id: z.string(),
-  phase: z.enum(["baseline", "live"]),
+  phase: z.enum(["baseline", "live", "manual"]),
   start_time: time,
   end_time: time,
 });
@@ -142,7 +141,7 @@ export interface RunListScope {
 }
 
 /** One phase's page of candidates (up to `limit`, in the cursor's direction). */
-async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: Phase, cursor: CursorKey | undefined, limit: number) {
+async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: RunPhase, cursor: CursorKey | undefined, limit: number) {
   const day = (d: string | undefined) => (d ? new Date(`${d}T00:00:00Z`) : undefined);
   const scope = scopeOf({ tenantId: who.tenantId, workflows: who.workflows, workflow: f.workflow, from: day(f.from), to: day(f.to), asOf: who.asOf });
   // Subqueries over steps only when a filter needs them: they read the window's steps again.
@@ -182,7 +181,8 @@ async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: Phase, 
  * never skips or repeats a run when runs share a start time, and stays put while new runs arrive.
  */
 export async function runList(db: Db, who: RunListScope, f: RunFilter, page: { cursor?: CursorKey; limit: number }): Promise<RunPage> {
-  const phases: Phase[] = f.phase ? [f.phase] : ["live", "baseline"];
+  // Manual runs only when asked for: the explorer's default lists what the metrics count.
+  const phases: RunPhase[] = f.phase ? [f.phase] : ["live", "baseline"];
   const parts = await Promise.all(phases.map((p) => phasePage(db, who, f, p, page.cursor, page.limit + 1)));
   const newer = page.cursor?.dir === "newer";
   // Both phases' candidates in the cursor's direction; the nearest `limit` make the page.

@@ -99,7 +99,13 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
     GLOBAL LEFT JOIN (${steps}) AS s ON s.workflow = r.workflow AND s.run_id = r.run_id`;
 }
 
+/**
+ * A run's phase as stored. `manual` runs (still done by hand after go-live, issue 27) are read only by
+ * the pilot-trap detector and the run pages: every metric names the phase it reads, so they count in none.
+ */
+export type RunPhase = "baseline" | "live" | "manual";
+
 /** The window parameters of `runSetSql` for one phase. */
-export function runSetParams(phase: "baseline" | "live", from: Date, to: Date) {
+export function runSetParams(phase: RunPhase, from: Date, to: Date) {
   return { rs_phase: phase, rs_from: from, rs_to: to };
 }

@@ -1,3 +1,4 @@
+import type { RunPhase } from "./run-set";
 import { SCOPE_SQL } from "./scope";
 
 /**
@@ -29,6 +30,6 @@ export function stepSetSql(columns: string[], where = "1"): string {
     )`;
 }
 
-export function stepSetParams(phase: "baseline" | "live", from: Date, to: Date) {
+export function stepSetParams(phase: RunPhase, from: Date, to: Date) {
   return { ss_phase: phase, ss_from: from, ss_to: to };
 }

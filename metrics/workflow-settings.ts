@@ -35,6 +35,8 @@ export const settingsRow = z.object({
   platform_cost_monthly: z.number(),
   implementation_cost: z.number(),
   recurring_investment_monthly: z.number(),
+  /** Runs a week still done by hand, as declared (migration 0231; 0: none declared). */
+  manual_runs_per_week: z.number().default(0),
 });
 export type WorkflowSettings = z.infer<typeof settingsRow>;
 
@@ -46,7 +48,7 @@ export async function workflowSettings(db: Db, params: { tenant: string; all_wf:
   const rows = await db.query(
     `SELECT workflow, toString(go_live_date) AS go_live_date, hourly_cost, currency, review_sla_minutes,
             exception_sla_minutes, targets, approved_models, platform_cost_monthly, implementation_cost,
-            recurring_investment_monthly, removed
+            recurring_investment_monthly, manual_runs_per_week, removed
      FROM workflows
      WHERE tenant_id = {tenant:String} AND ({all_wf:UInt8} = 1 OR workflow IN {wfs:Array(String)})
      ORDER BY updated_at DESC

@@ -1,5 +1,6 @@
 import type { DataAccessRow, RowBatch, RunRow, SourceSyncRow, StepRow } from "../rows";
 import type { DemoFirm, DemoSource, DemoStep, DemoWorkflow } from "./firms";
+import { pilotTrapChunks } from "./pilot-trap";
 import { Random } from "./random";
 
 const DAY = 86_400_000;
@@ -58,7 +59,7 @@ function promptVersion(daysLive: number): string {
   return "v3";
 }
 
-interface RunPlan {
+export interface RunPlan {
   w: DemoWorkflow;
   phase: "baseline" | "live";
   start: Date;
@@ -66,11 +67,11 @@ interface RunPlan {
   daysLive: number;
 }
 
-function ymd(d: Date): string {
+export function ymd(d: Date): string {
   return d.toISOString().slice(0, 10).replace(/-/g, "");
 }
 
-function buildRun(rng: Random, o: DemoOptions, plan: RunPlan, anchorMs: number): DemoChunk {
+export function buildRun(rng: Random, o: DemoOptions, plan: RunPlan, anchorMs: number): DemoChunk {
   const { w, phase, start, daysLive } = plan;
   const live = phase === "live";
   const curve = live ? rolloutCurve(w, daysLive) : { cycleShare: 1, exceptionRate: w.baselineExceptionRate };
@@ -271,4 +272,5 @@ export function* generateFirm(firm: DemoFirm, o: DemoOptions): Generator<DemoChu
     // Sync history is kept for the raw-retention window only (older rows would expire on insert).
     yield { batch: { sourceSyncs: sourceSyncs(rng, o, s, Math.min(horizon, 399), anchorMs) }, actions: [] };
   }
+  yield* pilotTrapChunks(firm, o);
 }

@@ -40,7 +40,7 @@ export const attr = {
 /** Names with a column of their own; anything else is dropped unless the tenant allows it. */
 export const CONVENTION_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(attr));
 
-export const PHASES = ["baseline", "live"] as const;
+export const PHASES = ["baseline", "live", "manual"] as const;
 export const OUTCOMES = ["completed", "exception", "failed", "cancelled"] as const;
 export const ACTORS = ["ai", "human", "system"] as const;
 export const CLASSIFICATIONS = ["public", "internal", "pii", "phi", "privileged"] as const;

@@ -184,6 +184,8 @@ function genWorkflow(ctx: Ctx, wf: string, big: boolean): void {
     const n = sideSize(rng, bigLive);
     const liveMedian = baseMedian * (0.3 + rng.float() * 0.9);
     for (let k = 0; k < n; k++) genRun(ctx, { wf, phase: "live", k, day: liveDay(ctx), median: liveMedian, unknownOutcomes: false, unknownActors: false });
+    // Runs still done by hand beside the live ones (phase `manual`, issue 27): they count in no figure.
+    for (let k = 0; k < rng.int(0, 12); k++) genRun(ctx, { wf, phase: "manual", k, day: liveDay(ctx), median: baseMedian, unknownOutcomes: false, unknownActors: false });
   }
   for (const phase of ["baseline", "live"] as const) {
     for (let k = 0; k < rng.int(0, 3); k++) genInFlight(ctx, wf, phase, phase === "live" ? liveDay(ctx) : goLive - rng.int(1, 100) * DAY_MS);
@@ -216,7 +218,7 @@ function genLocks(ctx: Ctx, wf: string, goLive: number): void {
 
 interface RunSpec {
   wf: string;
-  phase: "baseline" | "live";
+  phase: RunRow["phase"];
   k: number;
   day: number;
   median: number;
@@ -292,7 +294,7 @@ function stepStart(rng: Rng, start: number, end: number): number {
   return start + rng.int(0, Math.max(0, end - start));
 }
 
-function genStep(ctx: Ctx, run: { workflow: string; run_id: string; phase: "baseline" | "live"; start_time: unknown; end_time: unknown }, j: number, unknownActors: boolean): void {
+function genStep(ctx: Ctx, run: { workflow: string; run_id: string; phase: RunRow["phase"]; start_time: unknown; end_time: unknown }, j: number, unknownActors: boolean): void {
   const { rng } = ctx;
   const at = Math.min(ctx.latest, stepStart(rng, run.start_time as number, run.end_time as number));
   const actor = actorOf(rng, unknownActors);

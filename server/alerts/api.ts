@@ -5,6 +5,7 @@ import {
   exceptionsPastSlaRule,
   ingestRejectsRule,
   milestoneRule,
+  pilotTrapRule,
   staleSourceRule,
   thresholdRule,
   webhookRecipient,
@@ -38,6 +39,7 @@ export const ruleInput = z.discriminatedUnion("kind", [
   exceptionsPastSlaRule.extend(recipients),
   milestoneRule.extend(recipients),
   ingestRejectsRule.extend(recipients),
+  pilotTrapRule.extend(recipients),
 ]);
 
 export const ruleIdInput = z.object({ ruleId: z.uuid() });

@@ -56,6 +56,8 @@ export function describeRule(spec: RuleSpec): string {
       return `at least ${plural(spec.minCount, "open exception")} past SLA in ${spec.workflow ?? "any workflow"} (opened in the last ${windowWords(spec.windowMinutes)})`;
     case "milestone":
       return `a checkpoint of ${spec.workflow ?? "any workflow"} ${spec.statuses.map((s) => s.replace("_", " ")).join(" or ")}`;
+    case "pilot-trap":
+      return `${spec.workflow ?? "any live workflow"} showing the pilot trap (a sign that the manual process still runs beside it) over ${windowWords(spec.windowMinutes)}`;
     case "ingest-rejects":
       return `more than ${trim(spec.share * 100)}% of spans rejected over ${windowWords(spec.windowMinutes)} (with at least ${plural(spec.minSpans, "span")})`;
   }

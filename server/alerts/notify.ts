@@ -17,6 +17,9 @@ export function linkFor(publicUrl: string, rule: Rule, subject: string): string 
       return `${base}/exceptions?workflow=${encodeURIComponent(subject)}`;
     case "ingest-rejects":
       return `${base}/settings`;
+    case "pilot-trap":
+      // Each subject is a workflow: its page shows the signs.
+      return `${base}/workflows/${encodeURIComponent(subject)}`;
     case "threshold":
     case "milestone":
       return spec.workflow ? `${base}/workflows/${encodeURIComponent(spec.workflow)}` : `${base}/overview`;

@@ -1,11 +1,14 @@
 import type { Db } from "@/clickhouse/client";
 import { businessChange } from "./business-change";
 import { isBusinessMetric } from "./business-metric";
+import { runDefinition } from "@/metrics/define-metric";
+import { pilotTrap } from "@/metrics/pilot-trap";
 import type { Observation } from "./decide";
 import { exceptionsPastSla } from "./exceptions-past-sla";
 import { ingestRejects } from "./ingest-rejects";
 import type { MetricResult, MetricRunner } from "./metric-runner";
 import { milestoneStatuses } from "./milestone-statuses";
+import { pilotTrapObservations } from "./pilot-trap-observations";
 import type { Rule } from "./rule";
 import { sourceFreshness } from "./stale-sources";
 
@@ -31,6 +34,7 @@ const NOTHING: Record<Rule["spec"]["kind"], string> = {
   "exceptions-past-sla": "no workflow with an exception SLA to check",
   milestone: "no checkpoint has data yet",
   "ingest-rejects": "no spans in the window",
+  "pilot-trap": "no live workflow with enough data to judge a sign",
 };
 
 const judged = (spec: Rule["spec"], observations: Observation[], reason?: string | null): RuleEvaluation => ({
@@ -101,6 +105,8 @@ export async function evaluateRule(db: Db, runMetric: MetricRunner, rule: Rule, 
           .map((m) => ({ subject: m.subject, firing: wanted.has(m.status), value: null, summary: `Milestone ${m.subject} is ${m.status.replace("_", " ")}` })),
       );
     }
+    case "pilot-trap":
+      return judged(spec, pilotTrapObservations(await runDefinition(db, pilotTrap, { tenantId: rule.tenantId, ...scope, from, to: now, asOf: now })));
     case "ingest-rejects": {
       const { accepted, rejected } = await ingestRejects(db, rule.tenantId, from, now);
       const total = accepted + rejected;

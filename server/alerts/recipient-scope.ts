@@ -13,6 +13,8 @@ const READERS: Record<RuleSpec["kind"], readonly Role[]> = {
   "exceptions-past-sla": ROI_ROLES,
   "stale-source": ["executive", "ops", "engineer", "admin"],
   "ingest-rejects": ["executive", "ops", "engineer", "admin"],
+  // The detector is an ROI view: the overview and the workflow page show it.
+  "pilot-trap": ROI_ROLES,
 };
 
 /**

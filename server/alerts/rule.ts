@@ -81,12 +81,24 @@ export const ingestRejectsRule = z.object({
   minSpans: z.number().int().positive().default(100),
 });
 
+export const pilotTrapRule = z.object({
+  ...common,
+  kind: z.literal("pilot-trap"),
+  /** The detector judges its signs over this window (docs/metrics.md, "Pilot trap"): 30 days by default. */
+  windowMinutes: minutes.default(30 * 24 * 60),
+  /** The signs move by the week: once an hour is often enough. */
+  intervalMinutes: minutes.default(60),
+  /** Omitted: every live workflow. */
+  workflow: workflowName.optional(),
+});
+
 export const ruleSpec = z.discriminatedUnion("kind", [
   thresholdRule.superRefine(checkBusinessRule),
   staleSourceRule,
   exceptionsPastSlaRule,
   milestoneRule,
   ingestRejectsRule,
+  pilotTrapRule,
 ]);
 export type RuleSpec = z.infer<typeof ruleSpec>;
 export type RuleSpecInput = z.input<typeof ruleSpec>;

@@ -20,6 +20,8 @@ export const workflowSettingsRow = z.object({
   implementation_cost: z.number(),
   // Migration 0140; a reader that does not select it yet sees 0, what an older version meant.
   recurring_investment_monthly: z.number().default(0),
+  // Migration 0231: the runs a week still done by hand, as declared (0: none).
+  manual_runs_per_week: z.number().default(0),
   removed: z.coerce.number(),
   updated_by: z.string(),
   updated_at: z.string(),
@@ -27,7 +29,7 @@ export const workflowSettingsRow = z.object({
 export type WorkflowSettingsVersion = z.infer<typeof workflowSettingsRow>;
 
 const CONFIG = `display_name, description, hourly_cost, currency, review_sla_minutes, exception_sla_minutes, targets,
-  approved_models, platform_cost_monthly, implementation_cost, recurring_investment_monthly, removed`;
+  approved_models, platform_cost_monthly, implementation_cost, recurring_investment_monthly, manual_runs_per_week, removed`;
 
 /** The workflow's current configuration: `workflows` is append-only and the newest `updated_at` wins. */
 export async function getWorkflowSettings(db: Db, tenantId: string, workflow: string): Promise<WorkflowSettingsVersion | undefined> {

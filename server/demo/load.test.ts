@@ -7,6 +7,9 @@ import { type CycleTimeResult, type ExceptionRateResult, runMetric } from "@/met
 import { OUTCOME_KEYS } from "@/metrics/business-outcome-defs";
 import { addMonths } from "@/metrics/business-months";
 import { businessOutcomes } from "@/metrics/business-outcomes-report";
+import { withPilotTrap } from "@/ingest/demo/pilot-trap";
+import { runDefinition } from "@/metrics/define-metric";
+import { pilotTrap } from "@/metrics/pilot-trap";
 import { ensureDemo, reloadDemo } from "./load";
 
 // The real firms at a tenth of their volume: the same code path, a test that runs in seconds.
@@ -31,7 +34,9 @@ describe("demo loader", () => {
       { t: demo!.tenantId },
       z.object({ workflow: z.string(), method: z.string() }),
     );
-    expect(locks.map((l) => l.workflow)).toEqual(["billing-narrative", "client-intake", "conflict-check"]);
+    // Every demo workflow with a measured baseline, the pilot-trap workflow among them.
+    const measured = withPilotTrap(firms.find((f) => f.slug === "demo")!).filter((w) => w.baselineDays > 0).map((w) => w.workflow).sort();
+    expect(locks.map((l) => l.workflow)).toEqual(measured);
     expect(locks.every((l) => l.method === "measured")).toBe(true);
 
     const second = await ensureDemo(db, { firms });
@@ -86,6 +91,15 @@ describe("demo loader", () => {
       const flat = o["data-error-rate"]!;
       expect(flat.interval![0]).toBeLessThan(0);
       expect(flat.interval![1]).toBeGreaterThan(0);
+    }
+
+    // The pilot-trap detector flags the one demo workflow that falls into the trap, on every sign, and no other.
+    for (const t of reloaded.tenants) {
+      const trap = await runDefinition(db, pilotTrap, { tenantId: t.tenantId });
+      const flagged = trap.workflows.filter((w) => w.flagged).map((w) => w.workflow);
+      expect(flagged, t.slug).toEqual(t.slug === "demo" ? ["matter-summary"] : []);
+      const signs = trap.workflows.find((w) => w.workflow === "matter-summary")?.signs ?? [];
+      if (t.slug === "demo") expect(signs.map((s) => [s.key, s.status])).toEqual(signs.map((s) => [s.key, "flagged"]));
     }
   }, 600_000); // Loads every demo firm into a fresh store: minutes on a busy 2-core machine.
 });

@@ -4,6 +4,7 @@ import { commitBatch } from "@/ingest/commit";
 import { demoBusinessFigures } from "@/ingest/demo/business-figures";
 import { DEMO_FIRMS, type DemoFirm } from "@/ingest/demo/firms";
 import { dayStart, generateFirm } from "@/ingest/demo/generate";
+import { withPilotTrap } from "@/ingest/demo/pilot-trap";
 import { audit } from "@/server/audit";
 import { lockBaseline } from "@/server/baseline/lock";
 import { auditedLockYear } from "@/server/business/business-figures";
@@ -23,7 +24,7 @@ function toDate(d: Date): string {
 async function writeConfig(db: Db, tenantId: string, firm: DemoFirm, anchor: Date): Promise<void> {
   await db.insert(
     "workflows",
-    firm.workflows.map((w) => ({
+    withPilotTrap(firm).map((w) => ({
       tenant_id: tenantId,
       workflow: w.workflow,
       display_name: w.displayName,
@@ -87,7 +88,7 @@ async function loadFirm(db: Db, firm: DemoFirm, anchor: Date, log: (l: string) =
   }
   runs += await loadDemoControl(db, tenant.tenant_id, firm, anchor, DEMO_SEED);
   // Freeze each baseline at its go-live, as an admin setting the go-live date would.
-  for (const w of firm.workflows) {
+  for (const w of withPilotTrap(firm)) {
     await lockBaseline(db, { tenantId: tenant.tenant_id, workflow: w.workflow, goLiveDate: toDate(dayStart(anchor, w.goLiveDaysAgo)), actor: "demo" });
   }
   // Two years of monthly business figures, and the year before the first go-live locked as their baseline.

@@ -67,6 +67,7 @@ export const policy: Record<string, Declared> = {
   "overview.milestones": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "overview.checkpoints": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "overview.progress": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
+  "overview.pilotTrap": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "workflowDetail.list": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "workflowDetail.byName": { roles: READERS, sample: (t) => ({ tenant: t.slug, workflow: t.workflows[0] }) },
   "workflowDetail.control": { roles: READERS, sample: (t) => ({ tenant: t.slug, workflow: t.workflows[0] }) },

@@ -1,5 +1,6 @@
 import type { Db } from "@/clickhouse/client";
 import { type CycleTimeResult, type ExceptionRateResult, type FreshnessResult, type IngestCompletenessResult, type LaborHoursResult, type MetricInput, type MilestonesResult } from "@/metrics/registry";
+import type { PilotTrapResult } from "@/metrics/registry";
 import { router, tenantProcedure } from "../trpc";
 import { cachedMetric } from "./cached-metric";
 import { metricInput, windowInput } from "./metric-window";
@@ -52,4 +53,8 @@ export const overviewRouter = router({
   progress: tenantProcedure(["executive", "ops", "admin"])
     .input(windowInput)
     .query(({ ctx, input }) => progressSeries(ctx.db, metricInput(ctx, input))),
+  /** The pilot-trap detector (docs/metrics.md, "Pilot trap"): the firm's live workflows, or the one named. */
+  pilotTrap: tenantProcedure(["executive", "ops", "admin"])
+    .input(windowInput)
+    .query(async ({ ctx, input }) => (await cachedMetric(ctx.db, "pilot-trap", metricInput(ctx, input))) as PilotTrapResult),
 });

@@ -10,7 +10,7 @@ const byIdInput = z.object({
   runId: z.string().min(1).max(200),
   /** Optional: a run id is looked up among the caller's workflows when it is not given. */
   workflow: z.string().min(1).max(200).optional(),
-  phase: z.enum(["baseline", "live"]).optional(),
+  phase: z.enum(["baseline", "live", "manual"]).optional(),
 });
 
 /** The runs explorer: the runs behind every count, and the page of one run. */

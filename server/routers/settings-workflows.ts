@@ -37,6 +37,7 @@ const saveInput = z.object({
   recurring_investment_monthly: amount.default(0),
   /** Left out: the current control list stays as it is. */
   controls: z.array(z.string().max(200)).max(50).optional(),
+  manual_runs_per_week: amount.default(0),
 });
 type SaveInput = z.infer<typeof saveInput>;
 
@@ -55,7 +56,7 @@ function sameJson(a: string, b: string): boolean {
   }
 }
 
-const EDITED = ["display_name", "go_live_date", "hourly_cost", "currency", "review_sla_minutes", "exception_sla_minutes", "platform_cost_monthly", "implementation_cost", "recurring_investment_monthly"] as const;
+const EDITED = ["display_name", "go_live_date", "hourly_cost", "currency", "review_sla_minutes", "exception_sla_minutes", "platform_cost_monthly", "implementation_cost", "recurring_investment_monthly", "manual_runs_per_week"] as const;
 
 function unchanged(input: SaveInput & { currency: string }, current: WorkflowConfig | undefined): boolean {
   if (!current) return false;
@@ -67,7 +68,7 @@ export async function workflowConfigs(db: Db, tenantId: string): Promise<Workflo
   const rows = await db.query(
     `SELECT workflow, display_name, toString(go_live_date) AS go_live_date, hourly_cost, currency, review_sla_minutes,
             exception_sla_minutes, targets, approved_models, platform_cost_monthly, implementation_cost,
-            recurring_investment_monthly, updated_by,
+            recurring_investment_monthly, manual_runs_per_week, updated_by,
             toString(updated_at) AS updated_at, removed
      FROM workflows WHERE tenant_id = {tenant:String} ORDER BY updated_at DESC LIMIT 1 BY workflow`,
     { tenant: tenantId },

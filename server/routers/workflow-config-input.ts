@@ -60,6 +60,8 @@ export const workflowConfigInput = z.object({
   recurring_investment_monthly: money(100_000_000).default(0),
   /** Stored apart from the settings version (metrics/workflow-controls.ts); left out, the current list stays. */
   controls: controlsShape.optional(),
+  /** Runs a week still done by hand (docs/metrics.md, "Pilot trap"); 0: none declared. */
+  manual_runs_per_week: z.number({ error: "enter runs per week" }).min(0, "must be 0 or more").max(100_000, "must be at most 100,000").default(0),
 });
 export type WorkflowConfigInput = z.input<typeof workflowConfigInput>;
 
@@ -81,6 +83,7 @@ export const FIELD_LABELS: Record<string, string> = {
   implementation_cost: "One-time investment",
   recurring_investment_monthly: "Recurring investment / month",
   controls: "Control workflows",
+  manual_runs_per_week: "Manual runs / week",
 };
 
 /** One message per field (the first), keyed by the field's top-level name. */

@@ -118,6 +118,8 @@ function specFrom(d: Draft): Record<string, unknown> {
       return { ...common, workflow, statuses: d.statuses };
     case "ingest-rejects":
       return { ...common, share: num(d.share) / 100, minSpans: num(d.minSpans) };
+    case "pilot-trap":
+      return { ...common, workflow };
   }
 }
 

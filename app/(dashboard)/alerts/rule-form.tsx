@@ -17,6 +17,7 @@ const KINDS: [RuleSpec["kind"], string][] = [
   ["exceptions-past-sla", "Open exceptions past their SLA"],
   ["milestone", "A go-live checkpoint at risk or missed"],
   ["ingest-rejects", "Ingest rejects too many spans"],
+  ["pilot-trap", "A live workflow shows the pilot trap"],
 ];
 
 /** One labelled field with its own error beneath it (aria-describedby ties the two for screen readers). */
@@ -94,6 +95,7 @@ function KindFields({ d, setD, errors, workflows, prefix }: { d: Draft; setD: (d
           </Field>
         </>
       ) : null}
+      {d.kind === "pilot-trap" ? workflowSelect("any live workflow") : null}
       {d.kind === "ingest-rejects" ? (
         <>
           {text("share", "Rejected share above (%)", { inputMode: "decimal" })}

@@ -4,6 +4,7 @@ import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { FreshnessBadge } from "@/app/components/freshness-badge";
 import { PageHeader } from "@/app/components/page-header";
+import { PilotTrapCard, PilotTrapSkeleton } from "@/app/components/pilot-trap-card";
 import { runsHref } from "@/app/components/runs-href";
 import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
@@ -86,6 +87,9 @@ export default async function OverviewPage({ searchParams }: Props) {
         <BusinessOutcomesSection caller={caller} tenant={tenant.slug} locale={locale} />
       </Suspense>
       {params.workflow ? null : <ComparedWorkflows cycle={cycle} percent={f.percent} slug={tenant.slug} />}
+      <Suspense fallback={<PilotTrapSkeleton />}>
+        <PilotTrapCard caller={caller} input={input} locale={locale} />
+      </Suspense>
       <Suspense fallback={<ProgressSkeleton title="Checkpoints since go-live" />}>
         <CheckpointsSection caller={caller} input={input} locale={locale} slug={tenant.slug} />
       </Suspense>

@@ -58,6 +58,7 @@ function check(d: FormData, texts: Record<TargetKey, string>, rows: ModelRow[]) 
     implementation_cost: num("implementation_cost"),
     recurring_investment_monthly: num("recurring_investment_monthly"),
     controls: s("controls").split(/[\s,]+/).filter(Boolean),
+    manual_runs_per_week: num("manual_runs_per_week"),
   };
   const errors = fieldErrors(workflowConfigInput.safeParse(payload).error?.issues ?? []);
   // Each target and the model list get their own message, not "targets must be valid JSON".
@@ -120,6 +121,7 @@ export function WorkflowForm({ tenant, config, defaultCurrency }: { tenant: stri
       {input("implementation_cost", "One-time investment (build)", "number", { step: "0.01", fresh: "0" })}
       {input("recurring_investment_monthly", "Recurring investment / month", "number", { step: "0.01", fresh: "0" })}
       {input("controls", "Control workflows (ids, comma-separated)", "text", { placeholder: "none" })}
+      {input("manual_runs_per_week", "Manual runs / week (still by hand)", "number", { step: "any", fresh: "0" })}
       {TARGETS.map((t) =>
         labelled(t.key, t.label, <input id={id(t.key)} type="number" step="any" value={texts[t.key]} onChange={(e) => setTexts({ ...texts, [t.key]: e.target.value })} placeholder="no target" className={field} {...aria(t.key)} />),
       )}

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { notFound } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import Link from "next/link";
 import { DataTable } from "@/app/components/data-table";
@@ -8,6 +8,7 @@ import { FilterBar } from "@/app/components/filter-bar";
 import { formatter } from "@/app/components/format";
 import { FreshnessBadge } from "@/app/components/freshness-badge";
 import { PageHeader } from "@/app/components/page-header";
+import { PilotTrapCard, PilotTrapSkeleton } from "@/app/components/pilot-trap-card";
 import { runsHref } from "@/app/components/runs-href";
 import { Forbidden, NoTenant, Section, mayView } from "@/app/components/section";
 import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
@@ -124,6 +125,9 @@ async function WorkflowBody({ workflow, context, tenant }: { workflow: string; c
           ]}
         />
       </Section>
+      <Suspense fallback={<PilotTrapSkeleton />}>
+        <PilotTrapCard caller={caller} input={{ tenant: tenant.slug, workflow, ...windowOf(view) }} locale={locale} />
+      </Suspense>
       <LockedBaselineSection workflow={workflow} locks={d.locks} pending={d.pending} f={f} />
       <FeedsOutcomes caller={caller} tenant={tenant.slug} f={f} figures={{ "cycle-time": cycle.compression, "exception-rate": exceptions.live.exception_rate, "labor-hours": labor.hours, rework: rework.live.rework_rate }} />
     </>
