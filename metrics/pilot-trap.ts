@@ -56,7 +56,7 @@ const LIVE_SQL = `
   SELECT r.workflow AS workflow, toDate(r.start_time) AS day, count() AS runs, sum(ifNull(r.human_minutes, 0)) AS minutes,
          countIf(d.run_id != '') AS duplicated, 0 AS manual, 0 AS reviews, 0 AS corrected
   FROM (${runSetSql()}) AS r
-  LEFT JOIN (
+  GLOBAL LEFT JOIN (
     SELECT DISTINCT workflow, run_id FROM (
       SELECT workflow, run_id, step FROM (${stepSetSql(["actor", "step"])})
       GROUP BY workflow, run_id, step HAVING countIf(actor = 'ai') > 0 AND countIf(actor = 'human') > 0)
