@@ -1,3 +1,4 @@
+import { SERIES_WORDS } from "./anomaly-kinds";
 import type { MetricKey } from "./metric-runner";
 import type { RuleSpec } from "./rule";
 
@@ -53,5 +54,7 @@ export function describeRule(spec: RuleSpec): string {
       return `a checkpoint of ${spec.workflow ?? "any workflow"} ${spec.statuses.map((s) => s.replace("_", " ")).join(" or ")}`;
     case "ingest-rejects":
       return `more than ${trim(spec.share * 100)}% of spans rejected over ${windowWords(spec.windowMinutes)} (with at least ${plural(spec.minSpans, "span")})`;
+    case "anomaly":
+      return `${SERIES_WORDS[spec.series].noun} of ${(SERIES_WORDS[spec.series].perWorkflow ? spec.workflow : spec.source) ?? "the firm"} outside its expected daily band on ${spec.persistence.k} of ${plural(spec.persistence.n, "day")} (${spec.sensitivity} sensitivity)`;
   }
 }

@@ -17,6 +17,8 @@ export function linkFor(publicUrl: string, rule: Rule, subject: string): string 
       return `${base}/exceptions?workflow=${encodeURIComponent(subject)}`;
     case "ingest-rejects":
       return `${base}/settings`;
+    case "anomaly":
+      return `${base}/alerts/rules/${encodeURIComponent(rule.ruleId)}`;
     case "threshold":
     case "milestone":
       return spec.workflow ? `${base}/workflows/${encodeURIComponent(spec.workflow)}` : `${base}/overview`;

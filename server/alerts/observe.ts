@@ -1,4 +1,5 @@
 import type { Db } from "@/clickhouse/client";
+import { anomalyObservation, judgeSeries } from "./anomaly-check";
 import type { Observation } from "./decide";
 import { exceptionsPastSla } from "./exceptions-past-sla";
 import { ingestRejects } from "./ingest-rejects";
@@ -29,6 +30,7 @@ const NOTHING: Record<Rule["spec"]["kind"], string> = {
   "exceptions-past-sla": "no workflow with an exception SLA to check",
   milestone: "no checkpoint has data yet",
   "ingest-rejects": "no spans in the window",
+  anomaly: "too little history",
 };
 
 const judged = (spec: Rule["spec"], observations: Observation[], reason?: string | null): RuleEvaluation => ({
@@ -106,6 +108,11 @@ export async function evaluateRule(db: Db, runMetric: MetricRunner, rule: Rule, 
       // Below the rule's own minimum the share means little: observed (it may resolve), but not judged.
       const reason = total < spec.minSpans ? `${total} spans in the window, fewer than the rule's minimum of ${spec.minSpans}` : null;
       return judged(spec, [{ subject: "ingest", firing, value: share, summary }], reason);
+    }
+    case "anomaly": {
+      const target = { ...spec, tenantId: rule.tenantId };
+      const { observation, reason } = anomalyObservation(target, await judgeSeries(db, runMetric, target, now, scope.workflows ?? null));
+      return judged(spec, observation ? [observation] : [], reason);
     }
   }
 }

@@ -13,6 +13,8 @@ const READERS: Record<RuleSpec["kind"], readonly Role[]> = {
   "exceptions-past-sla": ROI_ROLES,
   "stale-source": ["executive", "ops", "engineer", "admin"],
   "ingest-rejects": ["executive", "ops", "engineer", "admin"],
+  // Volume, rates and cost of a workflow are ROI views; ingest and source health every role's.
+  anomaly: ROI_ROLES,
 };
 
 /**

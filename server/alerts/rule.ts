@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ANOMALY_SERIES } from "./anomaly-kinds";
 import { METRIC_KEYS } from "./metric-runner";
 
 const minutes = z.number().int().positive().max(366 * 24 * 60);
@@ -79,12 +80,30 @@ export const ingestRejectsRule = z.object({
   minSpans: z.number().int().positive().default(100),
 });
 
+export const anomalyRule = z.object({
+  ...common,
+  kind: z.literal("anomaly"),
+  series: z.enum(ANOMALY_SERIES),
+  /** Omitted: the firm as a whole. Ignored by the firm's own series (ingest rejects, source lag). */
+  workflow: workflowName.optional(),
+  /** Source lag of this source; omitted: the stalest source. */
+  source: z.string().trim().min(1).max(200).optional(),
+  /** How wide the expected band is: low 4, medium 3, high 2.5 robust spreads (metrics/anomaly.ts). */
+  sensitivity: z.enum(["low", "medium", "high"]).default("medium"),
+  /** Fires when at least k of the last n days were outside the band. */
+  persistence: z
+    .object({ k: z.number().int().min(1).max(14), n: z.number().int().min(1).max(14) })
+    .refine((p) => p.k <= p.n, { message: "persistence: k days out of n cannot exceed n" })
+    .default({ k: 2, n: 3 }),
+});
+
 export const ruleSpec = z.discriminatedUnion("kind", [
   thresholdRule,
   staleSourceRule,
   exceptionsPastSlaRule,
   milestoneRule,
   ingestRejectsRule,
+  anomalyRule,
 ]);
 export type RuleSpec = z.infer<typeof ruleSpec>;
 export type RuleSpecInput = z.input<typeof ruleSpec>;
