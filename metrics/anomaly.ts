@@ -7,15 +7,16 @@ import { quantile } from "./stats";
  *
  * - expected value of a day: the median of the same weekday over the trailing `HISTORY_WEEKS` weeks;
  * - spread: 1.4826 × the median absolute deviation of every history day from its own weekday's median
- *   (a normal-consistent robust σ, pooled over the weekdays so 8 weeks give ~56 residuals), or the
- *   day's own weekday's, when that is wider (a quiet weekend's rate rests on fewer runs), never below
- *   `MIN_RELATIVE_SPREAD` of the expected value (a flat series would otherwise alarm at any wobble);
+ *   (a normal-consistent robust σ, pooled over the weekdays so 8 weeks give ~56 residuals), never below
+ *   the series' sampling noise (`noise`: a quiet weekend's count or rate rests on fewer runs than the
+ *   pooled spread suggests) nor `MIN_RELATIVE_SPREAD` of the expected value (a flat series would
+ *   otherwise alarm at any wobble);
  * - band: expected ± z × spread, z set by the sensitivity;
  * - days already judged outside the band are left out of later days' history, so a bad week does not
  *   teach the detector that bad is normal. When more than half the history is outside, the change has
  *   lasted ~4 weeks and becomes the new normal (all days are used again).
  *
- * A day fires when it is outside and at least k of the last n days (itself included) were outside (the
+ * A day fires when it is outside and at least k of the last n known days (itself included) were outside (the
  * persistence rule), or at once when it is far outside (|z| ≥ 2 × the band's z), or when a volume that
  * is expected to be above zero drops to zero (a silent pipeline: one day, never two).
  */
@@ -25,6 +26,8 @@ export interface SeriesPoint {
   day: string;
   /** Null: unknown that day (too few runs for a rate, no run for a cycle time); never judged, never learnt. */
   value: number | null;
+  /** For a share: the runs it is a share of, which set its sampling noise that day. */
+  runs?: number;
 }
 
 export type Sensitivity = "low" | "medium" | "high";
@@ -35,6 +38,11 @@ export interface AnomalyOptions {
   persistence: { k: number; n: number };
   /** Run volume: a day of zero where the band's floor is above zero fires at once. */
   zeroIsOutage: boolean;
+  /**
+   * Sampling noise the spread never falls below: `count` (Poisson, √expected: run volume) or `share`
+   * (binomial, √(p(1−p)/runs) over the day's runs: a rate). Without it, only the robust spread.
+   */
+  noise?: "count" | "share";
 }
 
 export interface JudgedDay {
@@ -72,7 +80,7 @@ interface Known {
 }
 
 /** The expected value and spread of `day` from the history before it; null when there is too little. */
-export function expectedBand(history: readonly Known[], wd: number): { expected: number; spread: number } | null {
+export function expectedBand(history: readonly Known[], wd: number, floor: (expected: number) => number = () => 0): { expected: number; spread: number } | null {
   const outside = history.filter((h) => h.outside).length;
   const used = outside * 2 > history.length ? history : history.filter((h) => !h.outside);
   if (used.length < MIN_HISTORY_DAYS) return null;
@@ -87,9 +95,7 @@ export function expectedBand(history: readonly Known[], wd: number): { expected:
   const medians = new Map([...byWeekday].map(([w, xs]) => [w, median(xs)]));
   const residuals = used.map((h) => Math.abs(h.value - medians.get(h.weekday)!));
   const expected = medians.get(wd)!;
-  // Pooled, unless the day's own weekday is noisier (a quiet weekend's rate rests on fewer runs).
-  const own = MAD_TO_SIGMA * median(same.map((v) => Math.abs(v - expected)));
-  const spread = Math.max(MAD_TO_SIGMA * median(residuals), own, MIN_RELATIVE_SPREAD * Math.abs(expected), 1e-9);
+  const spread = Math.max(MAD_TO_SIGMA * median(residuals), floor(expected), MIN_RELATIVE_SPREAD * Math.abs(expected), 1e-9);
   return { expected, spread };
 }
 
@@ -99,10 +105,13 @@ export function detectAnomalies(points: readonly SeriesPoint[], options: Anomaly
   const span = HISTORY_WEEKS * 7;
   const known: (Known & { index: number })[] = [];
   const out: JudgedDay[] = [];
+  const judgedKnown: JudgedDay[] = [];
   points.forEach((p, index) => {
     while (known.length > 0 && known[0]!.index < index - span) known.shift();
     const wd = weekday(p.day);
-    const band = expectedBand(known, wd);
+    const floor = (e: number) =>
+      options.noise === "count" ? Math.sqrt(Math.max(e, 1)) : options.noise === "share" && p.runs ? Math.sqrt(Math.max(e * (1 - e), 0.01) / p.runs) : 0;
+    const band = expectedBand(known, wd, floor);
     const judged: JudgedDay = { day: p.day, value: p.value, expected: null, lower: null, upper: null, z: null, outside: false, firing: false };
     if (band) {
       judged.expected = band.expected;
@@ -112,11 +121,13 @@ export function detectAnomalies(points: readonly SeriesPoint[], options: Anomaly
     if (band && p.value !== null) {
       judged.z = (p.value - band.expected) / band.spread;
       judged.outside = Math.abs(judged.z) > z;
-      const recent = out.slice(-(options.persistence.n - 1)).filter((d) => d.outside).length + (judged.outside ? 1 : 0);
+      // Over the last n known days: an unknown day (a quiet weekend) neither breaks nor counts toward persistence.
+      const recent = judgedKnown.slice(-(options.persistence.n - 1)).filter((d) => d.outside).length + (judged.outside ? 1 : 0);
       const outage = options.zeroIsOutage && p.value === 0 && judged.lower! > 0;
       judged.firing = judged.outside && (recent >= options.persistence.k || Math.abs(judged.z) >= 2 * z || outage);
     }
     out.push(judged);
+    if (judged.z !== null) judgedKnown.push(judged);
     if (p.value !== null) known.push({ weekday: wd, value: p.value, outside: judged.outside, index });
   });
   return out;

@@ -54,9 +54,9 @@ describe("anomaly rules through the evaluator", () => {
     expect(await states(tenantId)).toEqual({ "steady volume": "ok", "steady rate": "ok", "broken volume": "firing: broken", "jumpy rate": "firing: jumpy" });
     const open = await alertHistory(db, tenantId, { state: "open" });
     expect(open.map((e) => e.subject).sort()).toEqual(["broken", "jumpy"]);
-    // Every earlier day had 20 runs: expected 20, spread the 5% floor (1 run), so the medium band is 17–23.
+    // Every earlier day had 20 runs: expected 20, spread the Poisson floor √20 = 4.47, so the medium band is 20 ± 13.4 = 6.6–33.4.
     expect(open.find((e) => e.subject === "broken")?.summary).toContain("run volume of broken was 0 runs");
-    expect(open.find((e) => e.subject === "broken")?.summary).toContain("below the expected band 17 runs–23 runs");
+    expect(open.find((e) => e.subject === "broken")?.summary).toContain("below the expected band 7 runs–33 runs");
     // 2 in 20 = 10% every earlier day; 12 in 20 = 60% is far above a band of 10% ± 3 × 0.5%.
     expect(open.find((e) => e.subject === "jumpy")?.summary).toContain("was 60% on");
     expect(open.find((e) => e.subject === "jumpy")?.openValue).toBeCloseTo(0.6, 6);

@@ -15,6 +15,9 @@ export interface AnomalyTarget {
   persistence: { k: number; n: number };
 }
 
+/** The sampling noise of each series (metrics/anomaly.ts `noise`): counts are Poisson, shares binomial over their runs or spans. */
+const NOISE: Partial<Record<AnomalySeries, "count" | "share">> = { "run-volume": "count", "exception-rate": "share", "ingest-rejects": "share" };
+
 /**
  * Days read: the detector's history twice over, so the days in the first history are themselves
  * judged (and a bad stretch among them left out) before the latest day is.
@@ -29,7 +32,7 @@ export async function judgeSeries(db: Db, runMetric: MetricRunner, t: AnomalyTar
   const last = addDays(startOfUtcDay(now), -1);
   const days = daysBetween(addDays(last, -(READ_DAYS - 1)), last);
   const points = await readSeries(db, runMetric, { tenantId: t.tenantId, series: t.series, workflow: t.workflow, source: t.source, workflows }, days);
-  return detectAnomalies(points, { sensitivity: t.sensitivity, persistence: t.persistence ?? DEFAULT_PERSISTENCE, zeroIsOutage: t.series === "run-volume" });
+  return detectAnomalies(points, { sensitivity: t.sensitivity, persistence: t.persistence ?? DEFAULT_PERSISTENCE, zeroIsOutage: t.series === "run-volume", noise: NOISE[t.series] });
 }
 
 /** A band's text in the series' unit, its floor at zero (none of these series goes below). */

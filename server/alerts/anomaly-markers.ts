@@ -29,10 +29,10 @@ export async function anomalyMarkers(db: Db, runMetric: MetricRunner, q: { tenan
   const found = await Promise.all(
     jobs.map(async ({ workflow, series }) => {
       const days = await judgeSeries(db, runMetric, { tenantId: q.tenantId, series, workflow, sensitivity: "medium", persistence: DEFAULT_PERSISTENCE }, now, q.workflows);
-      return days.flatMap((d, i): AnomalyMarker[] =>
-        d.firing && !days[i - 1]?.firing && d.value !== null && d.expected !== null
-          ? [{ date: d.day, workflow, series, label: `${workflow}: ${SERIES_WORDS[series].noun} ${seriesValue(series, d.value)} (typical ${seriesValue(series, d.expected)})` }]
-          : [],
+      // A stretch continues across unknown days (a quiet weekend): one marker per stretch.
+      const known = days.filter((d) => d.value !== null && d.expected !== null);
+      return known.flatMap((d, i): AnomalyMarker[] =>
+        d.firing && !known[i - 1]?.firing ? [{ date: d.day, workflow, series, label: `${workflow}: ${SERIES_WORDS[series].noun} ${seriesValue(series, d.value!)} (typical ${seriesValue(series, d.expected!)})` }] : [],
       );
     }),
   );

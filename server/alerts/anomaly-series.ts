@@ -62,14 +62,15 @@ export async function readSeries(db: Db, runMetric: MetricRunner, q: SeriesQuery
       return keyed(new Map((await runsByDay()).map((b) => [b.bucket, b.n >= MIN_DAY_RUNS ? b.p50_hours : null])), null);
     case "exception-rate": {
       const rows = rateSeries.parse(await runMetric(db, "exception-rate", input)).series;
-      return keyed(new Map(rows.map((b) => [b.bucket, b.runs >= MIN_DAY_RUNS ? b.exception_rate : null])), null);
+      const runs = new Map(rows.map((b) => [b.bucket, b.runs]));
+      return keyed(new Map(rows.map((b) => [b.bucket, b.runs >= MIN_DAY_RUNS ? b.exception_rate : null])), null).map((p) => ({ ...p, runs: runs.get(p.day) }));
     }
     case "ai-cost-per-run":
       return keyed(await costPerRun(db, q, await runsByDay(), first, last), null);
     case "ingest-rejects": {
       const byDay = await ingestRejectsByDay(db, q.tenantId, first, last);
       const share = new Map([...byDay].map(([day, s]) => [day, s.accepted + s.rejected > 0 ? s.rejected / (s.accepted + s.rejected) : null]));
-      return keyed(share, null);
+      return keyed(share, null).map((p) => ({ ...p, runs: byDay.get(p.day) && byDay.get(p.day)!.accepted + byDay.get(p.day)!.rejected }));
     }
     case "source-freshness": {
       const lags = await dailyLags(db, scopeOf(input).params, q.source ?? null, days);
