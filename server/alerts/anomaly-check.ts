@@ -45,8 +45,8 @@ export function anomalyObservation(t: AnomalyTarget, judged: JudgedDay[]): { obs
   const day = judged.at(-1);
   const words = SERIES_WORDS[t.series];
   const who = t.workflow ?? t.source ?? "the firm";
+  if (day?.value === null) return { observation: null, reason: `${words.noun} of ${day.day} is unknown (too few runs or no data)` };
   if (!day || day.expected === null) return { observation: null, reason: `fewer than 3 weeks of ${words.noun} history to learn what is normal` };
-  if (day.value === null) return { observation: null, reason: `${words.noun} of ${day.day} is unknown (too few runs or no data)` };
   const where = day.outside ? (day.value > day.expected ? "above" : "below") : "within";
   const summary = `${words.noun} of ${who} was ${seriesValue(t.series, day.value)} on ${day.day}, ${where} the expected band ${bandWords(t.series, day)} (typical ${seriesValue(t.series, day.expected)})`;
   return { observation: { subject: t.workflow ?? t.source ?? "firm", firing: day.firing, value: day.value, summary }, reason: null };

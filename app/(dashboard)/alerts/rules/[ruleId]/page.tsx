@@ -29,14 +29,15 @@ export default async function AnomalyRulePage({ params, searchParams }: Props) {
       </>
     );
   }
-  const last = band.days.at(-1);
+  // The latest day that could be judged: a quiet weekend's rate is unknown, not a lack of history.
+  const last = band.days.findLast((d) => d.value !== null && d.expected !== null);
   return (
     <>
       <PageHeader title={`Anomaly rule: ${band.noun}`} description="The band is learnt from the series' own history (same weekday, last 8 weeks); red days fired, amber ones were outside but not yet for long enough." />
       <Section title={`Expected band and observed ${band.noun}`} testId="anomaly-band">
         <AnomalyBandChart days={band.days} unit={band.unit} locale={locale} />
         <p className="mt-2 text-sm text-slate-600" data-testid="anomaly-band-latest">
-          {!last || last.expected === null ? "Insufficient data: fewer than 3 weeks of history to learn what is normal." : last.value === null ? `${last.day}: unknown (too few runs).` : `${last.day}: observed ${seriesValue(band.series, last.value)}, expected ${seriesValue(band.series, Math.max(0, last.lower ?? 0))}–${seriesValue(band.series, last.upper ?? 0)}${last.firing ? " — firing" : last.outside ? " — outside the band" : ""}.`}
+          {!last || last.expected === null || last.value === null ? "Insufficient data: no day of the last 8 weeks could be judged (fewer than 3 weeks of history, or too few runs each day)." : `${last.day}: observed ${seriesValue(band.series, last.value)}, expected ${seriesValue(band.series, Math.max(0, last.lower ?? 0))}–${seriesValue(band.series, last.upper ?? 0)}${last.firing ? " — firing" : last.outside ? " — outside the band" : ""}.`}
         </p>
       </Section>
     </>
