@@ -59,3 +59,36 @@ export async function sourceLags(db: Db, params: { tenant: string; all_wf: 0 | 1
     return { source: r.source, sla_minutes: sla, last_at: r.last, ...freshnessOf(r.last, asOf, sla) };
   });
 }
+
+const pointRow = z.object({ source: z.string(), ended: time, point: time });
+
+/**
+ * Each UTC day's lag in minutes at the day's end (the anomaly series "source freshness"): of `source`,
+ * or, when none is named, of the stalest source in scope. A day before any point is null (unknown).
+ * `days` are the days' starts; syncs are read from 30 days before the first, so a source that stopped
+ * earlier still has its last point.
+ */
+export async function dailyLags(db: Db, params: { tenant: string; all_wf: 0 | 1; wfs: string[] }, source: string | null, days: Date[]): Promise<(number | null)[]> {
+  const first = days[0];
+  const last = days.at(-1);
+  if (!first || !last) return [];
+  const rows = await db.query(
+    `SELECT source, toString(end_time) AS ended, toString(${POINT_SQL}) AS point FROM source_syncs
+     WHERE ${SOURCE_SCOPE_SQL} AND ({source:String} = '' OR source = {source:String}) AND ${POINT_SQL} IS NOT NULL
+       AND end_time >= {from:DateTime64(3)} - INTERVAL 30 DAY AND end_time < {to:DateTime64(3)} + INTERVAL 1 DAY
+     ORDER BY end_time`,
+    { ...params, source: source ?? "", from: first, to: last },
+    pointRow,
+  );
+  return days.map((day) => {
+    const end = new Date(day.getTime() + 86_400_000);
+    const lastPoint = new Map<string, Date>();
+    for (const r of rows) {
+      if (!r.ended || !r.point || r.ended > end) continue;
+      const prev = lastPoint.get(r.source);
+      if (!prev || r.point > prev) lastPoint.set(r.source, r.point);
+    }
+    const lags = [...lastPoint.values()].map((p) => freshnessOf(p, end, null).lag_minutes ?? 0);
+    return lags.length > 0 ? Math.max(...lags) : null;
+  });
+}

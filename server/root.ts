@@ -16,6 +16,7 @@ import { sourcesRouter } from "./routers/sources";
 import { stalenessRouter } from "./routers/staleness";
 import { workflowDetailRouter } from "./routers/workflow-detail";
 import { businessRouter } from "./routers/business";
+import { anomaliesRouter } from "./routers/anomalies";
 import { createCallerFactory, router } from "./trpc";
 
 /** Every router, one line each. */
@@ -38,6 +39,7 @@ export const appRouter = router({
   settingsWorkflows: settingsWorkflowsRouter,
   runs: runsRouter,
   staleness: stalenessRouter,
+  anomalies: anomaliesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { checkBusinessRule } from "./business-metric";
+import { SERIES_WORDS } from "./anomaly-kinds";
 import {
+  anomalyRule,
   emailRecipient,
   exceptionsPastSlaRule,
   ingestRejectsRule,
@@ -40,7 +42,12 @@ export const ruleInput = z.discriminatedUnion("kind", [
   milestoneRule.extend(recipients),
   ingestRejectsRule.extend(recipients),
   pilotTrapRule.extend(recipients),
-]);
+  anomalyRule.extend(recipients),
+]).refine((r) => r.kind !== "anomaly" || !r.workflow || SERIES_WORDS[r.series].perWorkflow, {
+  // A firm-wide series named with a workflow would pass a barrier's check on data it does not hold.
+  message: "This series belongs to the firm, not to a workflow: leave the workflow empty",
+  path: ["workflow"],
+});
 
 export const ruleIdInput = z.object({ ruleId: z.uuid() });
 export const ruleUpdate = ruleIdInput.extend({ rule: ruleInput });

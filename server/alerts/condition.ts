@@ -1,4 +1,5 @@
 import { BUSINESS_HEADLINES, type BusinessUnit, type ThresholdMetric, businessMonths, isBusinessMetric } from "./business-metric";
+import { SERIES_WORDS } from "./anomaly-kinds";
 import type { MetricKey } from "./metric-runner";
 import type { RuleSpec } from "./rule";
 
@@ -60,5 +61,7 @@ export function describeRule(spec: RuleSpec): string {
       return `${spec.workflow ?? "any live workflow"} showing the pilot trap (a sign that the manual process still runs beside it) over ${windowWords(spec.windowMinutes)}`;
     case "ingest-rejects":
       return `more than ${trim(spec.share * 100)}% of spans rejected over ${windowWords(spec.windowMinutes)} (with at least ${plural(spec.minSpans, "span")})`;
+    case "anomaly":
+      return `${SERIES_WORDS[spec.series].noun} of ${(SERIES_WORDS[spec.series].perWorkflow ? spec.workflow : spec.source) ?? "the firm"} outside its expected daily band on ${spec.persistence.k} of ${plural(spec.persistence.n, "day")} (${spec.sensitivity} sensitivity)`;
   }
 }

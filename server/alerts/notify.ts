@@ -20,6 +20,8 @@ export function linkFor(publicUrl: string, rule: Rule, subject: string): string 
     case "pilot-trap":
       // Each subject is a workflow: its page shows the signs.
       return `${base}/workflows/${encodeURIComponent(subject)}`;
+    case "anomaly":
+      return `${base}/alerts/rules/${encodeURIComponent(rule.ruleId)}`;
     case "threshold":
     case "milestone":
       return spec.workflow ? `${base}/workflows/${encodeURIComponent(spec.workflow)}` : `${base}/overview`;

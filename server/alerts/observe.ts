@@ -3,6 +3,7 @@ import { businessChange } from "./business-change";
 import { isBusinessMetric } from "./business-metric";
 import { runDefinition } from "@/metrics/define-metric";
 import { pilotTrap } from "@/metrics/pilot-trap";
+import { anomalyObservation, judgeSeries } from "./anomaly-check";
 import type { Observation } from "./decide";
 import { exceptionsPastSla } from "./exceptions-past-sla";
 import { ingestRejects } from "./ingest-rejects";
@@ -35,6 +36,7 @@ const NOTHING: Record<Rule["spec"]["kind"], string> = {
   milestone: "no checkpoint has data yet",
   "ingest-rejects": "no spans in the window",
   "pilot-trap": "no live workflow with enough data to judge a sign",
+  anomaly: "too little history",
 };
 
 const judged = (spec: Rule["spec"], observations: Observation[], reason?: string | null): RuleEvaluation => ({
@@ -116,6 +118,11 @@ export async function evaluateRule(db: Db, runMetric: MetricRunner, rule: Rule, 
       // Below the rule's own minimum the share means little: observed (it may resolve), but not judged.
       const reason = total < spec.minSpans ? `${total} spans in the window, fewer than the rule's minimum of ${spec.minSpans}` : null;
       return judged(spec, [{ subject: "ingest", firing, value: share, summary }], reason);
+    }
+    case "anomaly": {
+      const target = { ...spec, tenantId: rule.tenantId };
+      const { observation, reason } = anomalyObservation(target, await judgeSeries(db, runMetric, target, now, scope.workflows ?? null));
+      return judged(spec, observation ? [observation] : [], reason);
     }
   }
 }

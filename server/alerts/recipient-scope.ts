@@ -15,6 +15,8 @@ const READERS: Record<RuleSpec["kind"], readonly Role[]> = {
   "ingest-rejects": ["executive", "ops", "engineer", "admin"],
   // The detector is an ROI view: the overview and the workflow page show it.
   "pilot-trap": ROI_ROLES,
+  // Volume, rates and cost of a workflow are ROI views; ingest and source health every role's.
+  anomaly: ROI_ROLES,
 };
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { THRESHOLD_METRICS, checkBusinessRule } from "./business-metric";
+import { ANOMALY_SERIES } from "./anomaly-kinds";
 
 const minutes = z.number().int().positive().max(366 * 24 * 60);
 
@@ -92,6 +93,23 @@ export const pilotTrapRule = z.object({
   workflow: workflowName.optional(),
 });
 
+export const anomalyRule = z.object({
+  ...common,
+  kind: z.literal("anomaly"),
+  series: z.enum(ANOMALY_SERIES),
+  /** Omitted: the firm as a whole. Ignored by the firm's own series (ingest rejects, source lag). */
+  workflow: workflowName.optional(),
+  /** Source lag of this source; omitted: the stalest source. */
+  source: z.string().trim().min(1).max(200).optional(),
+  /** How wide the expected band is: low 4, medium 3, high 2.5 robust spreads (metrics/anomaly.ts). */
+  sensitivity: z.enum(["low", "medium", "high"]).default("medium"),
+  /** Fires when at least k of the last n days were outside the band. */
+  persistence: z
+    .object({ k: z.number().int().min(1).max(14), n: z.number().int().min(1).max(14) })
+    .refine((p) => p.k <= p.n, { message: "persistence: k days out of n cannot exceed n" })
+    .default({ k: 2, n: 3 }),
+});
+
 export const ruleSpec = z.discriminatedUnion("kind", [
   thresholdRule.superRefine(checkBusinessRule),
   staleSourceRule,
@@ -99,6 +117,7 @@ export const ruleSpec = z.discriminatedUnion("kind", [
   milestoneRule,
   ingestRejectsRule,
   pilotTrapRule,
+  anomalyRule,
 ]);
 export type RuleSpec = z.infer<typeof ruleSpec>;
 export type RuleSpecInput = z.input<typeof ruleSpec>;

@@ -5,6 +5,7 @@ import { demoBusinessFigures } from "@/ingest/demo/business-figures";
 import { DEMO_FIRMS, type DemoFirm } from "@/ingest/demo/firms";
 import { dayStart, generateFirm } from "@/ingest/demo/generate";
 import { withPilotTrap } from "@/ingest/demo/pilot-trap";
+import { loadAnomalyWorkflow } from "@/ingest/demo/anomaly-workflow";
 import { audit } from "@/server/audit";
 import { lockBaseline } from "@/server/baseline/lock";
 import { auditedLockYear } from "@/server/business/business-figures";
@@ -87,6 +88,7 @@ async function loadFirm(db: Db, firm: DemoFirm, anchor: Date, log: (l: string) =
     sourceSyncs += chunk.batch.sourceSyncs?.length ?? 0;
   }
   runs += await loadDemoControl(db, tenant.tenant_id, firm, anchor, DEMO_SEED);
+  if (firm.slug === "demo") runs += await loadAnomalyWorkflow(db, tenant.tenant_id, anchor, DEMO_SEED);
   // Freeze each baseline at its go-live, as an admin setting the go-live date would.
   for (const w of withPilotTrap(firm)) {
     await lockBaseline(db, { tenantId: tenant.tenant_id, workflow: w.workflow, goLiveDate: toDate(dayStart(anchor, w.goLiveDaysAgo)), actor: "demo" });

@@ -141,3 +141,27 @@ describe("alerts behind an information barrier", () => {
     expect(obs?.summary).toContain(world.a.workflows[1]);
   });
 });
+
+describe("anomaly rules behind an information barrier", () => {
+  it("refuses a barred member an anomaly rule of a barred workflow, a firm-wide one, or a firm series dressed with a workflow, and its band", async () => {
+    const barred = world.caller("restricted-ops", world.a);
+    const [intake, billing] = world.a.workflows;
+    const t = world.a.slug;
+    const anomaly = (series: "exception-rate" | "ingest-rejects", workflow?: string) => ({ kind: "anomaly" as const, name: "a", series, ...(workflow ? { workflow } : {}) });
+    expect(await code(barred.alerts.create({ tenant: t, ...anomaly("exception-rate", billing) }))).toBe("FORBIDDEN");
+    expect(await code(barred.alerts.create({ tenant: t, ...anomaly("exception-rate") }))).toBe("FORBIDDEN");
+    // Ingest rejects belong to the firm: naming the member's own workflow on them is refused as bad input.
+    expect(await code(barred.alerts.create({ tenant: t, ...anomaly("ingest-rejects", intake) }))).toBe("BAD_REQUEST");
+    const billingRule = await createRule(world.db, { tenantId: world.a.id, actorId: world.a.users.admin.id }, { ...anomaly("exception-rate", billing), recipients: [] });
+    expect(await code(barred.alerts.band({ tenant: t, ruleId: billingRule.ruleId }))).toBe("FORBIDDEN");
+    expect(await code(barred.alerts.create({ tenant: t, ...anomaly("exception-rate", intake) }))).toBe("ok");
+  });
+
+  it("sends a workflow's anomaly only to members who may read that workflow, and never to an engineer", async () => {
+    const [, billing] = world.a.workflows;
+    const to = [world.a.users["restricted-ops"].email, world.a.users.ops.email, world.a.users.engineer.email].map((address) => ({ kind: "email" as const, to: address }));
+    const rule = await createRule(world.db, { tenantId: world.a.id, actorId: world.a.users.admin.id }, { kind: "anomaly", name: "billing volume", series: "run-volume", workflow: billing, recipients: to });
+    const deliverable = await new RecipientScopes(world.db).deliverable(rule);
+    expect(deliverable.spec.recipients.map((r) => (r.kind === "email" ? r.to : r.url))).toEqual([world.a.users.ops.email]);
+  });
+});

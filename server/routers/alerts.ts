@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Db } from "@/clickhouse/client";
 import { deliveriesInput, digestInput, historyInput, ruleEnabled, ruleIdInput, ruleInput, ruleUpdate } from "@/server/alerts/api";
+import { anomalyBand } from "@/server/alerts/anomaly-band";
 import { deliveryLog } from "@/server/alerts/delivery-log";
 import { digestCadence, digestSubscription, setDigestSubscription } from "@/server/alerts/digest-subscriptions";
 import { alertHistory } from "@/server/alerts/episodes";
@@ -12,6 +13,7 @@ import { sendTestAlert } from "@/server/alerts/send-test-alert";
 import { mailerFromEnv, publicUrlFromEnv } from "@/server/alerts/start-alerts";
 import { type Barrier, mayReadScope, ROI_ROLES } from "@/server/auth/barrier";
 import { env } from "@/server/env";
+import { cachedMetric } from "./cached-metric";
 import { router, tenantProcedure } from "../trpc";
 
 interface Ctx {
@@ -105,6 +107,15 @@ export const alertsRouter = router({
       await ownRule(ctx, input.ruleId);
       const e = env();
       return rules(() => sendTestAlert(ctx.db, actorOf(ctx), input.ruleId, { mailer: mailerFromEnv(e), publicUrl: publicUrlFromEnv(e) }));
+    }),
+  /** An anomaly rule's expected band and observed values, day by day, for its page's chart; null for another kind (it has no band). */
+  band: tenantProcedure(["admin", "ops", "executive"])
+    .input(ruleIdInput)
+    .query(async ({ ctx, input }) => {
+      const rule = await rules(() => ruleById(ctx.db, ctx.tenant.id, input.ruleId));
+      mayUse(ctx, rule.spec);
+      if (rule.spec.kind !== "anomaly") return null;
+      return anomalyBand(ctx.db, (db, key, metric) => cachedMetric(db, key, metric), { ...rule.spec, tenantId: ctx.tenant.id }, new Date(), ctx.workflows);
     }),
   history: tenantProcedure(["admin", "ops", "executive"])
     .input(historyInput)

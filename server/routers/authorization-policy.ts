@@ -106,6 +106,8 @@ export const policy: Record<string, Declared> = {
   "alerts.setEnabled": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, ruleId: randomUUID(), enabled: false }), byId: byRule("FORBIDDEN", () => ({ enabled: false })) },
   "alerts.remove": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, ruleId: randomUUID() }), byId: byRule("FORBIDDEN") },
   "alerts.test": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, ruleId: randomUUID() }), byId: byRule("FORBIDDEN") },
+  "anomalies.markers": { roles: READERS, sample: (t) => ({ tenant: t.slug, workflow: t.workflows[0] }) },
+  "alerts.band": { roles: ["admin", "ops", "executive"], sample: (t) => ({ tenant: t.slug, ruleId: randomUUID() }), byId: byRule("FORBIDDEN") },
   "alerts.history": { roles: ["admin", "ops", "executive"], sample: (t) => ({ tenant: t.slug }), byId: byRule("allowed") },
   "alerts.deliveries": { roles: MANAGE, sample: (t) => ({ tenant: t.slug }), byId: byRule("allowed") },
   // The digest is ROI figures: not for engineers (docs/security.md "Barriers").

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ruleInput } from "@/server/alerts/api";
 import type { ThresholdMetric } from "@/server/alerts/business-metric";
+import type { AnomalySeries } from "@/server/alerts/anomaly-kinds";
 import { HEADLINES } from "@/server/alerts/condition";
 import type { RuleSpec } from "@/server/alerts/rule";
 
@@ -20,6 +21,10 @@ export interface Draft {
   statuses: string[];
   share: string;
   minSpans: string;
+  series: AnomalySeries;
+  sensitivity: string;
+  persistK: string;
+  persistN: string;
   interval: string;
   cooldown: string;
   emails: string;
@@ -54,11 +59,15 @@ export function draftOf(spec?: RuleInput): Draft {
     op: spec?.kind === "threshold" ? spec.op : "gt",
     value: spec?.kind === "threshold" ? (isRatio(spec.metric) ? pct(spec.value) : String(spec.value)) : "",
     ...windowOf(spec?.windowMinutes ?? 1440),
-    source: spec?.kind === "stale-source" ? (spec.source ?? "") : "",
+    source: spec?.kind === "stale-source" || spec?.kind === "anomaly" ? (spec.source ?? "") : "",
     minCount: spec?.kind === "exceptions-past-sla" ? String(spec.minCount) : "1",
     statuses: spec?.kind === "milestone" ? spec.statuses : ["at_risk", "missed"],
     share: spec?.kind === "ingest-rejects" ? pct(spec.share) : "5",
     minSpans: spec?.kind === "ingest-rejects" ? String(spec.minSpans) : "100",
+    series: spec?.kind === "anomaly" ? spec.series : "exception-rate",
+    sensitivity: spec?.kind === "anomaly" ? spec.sensitivity : "medium",
+    persistK: spec?.kind === "anomaly" ? String(spec.persistence.k) : "2",
+    persistN: spec?.kind === "anomaly" ? String(spec.persistence.n) : "3",
     interval: String(spec?.intervalMinutes ?? 5),
     cooldown: String(spec?.cooldownMinutes ?? 60),
     emails: (spec?.recipients ?? []).flatMap((r) => (r.kind === "email" ? [r.to] : [])).join("\n"),
@@ -120,6 +129,8 @@ function specFrom(d: Draft): Record<string, unknown> {
       return { ...common, share: num(d.share) / 100, minSpans: num(d.minSpans) };
     case "pilot-trap":
       return { ...common, workflow };
+    case "anomaly":
+      return { ...common, series: d.series, workflow, source: d.source.trim() || undefined, sensitivity: d.sensitivity, persistence: { k: num(d.persistK), n: num(d.persistN) } };
   }
 }
 
@@ -130,7 +141,7 @@ function fieldOf(path: readonly PropertyKey[], spec: Record<string, unknown>): k
     const r = Array.isArray(spec.recipients) && typeof index === "number" ? (spec.recipients[index] as { kind?: string } | undefined) : undefined;
     return r?.kind === "webhook" ? "webhooks" : "emails";
   }
-  const map: Record<string, keyof Draft> = { windowMinutes: "window", intervalMinutes: "interval", cooldownMinutes: "cooldown" };
+  const map: Record<string, keyof Draft> = { windowMinutes: "window", intervalMinutes: "interval", cooldownMinutes: "cooldown", persistence: index === "k" ? "persistK" : "persistN" };
   return map[String(head)] ?? ((String(head) || "name") as keyof Draft);
 }
 

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { type FormEvent, type ReactNode, useState } from "react";
 import { useTRPC } from "@/app/trpc/client";
+import { ANOMALY_SERIES, SERIES_WORDS } from "@/server/alerts/anomaly-kinds";
 import { HEADLINES } from "@/server/alerts/condition";
 import { THRESHOLD_METRICS } from "@/server/alerts/business-metric";
 import type { RuleSpec } from "@/server/alerts/rule";
@@ -18,6 +19,7 @@ const KINDS: [RuleSpec["kind"], string][] = [
   ["milestone", "A go-live checkpoint at risk or missed"],
   ["ingest-rejects", "Ingest rejects too many spans"],
   ["pilot-trap", "A live workflow shows the pilot trap"],
+  ["anomaly", "A series leaves its normal band (no threshold)"],
 ];
 
 /** One labelled field with its own error beneath it (aria-describedby ties the two for screen readers). */
@@ -100,6 +102,15 @@ function KindFields({ d, setD, errors, workflows, prefix }: { d: Draft; setD: (d
         <>
           {text("share", "Rejected share above (%)", { inputMode: "decimal" })}
           {text("minSpans", "Only with at least this many spans", { inputMode: "numeric" })}
+        </>
+      ) : null}
+      {d.kind === "anomaly" ? (
+        <>
+          {select("series", "Series", ANOMALY_SERIES.map((s): [string, string] => [s, SERIES_WORDS[s].noun]))}
+          {SERIES_WORDS[d.series].perWorkflow ? workflowSelect("the firm") : d.series === "source-freshness" ? text("source", "Source (empty: the stalest)") : null}
+          {select("sensitivity", "Sensitivity", [["low", "low (4 spreads)"], ["medium", "medium (3 spreads)"], ["high", "high (2.5 spreads)"]])}
+          {text("persistK", "Days outside the band", { inputMode: "numeric" })}
+          {text("persistN", "Out of the last (days)", { inputMode: "numeric" })}
         </>
       ) : null}
     </>

@@ -50,7 +50,7 @@ export function RulesSection({ tenant, rules, workflows }: { tenant: string; rul
             rowKey={(r) => r.ruleId}
             testId="rules-table"
             columns={[
-              { header: "Name", cell: (r) => r.spec.name },
+              { header: "Name", cell: (r) => (r.spec.kind === "anomaly" ? <a className="text-indigo-700 underline" href={`/alerts/rules/${r.ruleId}?tenant=${encodeURIComponent(tenant)}`}>{r.spec.name}</a> : r.spec.name) },
               { header: "Condition", cell: (r) => <span data-testid="rule-condition">{r.condition}</span> },
               { header: "State", cell: (r) => <StateCell state={r.state} /> },
               { header: "Severity", cell: (r) => r.spec.severity },

@@ -1,6 +1,8 @@
 import { formatter } from "@/app/components/format";
 import { MarkedChart, type ChartMarker, type MarkedPoint } from "@/app/components/marked-chart";
 import { runsHref } from "@/app/components/runs-href";
+import { AnomalyList, anomalyChartMarkers } from "@/app/components/anomaly-marks";
+import type { AnomalyMarker } from "@/server/alerts/anomaly-markers";
 import { Section } from "@/app/components/section";
 import type { ServerCaller } from "@/app/components/view-context";
 import type { ChangeMarker, ProgressResult } from "@/metrics/progress";
@@ -45,7 +47,7 @@ export function monthMarkers(markers: ChangeMarker[]): ChartMarker[] {
 
 /** The 12-month trend of hours and value, and the payback curve, with their markers and links to runs. */
 export async function ProgressCharts({ caller, input, locale, slug }: { caller: ServerCaller; input: Input; locale: string; slug: string }) {
-  const p: ProgressResult & { computedAt: string | null } = await caller.overview.progress(input);
+  const [p, anomalies]: [ProgressResult & { computedAt: string | null }, AnomalyMarker[]] = await Promise.all([caller.overview.progress(input), caller.anomalies.markers({ tenant: input.tenant, workflow: input.workflow })]);
   const f = formatter(locale, p.currency);
   const href = (m: { from: string; to: string }) => runsHref(slug, { workflow: input.workflow, phase: "live", from: m.from, to: m.to });
   const trend: MarkedPoint[] = p.months.map((m) => ({ period: m.month, href: href(m), hours: m.hours, value: m.value }));
@@ -57,8 +59,9 @@ export async function ProgressCharts({ caller, input, locale, slug }: { caller: 
     <div className="grid grid-cols-1 gap-0 lg:grid-cols-2 lg:gap-4" data-testid="progress-charts">
       <Section title="Hours displaced and value, last 12 months" description={`Per calendar month, live runs; the current month so far. Click a point for its runs. ${LEGEND}${stamp}`} csv={{ filename: `progress-${slug}.csv`, rows: p.months.map((m) => ({ month: m.month, live_runs: m.live_runs, hours: m.hours, value: m.value })) }}>
         {p.status === "ok" ? null : <p className="mb-2 text-xs text-slate-500">Insufficient data: {p.reason}</p>}
-        <MarkedChart testId="progress-trend" data={trend} markers={markers} locale={locale} currency={p.currency} series={[{ key: "hours", label: "Hours displaced", unit: "hours", color: "#4f46e5" }, { key: "value", label: "Value", unit: "money", color: "#059669", right: true }]} />
+        <MarkedChart testId="progress-trend" data={trend} markers={[...markers, ...anomalyChartMarkers(anomalies, (day) => day.slice(0, 7))]} locale={locale} currency={p.currency} series={[{ key: "hours", label: "Hours displaced", unit: "hours", color: "#4f46e5" }, { key: "value", label: "Value", unit: "money", color: "#059669", right: true }]} />
         <UnknownMonths months={p.months} />
+        <AnomalyList anomalies={anomalies} />
       </Section>
       <Section title="Payback: cumulative value against cumulative cost" description={`Since the first go-live. Cost: one-time investment at go-live, recurring investment, platform and AI cost.${stamp}`} testId="payback-curve">
         <p className="mb-2 text-xs text-slate-600" data-testid="payback-status" data-month={p.payback.payback_month ?? ""}>

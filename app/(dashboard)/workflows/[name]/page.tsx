@@ -18,6 +18,8 @@ import { TileDelta } from "@/app/components/tile-delta";
 import { TrendChart } from "@/app/components/trend-chart";
 import { type ViewContext, viewContext, windowOf } from "@/app/components/view-context";
 import { PageSkeleton } from "@/app/components/page-skeleton";
+import { WeekChart } from "@/app/components/week-chart";
+import { AnomalyList, anomalyChartMarkers, mondayOf } from "@/app/components/anomaly-marks";
 import { FeedsOutcomes } from "./feeds-outcomes";
 import { ControlComparisonSection } from "./control-comparison-section";
 import { LockedBaselineSection } from "./locked-baseline-section";
@@ -47,10 +49,11 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
 
 async function WorkflowBody({ workflow, context, tenant }: { workflow: string; context: ViewContext; tenant: NonNullable<ViewContext["tenant"]> }) {
   const { caller, params: view, locale, previous } = context;
-  const [d, prev, stale] = await Promise.all([
+  const [d, prev, stale, anomalies] = await Promise.all([
     caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) }),
     previous ? caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...previous }) : undefined,
     caller.staleness.sources({ tenant: tenant.slug, workflow, ...windowOf(view) }),
+    caller.anomalies.markers({ tenant: tenant.slug, workflow }),
   ]);
   const { cycle, exceptions, labor, rework } = d;
   const staleBadge = <FreshnessBadge stale={stale} workflows={[workflow]} />;
@@ -89,7 +92,8 @@ async function WorkflowBody({ workflow, context, tenant }: { workflow: string; c
       </Section>
       <div className="grid grid-cols-1 lg:grid-cols-2 lg:gap-4">
         <Section title="Weekly exception rate" csv={{ filename: `${workflow}-exceptions.csv`, rows: weekly }}>
-          <TrendChart data={weekly} index="week" categories={["Exception rate"]} percent locale={locale} />
+          <WeekChart testId="weekly-exception-rate" data={exceptions.weekly.map((w) => ({ week: w.week, value: w.exception_rate }))} label="Exception rate" markers={anomalyChartMarkers(anomalies, mondayOf)} percent locale={locale} />
+          <AnomalyList anomalies={anomalies} />
         </Section>
         <Section title="Exception reasons" csv={{ filename: `${workflow}-reasons.csv`, rows: exceptions.reasons }}>
           <DataTable caption="Exception reasons" rows={exceptions.reasons} rowKey={(r) => r.reason} columns={[{ header: "Reason", cell: (r) => r.reason || "unspecified" }, { header: "Runs", numeric: true, cell: (r) => (r.reason ? counted(r.runs, { exception: true, reason: r.reason }, "reason-runs") : f.number(r.runs)) }]} />
