@@ -30,12 +30,14 @@ export function* generateDemoControl(firm: DemoFirm, o: DemoOptions): Generator<
   if (!pair) return;
   const shockFrom = dayStart(o.anchor, pair.treated.goLiveDaysAgo).getTime();
   const alone: DemoFirm = { ...firm, workflows: [pair.control], sources: [] };
+  // generateFirm adds the firm's pilot-trap workflow to whatever it is given: keep the control's rows only.
+  const mine = <T extends { workflow?: string }>(rows: T[] | undefined): T[] => (rows ?? []).filter((r) => r.workflow === pair.control.workflow);
   for (const chunk of generateFirm(alone, { ...o, seed: o.seed + SEED_OFFSET })) {
-    const runs = (chunk.batch.runs ?? []).map((r) => {
+    const runs = mine(chunk.batch.runs).map((r) => {
       const start = new Date(r.start_time).getTime();
       const end = new Date(r.end_time).getTime();
       return start < shockFrom ? r : { ...r, end_time: new Date(start + (end - start) * SHOCK) };
     });
-    yield { batch: { runs, steps: chunk.batch.steps ?? [] }, actions: [] };
+    yield { batch: { runs, steps: mine(chunk.batch.steps) }, actions: [] };
   }
 }
