@@ -31,7 +31,8 @@ describe("business outcome targets in Settings and the lagging checkpoints on th
     const own = `targets-${randomUUID().slice(0, 8)}`;
     const dir = demo.world.dataDir;
     cli(dir, ["tenants", "create", own, "--name", "Targets Firm"]);
-    cli(dir, ["users", "create", "--email", e2eEmail("admin"), "--role", "admin", "--tenant", own, "--password-file", path.join(dir, "password.txt")]);
+    // No password: the account exists, and a new password would end its sessions in every other test file.
+    cli(dir, ["users", "create", "--email", e2eEmail("admin"), "--role", "admin", "--tenant", own]);
     const saved = await demo.mutate("admin", "settingsWorkflows.save", {
       tenant: own, workflow: "intake", display_name: "Intake", go_live_date: `${month(GM)}-15`, hourly_cost: 100, currency: "USD",
       review_sla_minutes: 60, exception_sla_minutes: 240, targets: "{}", approved_models: "{}", platform_cost_monthly: 0, implementation_cost: 0, recurring_investment_monthly: 0,
