@@ -63,7 +63,9 @@ describe("the runs explorer on the demo tenant", { timeout: 300_000 }, () => {
     await Promise.all([page.waitForURL((u) => u.pathname === "/runs"), page.click('[data-testid="tile-straight-through"] a')]);
     const url = new URL(page.url());
     expect(url.searchParams.get("straightThrough")).toBe("true");
-    const window = { tenant: TENANT, phase: "live", from: url.searchParams.get("from"), to: url.searchParams.get("to") };
+    // The tile pools the comparable workflows; its link names them.
+    const window = { tenant: TENANT, phase: "live", from: url.searchParams.get("from"), to: url.searchParams.get("to"), workflows: url.searchParams.getAll("workflows") };
+    expect(window.workflows.length).toBeGreaterThan(0);
     const yes = await demo.query<RunPage>("executive", "runs.list", { ...window, straightThrough: true, limit: 1 });
     const no = await demo.query<RunPage>("executive", "runs.list", { ...window, straightThrough: false, limit: 1 });
     expect(await heading(page)).toBe(`${f.number(yes.total)} runs`);

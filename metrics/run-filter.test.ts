@@ -8,6 +8,7 @@ describe("run filter from a URL", () => {
       problems: [],
     });
     expect(runFilterFromQuery({ exception: ["false", "true"] }).filter).toEqual({ exception: false });
+    expect(runFilterFromQuery({ workflows: "one" }).filter).toEqual({ workflows: ["one"] });
   });
 
   it("names and drops a bad field instead of failing, and refuses an inverted range", () => {

@@ -12,6 +12,8 @@ const text = z.string().min(1).max(200);
  */
 export const runFilter = z.object({
   workflow: text.optional(),
+  /** Only these workflows: a firm-wide figure pools its comparable workflows, and its link names them. */
+  workflows: z.array(text).max(200).optional(),
   /** `manual`: runs still done by hand after go-live (issue 27), listed only when asked for. */
   phase: z.enum(["baseline", "live", "manual"]).optional(),
   outcome: z.enum(["completed", "exception", "failed", "cancelled", "unknown"]).optional(),
@@ -47,7 +49,8 @@ export function runFilterFromQuery(raw: Record<string, unknown>): { filter: RunF
   const filter: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const key of RUN_FILTER_KEYS) {
-    const value = one(raw[key]);
+    // A list arrives as the key repeated (`runsHref` writes it so); every other field once.
+    const value = key === "workflows" ? (raw[key] === undefined ? undefined : [raw[key]].flat()) : one(raw[key]);
     if (value === undefined || value === "") continue;
     const field = BOOLEAN_KEYS.has(key) ? bool : runFilter.shape[key];
     const parsed = field.safeParse(value);

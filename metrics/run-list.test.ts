@@ -33,6 +33,11 @@ describe("run list", () => {
     // Behind a barrier that allows only intake, billing's run is not there, filtered or not.
     expect(ids(await all(t, {}, ["intake"]))).toEqual(ids([a, b]));
     expect(await all(t, { workflow: "billing" }, ["intake"])).toEqual([]);
+    // A firm-wide figure's link names the workflows it pooled; the barrier still applies to the list.
+    expect(ids(await all(t, { workflows: ["billing"] }))).toEqual(ids([hidden]));
+    expect(ids(await all(t, { workflows: ["intake", "billing"] }))).toEqual(ids([a, b, hidden]));
+    expect(await all(t, { workflows: ["billing"] }, ["intake"])).toEqual([]);
+    expect(await all(t, { workflows: [] })).toEqual([]);
   });
 
   it("filters by outcome, exception, reason and by a step's model, prompt version, actor and classification", async () => {

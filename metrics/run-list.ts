@@ -103,6 +103,7 @@ const MATCH_SQL = ({ steps, rework }: Subqueries) => `
     AND ({f_exception:Int8} = -1 OR exception = {f_exception:Int8})
     AND ({f_reason:String} = '' OR (exception = 1 AND reason = {f_reason:String}))
     AND ({f_st:Int8} = -1 OR straight_through = {f_st:Int8})
+    AND ({f_wfs_all:UInt8} = 1 OR workflow IN {f_wfs:Array(String)})
     AND ${steps ? STEP_MATCH_SQL : "1"}
     AND ${rework ? `(${REWORK_RUN_SQL}) = {f_rework:UInt8}` : "1"}`;
 
@@ -156,6 +157,8 @@ async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: RunPhas
     f_exception: f.exception === undefined ? -1 : f.exception ? 1 : 0,
     f_reason: f.reason ?? "",
     f_st: f.straightThrough === undefined ? -1 : f.straightThrough ? 1 : 0,
+    f_wfs_all: f.workflows === undefined ? 1 : 0,
+    f_wfs: f.workflows ?? [],
     f_rework: f.rework ? 1 : 0,
     f_model: f.model ?? "",
     f_prompt: f.promptVersion ?? "",

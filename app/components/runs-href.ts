@@ -7,7 +7,10 @@ import type { RunFilter } from "@/metrics/run-filter";
 export function runsHref(tenant: string | undefined, filter: RunFilter): string {
   const q = new URLSearchParams();
   if (tenant) q.set("tenant", tenant);
-  for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== "") q.set(k, String(v));
+  for (const [k, v] of Object.entries(filter)) {
+    if (Array.isArray(v)) for (const one of v) q.append(k, String(one));
+    else if (v !== undefined && v !== "") q.set(k, String(v));
+  }
   return `/runs?${q.toString()}`;
 }
 

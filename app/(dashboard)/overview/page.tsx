@@ -42,7 +42,8 @@ export default async function OverviewPage({ searchParams }: Props) {
   const badge = (counted: string[]) => <FreshnessBadge stale={stale} workflows={counted} />;
   const window = `${f.date(labor.window.from)} – ${f.date(labor.window.to)}`;
   const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
-  // Each tile's number leads to the runs it counted: live runs of the chosen workflow in its window.
+  // Each tile's number leads to the runs it counted: live runs in its window of the workflows it pools
+  // (the comparable ones, when no workflow is chosen).
   const runs = (more: Omit<RunFilter, "workflow" | "phase">) => runsHref(tenant.slug, { workflow: params.workflow, phase: "live", ...more });
   const cycleSeries = cycle.series.map((s) => ({ bucket: s.bucket, "p50 hours": s.p50_hours }));
   return (
@@ -57,7 +58,7 @@ export default async function OverviewPage({ searchParams }: Props) {
       <div className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="ops-tiles">
         <Tile
           testId="tile-compression"
-          href={runs({ ...cycle.window })}
+          href={runs({ ...cycle.window, workflows: cycle.workflows.map((w) => w.workflow) })}
           label="Cycle-time compression"
           value={f.percent(cycle.compression)}
           insufficient={cycle.status === "ok" ? undefined : cycle.reason}
@@ -66,14 +67,14 @@ export default async function OverviewPage({ searchParams }: Props) {
         />
         <Tile
           testId="tile-exception-rate"
-          href={runs({ ...exceptions.window, exception: true })}
+          href={runs({ ...exceptions.window, workflows: exceptions.workflows, exception: true })}
           label="Exception rate"
           value={f.percent(exceptions.live.exception_rate)}
           insufficient={exceptions.status === "ok" ? undefined : exceptions.reason}
           detail={`Baseline ${f.percent(exceptions.baseline.exception_rate)}${exceptions.trend ? ` · trend ${exceptions.trend.direction}` : ""}`}
           badge={<>{badge(exceptions.workflows)}{prev ? <TileDelta current={exceptions.live.exception_rate} previous={prev.exceptions.live.exception_rate} format={f.percent} /> : null}</>}
         />
-        <Tile testId="tile-straight-through" href={runs({ ...exceptions.window, straightThrough: true })} label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge(exceptions.workflows)} />
+        <Tile testId="tile-straight-through" href={runs({ ...exceptions.window, workflows: exceptions.workflows, straightThrough: true })} label="Straight-through rate" value={f.percent(exceptions.live.straight_through_rate)} detail={`Baseline ${f.percent(exceptions.baseline.straight_through_rate)}`} badge={badge(exceptions.workflows)} />
         <Tile
           testId="tile-completeness"
           href={`/sources${viewQuery({ tenant: params.tenant })}`}

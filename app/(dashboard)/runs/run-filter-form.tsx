@@ -39,6 +39,8 @@ export function RunFilterForm({ tenant, filter, workflows }: { tenant: string | 
   return (
     <form method="get" action="/runs" className="mb-4 flex flex-wrap items-end gap-3 text-sm" aria-label="Run filters" data-testid="run-filters">
       {tenant ? <input type="hidden" name="tenant" value={tenant} /> : null}
+      {/* The workflows a firm-wide figure pooled, kept while the other filters change. */}
+      {(filter.workflows ?? []).map((w) => <input key={w} type="hidden" name="workflows" value={w} />)}
       <Choice name="workflow" title="Workflow" value={filter.workflow} options={same(workflows)} />
       <Choice name="phase" title="Phase" value={filter.phase} options={same(["live", "baseline"])} />
       <Choice name="outcome" title="Outcome" value={filter.outcome} options={same(["completed", "exception", "failed", "cancelled", "unknown"])} />
