@@ -7,9 +7,8 @@ export default defineConfig({
   test: {
     // chDB allows one data directory per process: each worker process opens its own once.
     pool: "forks",
-    // Three on two cores: many files wait on a server, a browser or the engine's disk, and a full run
-    // kept only 1.3 cores busy on average with two.
-    maxWorkers: 3,
+    // Two: a third worker on two cores slowed the browser tests more than it gained (22 against 21 min).
+    maxWorkers: 2,
     setupFiles: ["./clickhouse/test-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
