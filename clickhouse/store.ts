@@ -1,10 +1,12 @@
 import type { Db } from "./client";
 import { openEmbedded } from "./chdb-client";
 import { openServer } from "./server-client";
+import { withWriteTracking } from "./read-memo";
+import { withSlowQueryLog } from "./slow-query-log";
 
 export type StoreConfig =
-  | { kind: "embedded"; dataDir: string; extraArgs?: readonly string[] }
-  | { kind: "server"; url: string; username?: string; password?: string; database?: string; cluster?: string };
+  | { kind: "embedded"; dataDir: string; extraArgs?: readonly string[]; slowQueryMs?: number }
+  | { kind: "server"; url: string; username?: string; password?: string; database?: string; cluster?: string; slowQueryMs?: number };
 
 interface Holder {
   config: StoreConfig;
@@ -21,7 +23,8 @@ const g = globalThis as GlobalWithStore;
 export function getStore(config: StoreConfig): Promise<Db> {
   const held = g[KEY];
   if (held) return held.db;
-  const db = config.kind === "embedded" ? openEmbedded(config) : Promise.resolve(openServer(config));
+  const opened = config.kind === "embedded" ? openEmbedded(config) : Promise.resolve(openServer(config));
+  const db = opened.then((d) => withSlowQueryLog(withWriteTracking(d), config.slowQueryMs));
   g[KEY] = { config, db };
   db.catch(() => {
     // A failed open must not poison the process: the next call tries again.

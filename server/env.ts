@@ -18,6 +18,8 @@ const schema = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default("default"),
   CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional(),
   PLUMBLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Queries taking this many ms or more are logged to stderr (clickhouse/slow-query-log.ts); unset = none.
+  PLUMBLINE_SLOW_QUERY_MS: z.coerce.number().int().min(0).optional(),
   // OTLP ingest (ingest/): the standard OTLP/HTTP port beside the dashboard (0 = off), the secret
   // subject-id hash keys derive from (generated into the data dir when embedded), writer limits.
   PLUMBLINE_OTLP_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
@@ -105,10 +107,11 @@ export function storeConfig(e: Env = env()): StoreConfig {
       password: e.CLICKHOUSE_PASSWORD,
       database: e.CLICKHOUSE_DATABASE,
       cluster: e.CLICKHOUSE_CLUSTER,
+      slowQueryMs: e.PLUMBLINE_SLOW_QUERY_MS,
     };
   }
   // chDB fixes where BACKUP may write when the store opens (once per process): only the backup root.
-  return { kind: "embedded", dataDir: path.resolve(e.PLUMBLINE_DATA_DIR), extraArgs: [`--backups.allowed_path=${backupRoot(e)}`] };
+  return { kind: "embedded", dataDir: path.resolve(e.PLUMBLINE_DATA_DIR), extraArgs: [`--backups.allowed_path=${backupRoot(e)}`], slowQueryMs: e.PLUMBLINE_SLOW_QUERY_MS };
 }
 
 /** Where `plumbline backup` writes (server/backup.ts): PLUMBLINE_BACKUP_DIR, else beside the data dir. */

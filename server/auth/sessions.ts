@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
 
 /**
  * Ending sessions that already exist (issue 24). Auth.js sessions are signed JWTs: nothing on the
@@ -36,5 +37,8 @@ export interface SessionClaims {
  */
 export async function sessionStillValid(db: Db, claims: SessionClaims): Promise<boolean> {
   if (typeof claims.uid !== "string" || typeof claims.epoch !== "number") return false;
-  return (await sessionEpoch(db, claims.uid)) === claims.epoch;
+  // Asked several times for one page: remembered until this process records a revocation, and for a
+  // second at most, the longest another process's revocation can go unseen (clickhouse/read-memo.ts).
+  const uid = claims.uid;
+  return (await memoRead(db, `epoch|${uid}`, ["session_revocations"], 1000, () => sessionEpoch(db, uid))) === claims.epoch;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fromClickHouseTime, toClickHouseTime, type Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
 import type { MetricInput, MetricKey, MetricResult } from "@/metrics/registry";
 
 /** A stored scorecard (migration 0170): one metric's result for a tenant and one set of inputs. */
@@ -33,22 +34,32 @@ export function inputsKey(input: MetricInput): string {
  * by time, so a lock, an import or a settings change (from the web or the CLI, in any process) changes
  * this string, and a scorecard computed before it is not served again.
  */
+const FINGERPRINT_PARTS: [table: string, changedAt: string][] = [
+  ["tenants", "updated_at"],
+  ["workflows", "updated_at"],
+  ["sources", "updated_at"],
+  ["baseline_locks", "locked_at"],
+  ["declared_baselines", "created_at"],
+  ["baseline_imports", "imported_at"],
+  ["business_targets", "updated_at"],
+  ["business_baseline_locks", "locked_at"],
+  ["business_imports", "imported_at"],
+];
+const FINGERPRINT_TABLES = FINGERPRINT_PARTS.map(([table]) => table);
 const FINGERPRINT_SQL = `
-  SELECT concat(
-    (SELECT toString(tuple(count(), max(updated_at))) FROM tenants WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(updated_at))) FROM workflows WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(updated_at))) FROM sources WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(locked_at))) FROM baseline_locks WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(created_at))) FROM declared_baselines WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(imported_at))) FROM baseline_imports WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(updated_at))) FROM business_targets WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(locked_at))) FROM business_baseline_locks WHERE tenant_id = {tenant:String}), '|',
-    (SELECT toString(tuple(count(), max(imported_at))) FROM business_imports WHERE tenant_id = {tenant:String})
+  SELECT concat(${FINGERPRINT_PARTS.map(([table, at]) => `
+    (SELECT toString(tuple(count(), max(${at}))) FROM ${table} WHERE tenant_id = {tenant:String})`).join(", '|',")}
   ) AS f`;
 
-export async function tenantFingerprint(db: Db, tenantId: string): Promise<string> {
-  const [row] = await db.query(FINGERPRINT_SQL, { tenant: tenantId }, z.object({ f: z.string() }));
-  return row?.f ?? "";
+/**
+ * Every scorecard a page reads asks for its tenant's fingerprint: remembered until this process writes
+ * one of its tables, and for a second at most (clickhouse/read-memo.ts).
+ */
+export function tenantFingerprint(db: Db, tenantId: string): Promise<string> {
+  return memoRead(db, `fingerprint|${tenantId}`, FINGERPRINT_TABLES, 1000, async () => {
+    const [row] = await db.query(FINGERPRINT_SQL, { tenant: tenantId }, z.object({ f: z.string() }));
+    return row?.f ?? "";
+  });
 }
 
 const storedRow = z.object({
