@@ -1,4 +1,6 @@
 import type { Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
+import { addMonths } from "./business-months";
 import { OUTCOME_KEYS, type OutcomeKey } from "./business-outcome-defs";
 import { currentBaselineYear, frozenMonthReader } from "./business-baseline-year";
 import { type BaselineYear, type OutcomeComparison, compareOutcome } from "./business-outcomes";
@@ -16,6 +18,25 @@ export interface BusinessOutcomesReport {
  * read from its frozen figures; an unlocked default year from the store, and the report says that it
  * can still move.
  */
+/** The report's default window: the twelve complete months before `now`'s month. */
+export function lastTwelveMonths(now = new Date()): { from: string; to: string } {
+  const thisMonth = now.toISOString().slice(0, 7);
+  return { from: addMonths(thisMonth, -12), to: addMonths(thisMonth, -1) };
+}
+
+/** The tables the report reads: a write to any of them by this process forgets a remembered report. */
+const BUSINESS_TABLES = ["business_points", "business_imports", "business_baseline_months", "business_baseline_locks", "business_targets", "workflows"];
+
+/**
+ * The report as a page asks for it: every outcome is a dozen small reads, and the figures change only
+ * when a business point, an import, a lock, a target or a go-live is written. Remembered until this
+ * process writes one of those tables, and for 5 minutes at most, as long as a scorecard is served
+ * before its refresh (clickhouse/read-memo.ts).
+ */
+export function rememberedBusinessOutcomes(db: Db, o: { tenantId: string; from: string; to: string }): Promise<BusinessOutcomesReport> {
+  return memoRead(db, `business|${o.tenantId}|${o.from}|${o.to}`, BUSINESS_TABLES, 5 * 60_000, () => businessOutcomes(db, o));
+}
+
 export async function businessOutcomes(db: Db, o: { tenantId: string; from: string; to: string; keys?: readonly OutcomeKey[] }): Promise<BusinessOutcomesReport> {
   const year = await currentBaselineYear(db, o.tenantId);
   if (!year) return { baseline_year: null, note: "No baseline year: no workflow has gone live and none is declared", outcomes: [] };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
 import { SCOPE_SQL } from "./scope";
 import { sourceLags } from "./source-lag";
 
@@ -30,9 +31,14 @@ const feedRow = z.object({ source: z.string(), workflow: z.string() });
 
 type ScopeParams = { tenant: string; all_wf: 0 | 1; wfs: string[] };
 
-/** The workflows each source feeds, among the workflows in scope. */
+/**
+ * The workflows each source feeds, among the workflows in scope. Every page's stale-source banner asks,
+ * and the answer reads a tenant's spans: remembered until this process writes a table it reads, and
+ * for 30 seconds at most, the longest another process's writes go unseen (clickhouse/read-memo.ts).
+ */
 export async function sourceFeeds(db: Db, params: ScopeParams): Promise<Map<string, string[]>> {
-  const rows = await db.query(FEEDS_SQL, params, feedRow);
+  const key = `feeds|${params.tenant}|${params.all_wf}|${params.wfs.join(",")}`;
+  const rows = await memoRead(db, key, ["data_access_events", "source_syncs", "runs", "steps"], 30_000, () => db.query(FEEDS_SQL, params, feedRow));
   const feeds = new Map<string, string[]>();
   for (const r of rows) feeds.set(r.source, [...(feeds.get(r.source) ?? []), r.workflow]);
   return feeds;

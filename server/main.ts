@@ -2,11 +2,15 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
+import type { Db } from "@/clickhouse/client";
 import { migrate } from "@/clickhouse/migrate";
 import { closeStore, getStore } from "@/clickhouse/store";
+import { lastTwelveMonths, rememberedBusinessOutcomes } from "@/metrics/business-outcomes-report";
 import { createIngestService, ingestOptions, keepAliveForRetries, listenOrLog, otlpHttpServer } from "@/ingest/otlp/ingest-service";
 import { startAlerts } from "./alerts/start-alerts";
+import { anomalyMarkers } from "./alerts/anomaly-markers";
 import { startScorecardsAhead } from "./scorecards/scheduler";
+import { scorecard } from "./scorecards/scorecard";
 import { cliHandler } from "./cli/remote-handler";
 import { advertiseServer, withdrawServer, type ServerAdvert } from "./cli/remote";
 import { stampClientIp, trustedProxies } from "./auth/client-ip";
@@ -76,7 +80,11 @@ async function main(): Promise<void> {
   // Slow scorecards (milestones first) computed ahead, the first pass while Next prepares, so the
   // first pages read them instead of waiting: docs/design.md, "Scorecards computed ahead".
   const version = buildId(root);
-  const [scorecards] = await Promise.all([startScorecardsAhead(db, { version, log }), app.prepare()]);
+  // The overview's anomaly markers too (a daily series per workflow and series, each a scorecard), and
+  // its business outcomes over the default year.
+  const atStart = (d: Db, tenantId: string) =>
+    Promise.all([anomalyMarkers(d, scorecard, { tenantId, workflows: null }, new Date()), rememberedBusinessOutcomes(d, { tenantId, ...lastTwelveMonths() })]);
+  const [scorecards] = await Promise.all([startScorecardsAhead(db, { version, log, atStart }), app.prepare()]);
   onShutdown("scorecards", scorecards.stop);
   const nextHandler = app.getRequestHandler();
 

@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { baselineYearLocks } from "@/metrics/business-baseline-year";
-import { addMonths, monthString } from "@/metrics/business-months";
-import { businessOutcomes } from "@/metrics/business-outcomes-report";
+import { monthString } from "@/metrics/business-months";
+import { lastTwelveMonths, rememberedBusinessOutcomes } from "@/metrics/business-outcomes-report";
 import { OUTCOME_KEYS, type OutcomeKey } from "@/metrics/business-outcome-defs";
 import { targetInput } from "@/metrics/business-target";
 import { removeBusinessTarget, saveBusinessTarget } from "@/metrics/business-targets";
@@ -29,8 +29,8 @@ export const businessRouter = router({
     .input(z.object({ tenant: z.string().optional() }).and(monthWindow))
     .query(async ({ ctx, input }) => {
       firmWide(ctx.workflows);
-      const thisMonth = new Date().toISOString().slice(0, 7);
-      return businessOutcomes(ctx.db, { tenantId: ctx.tenant.id, from: input.from ?? addMonths(thisMonth, -12), to: input.to ?? addMonths(thisMonth, -1) });
+      const year = lastTwelveMonths();
+      return rememberedBusinessOutcomes(ctx.db, { tenantId: ctx.tenant.id, from: input.from ?? year.from, to: input.to ?? year.to });
     }),
   /** The baseline year's locked versions, newest first. */
   baselineYears: tenantProcedure(["executive", "ops", "admin"])

@@ -47,10 +47,10 @@ describe("scorecard scheduler", () => {
     const input: MetricInput = { tenantId: tenant, workflows: null, workflow: "intake", asOf: new Date() };
     const page = await cachedMetric(await testDb(), "cycle-time", input);
     expect(Date.parse(page.computedAt)).not.toBeNaN();
-    // The first pass computes the tenant's milestones, the overview's three firm-wide tiles and its
-    // lagging checkpoints; the page's scorecard is current, so it is left alone.
-    expect(await s.tick()).toBe(5);
-    for (const key of ["labor-hours", "cycle-time", "exception-rate"] as const) {
+    // The first pass computes the tenant's milestones, the overview's three firm-wide tiles, its
+    // lagging checkpoints, progress and pilot-trap cards; the page's scorecard is current, so it is left alone.
+    expect(await s.tick()).toBe(7);
+    for (const key of ["labor-hours", "cycle-time", "exception-rate", "progress", "pilot-trap", "business-milestones"] as const) {
       expect((await stored(key, { tenantId: tenant, workflows: null })).result.key).toBe(key);
     }
     expect((await stored("milestones", { tenantId: tenant, workflows: null })).result.key).toBe("milestones");
@@ -64,13 +64,33 @@ describe("scorecard scheduler", () => {
     expect(result).toEqual(await engine("cycle-time", input));
   });
 
+  it("runs the start-up work for every tenant once, in the first pass only, and survives its failure", async () => {
+    const tenant = await world();
+    shared().inUse.clear();
+    const calls: string[] = [];
+    const lines: string[] = [];
+    scheduler = startScorecards(await testDb(), {
+      firstMs: 3_600_000,
+      tenants: async () => [tenant],
+      log: (l) => lines.push(l),
+      atStart: async (_db, id) => {
+        calls.push(id);
+        throw new Error("markers failed");
+      },
+    });
+    await scheduler.tick();
+    await scheduler.tick();
+    expect(calls).toEqual([tenant]);
+    expect(lines.join("\n")).toContain(`start-up work for ${tenant} failed: markers failed`);
+  });
+
   it("serves a restart of the same build what it stored, and recomputes what another build stored", async () => {
     const tenant = await world();
-    // Pages of earlier tests are still "in use" in this process; only this tenant's firm-wide five count here.
+    // Pages of earlier tests are still "in use" in this process; only this tenant's firm-wide seven count here.
     shared().inUse.clear();
     try {
       setScorecardVersion("build-a");
-      expect(await (await start(tenant)).tick()).toBe(5);
+      expect(await (await start(tenant)).tick()).toBe(7);
       const card = await stored("milestones", { tenantId: tenant, workflows: null });
       await scheduler?.stop();
       // A restart: the process's memory is gone, the store keeps what the same build computed.
@@ -80,7 +100,7 @@ describe("scorecard scheduler", () => {
       shared().remembered.clear();
       // An upgrade: the stored results may have another shape, so every one is computed again.
       setScorecardVersion("build-b");
-      expect(await (await start(tenant)).tick()).toBe(5);
+      expect(await (await start(tenant)).tick()).toBe(7);
       const recomputed = await stored("milestones", { tenantId: tenant, workflows: null });
       expect(recomputed.computedAt.getTime()).toBeGreaterThanOrEqual(card.computedAt.getTime());
       expect(recomputed.fingerprint).not.toBe(card.fingerprint);

@@ -11,6 +11,11 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
   /** The tenants whose milestones are always computed (default: every tenant). */
   tenants?: (db: Db) => Promise<string[]>;
+  /**
+   * Run for every tenant at the end of the first pass: what else a first page would compute (the
+   * overview's anomaly markers read a daily series per workflow, each a scorecard once read).
+   */
+  atStart?: (db: Db, tenantId: string) => Promise<unknown>;
 }
 
 export interface Scheduler {
@@ -22,8 +27,11 @@ export interface Scheduler {
 
 /** Computed for every tenant whether or not a page has asked yet: the executive's first screen. */
 const ALWAYS: MetricKey[] = ["milestones"];
-/** Also computed for every tenant in the first pass after start: the overview's firm-wide tiles and lagging checkpoints. */
-const AT_START: MetricKey[] = ["labor-hours", "cycle-time", "exception-rate", "business-milestones"];
+/**
+ * Also computed for every tenant in the first pass after start: the overview's firm-wide tiles, its
+ * lagging checkpoints, its monthly progress and payback curve, and its pilot-trap cards.
+ */
+const AT_START: MetricKey[] = ["labor-hours", "cycle-time", "exception-rate", "business-milestones", "progress", "pilot-trap"];
 
 const allTenants = async (db: Db) => (await listTenants(db)).map((t) => t.tenant_id);
 
@@ -62,6 +70,7 @@ export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler 
     let computed = 0;
     // A result stored by another build is not current (its fingerprint names the build), so the
     // first pass after an upgrade recomputes everything, and after a plain restart nothing fresh.
+    const atStart = first ? opts.atStart : undefined;
     const keys = first ? [...AT_START, ...ALWAYS] : ALWAYS;
     first = false;
     for (const t of await targets(db, now, opts.tenants ?? allTenants, keys)) {
@@ -72,6 +81,10 @@ export function startScorecards(db: Db, opts: SchedulerOptions = {}): Scheduler 
       if (card && card.fingerprint === fingerprints.get(tenant) && now - card.computedAt < REFRESH_MS) continue;
       await computeScorecard(db, t.key, t.input, now);
       computed++;
+    }
+    for (const tenant of atStart ? fingerprints.keys() : []) {
+      if (stopped) break;
+      await atStart!(db, tenant).catch((err: unknown) => log(`start-up work for ${tenant} failed: ${err instanceof Error ? err.message : String(err)}`));
     }
     return computed;
   }

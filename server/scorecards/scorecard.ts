@@ -9,7 +9,7 @@ export type Scored<R extends MetricResult = MetricResult> = R & { computedAt: st
  * Metrics computed ahead: each takes longer than a page should wait on a year of a busy firm's data
  * (docs/benchmarks.md). The others are computed when asked and shared for a minute (cached-metric.ts).
  */
-export const SCORECARD_KEYS: ReadonlySet<MetricKey> = new Set<MetricKey>(["milestones", "cycle-time", "exception-rate", "labor-hours", "compliance", "rework", "business-milestones"]);
+export const SCORECARD_KEYS: ReadonlySet<MetricKey> = new Set<MetricKey>(["milestones", "cycle-time", "exception-rate", "labor-hours", "compliance", "rework", "business-milestones", "progress", "pilot-trap"]);
 
 /** The scheduler recomputes a scorecard in use once it is this old (and at once after a settings, lock or import change). */
 export const REFRESH_MS = 5 * 60_000;
