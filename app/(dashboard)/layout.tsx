@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
 import { UserMenu } from "@/app/(auth)/components/user-menu";
 import { NavLinks } from "@/app/components/nav-links";
 import { StoreBanner } from "@/app/components/store-banner";
@@ -22,7 +22,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <UserMenu tenants={tenants} activeSlug={active?.slug} />
       </aside>
       <main id="main" className="flex-1 p-4 md:p-8">
-        <StoreBanner />
+        {/* The probe must not hold the page: it waits behind the page's own queries on a busy store. */}
+        <Suspense fallback={null}>
+          <StoreBanner />
+        </Suspense>
         {children}
       </main>
     </div>

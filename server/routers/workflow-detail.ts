@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
 import { type ControlComparisonResult, type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
 import { type Scope, scopeOf } from "@/metrics/scope";
 import { pendingRevision } from "@/metrics/locked-baseline";
@@ -24,6 +25,8 @@ const lockRow = z.object({
   locked_by: z.string(),
   locked_at: z.string(),
 });
+
+const BREAKDOWN_TABLES = ["runs", "steps", "baseline_locks", "baseline_lock_runs", "workflows"];
 
 /** The drill-down beside the metric results (metrics/workflow-breakdown.ts), and the lock history. */
 async function breakdown(db: Db, tenantId: string, workflow: string, scope: Scope) {
@@ -52,8 +55,10 @@ export const workflowDetailRouter = router({
       const rework = (await cachedMetric(ctx.db, "rework", m)) as ReworkResult;
       // Withheld inside the metric when a control is behind the member's barrier.
       const control = (await cachedMetric(ctx.db, "control-comparison", m)) as ControlComparisonResult;
-      const scope = scopeOf(m);
-      return { cycle, exceptions, labor, rework, control, ...(await breakdown(ctx.db, ctx.tenant.id, input.workflow, scope)) };
+      // Shared for a minute like the metrics computed when asked (cached-metric.ts), and forgotten as
+      // soon as this process writes spans or a lock (clickhouse/read-memo.ts).
+      const drill = await memoRead(ctx.db, `breakdown|${JSON.stringify(m)}`, BREAKDOWN_TABLES, 60_000, () => breakdown(ctx.db, ctx.tenant.id, input.workflow, scopeOf(m)));
+      return { cycle, exceptions, labor, rework, control, ...drill };
     }),
   /** One workflow's control comparison alone (the evidence pack's); withheld behind a barrier inside the metric. */
   control: tenantProcedure(["executive", "ops", "admin"])
