@@ -36,21 +36,27 @@ function pointLink(color: string, label: string) {
 }
 
 /**
- * A monthly chart whose points are links to the runs behind them, with vertical markers (go-live,
- * baseline locks, prompt and model changes, payback). A null value leaves a gap: unknown is not drawn as 0.
+ * A monthly (periods "YYYY-MM") or weekly (periods are the weeks' Mondays) chart whose points are links
+ * to the runs behind them, with vertical markers (go-live, baseline locks, prompt and model changes,
+ * anomalies, payback). A null value leaves a gap: unknown is not drawn as 0.
  */
-export function MarkedChart({ data, series, markers, locale, currency, testId }: {
+export function MarkedChart({ data, series, markers, locale, currency, testId, grain = "month" }: {
   data: MarkedPoint[];
   series: MarkedSeries[];
   markers: ChartMarker[];
   locale: string;
   currency: string;
   testId: string;
+  grain?: "month" | "week";
 }) {
   const money = new Intl.NumberFormat(locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 });
   const hours = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 });
   const fmt = (unit: MarkedSeries["unit"]) => (v: number) => (unit === "money" ? money.format(v) : `${hours.format(v)} h`);
-  const month = (p: string) => new Intl.DateTimeFormat(locale, { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date(`${p}-01T00:00:00Z`));
+  const month = (p: string) =>
+    grain === "week"
+      ? new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(`${p}T00:00:00Z`))
+      : new Intl.DateTimeFormat(locale, { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date(`${p}-01T00:00:00Z`));
+  const periods = new Set(data.map((d) => d.period));
   const axes = [...new Map(series.map((s) => [s.right ? ("right" as const) : ("left" as const), s.unit])).entries()];
   if (data.length === 0) return <div className="flex h-64 items-center justify-center rounded border border-dashed border-slate-300 text-sm text-slate-500">No data</div>;
   return (
@@ -63,7 +69,7 @@ export function MarkedChart({ data, series, markers, locale, currency, testId }:
             <YAxis key={side} yAxisId={side} orientation={side} tickFormatter={fmt(unit)} fontSize={11} width={64} />
           ))}
           <Tooltip labelFormatter={(p) => month(String(p))} formatter={(v, name) => [fmt(series.find((s) => s.label === name)?.unit ?? "hours")(Number(v)), name]} />
-          {markers.map((m) => (
+          {markers.filter((m) => periods.has(m.period)).map((m) => (
             <ReferenceLine key={`${m.period}-${m.label}`} yAxisId={axes[0]?.[0] ?? "left"} x={m.period} stroke="#94a3b8" strokeDasharray="3 3" label={{ value: m.label, position: "insideTopLeft", fontSize: 10, fill: "#475569" }} />
           ))}
           {series.map((s) => (

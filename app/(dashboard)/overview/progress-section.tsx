@@ -2,6 +2,7 @@ import { formatter } from "@/app/components/format";
 import { MarkedChart, type ChartMarker, type MarkedPoint } from "@/app/components/marked-chart";
 import { runsHref } from "@/app/components/runs-href";
 import { AnomalyList, anomalyChartMarkers } from "@/app/components/anomaly-marks";
+import { CHANGE_LEGEND, ChangeList, changeChartMarkers } from "@/app/components/change-marks";
 import type { AnomalyMarker } from "@/server/alerts/anomaly-markers";
 import { Section } from "@/app/components/section";
 import type { ServerCaller } from "@/app/components/view-context";
@@ -30,20 +31,8 @@ export async function CheckpointsSection({ caller, input, locale, slug }: { call
   );
 }
 
-/** Short codes keep a crowded month legible on the chart; the legend and the list below spell them out. */
-const KIND: Record<ChangeMarker["kind"], string> = { "go-live": "G", baseline: "B", prompt: "P", model: "M" };
-const LEGEND = "Markers: G go-live · B baseline locked · P prompt change · M model change; the list below names each.";
-
 /** One marker per month on a chart, coding what happened in it ("G P2": a go-live and two prompt changes). */
-export function monthMarkers(markers: ChangeMarker[]): ChartMarker[] {
-  const byMonth = new Map<string, Map<string, number>>();
-  for (const m of markers) {
-    const kinds = byMonth.get(m.date.slice(0, 7)) ?? new Map<string, number>();
-    kinds.set(KIND[m.kind], (kinds.get(KIND[m.kind]) ?? 0) + 1);
-    byMonth.set(m.date.slice(0, 7), kinds);
-  }
-  return [...byMonth].map(([period, kinds]) => ({ period, label: [...kinds].map(([k, n]) => (n > 1 ? `${k}${n}` : k)).join(" ") }));
-}
+export const monthMarkers = (markers: ChangeMarker[]): ChartMarker[] => changeChartMarkers(markers, (day) => day.slice(0, 7));
 
 /** The 12-month trend of hours and value, and the payback curve, with their markers and links to runs. */
 export async function ProgressCharts({ caller, input, locale, slug }: { caller: ServerCaller; input: Input; locale: string; slug: string }) {
@@ -57,7 +46,7 @@ export async function ProgressCharts({ caller, input, locale, slug }: { caller: 
   const stamp = computed(p.computedAt, f);
   return (
     <div className="grid grid-cols-1 gap-0 lg:grid-cols-2 lg:gap-4" data-testid="progress-charts">
-      <Section title="Hours displaced and value, last 12 months" description={`Per calendar month, live runs; the current month so far. Click a point for its runs. ${LEGEND}${stamp}`} csv={{ filename: `progress-${slug}.csv`, rows: p.months.map((m) => ({ month: m.month, live_runs: m.live_runs, hours: m.hours, value: m.value })) }}>
+      <Section title="Hours displaced and value, last 12 months" description={`Per calendar month, live runs; the current month so far. Click a point for its runs. ${CHANGE_LEGEND}${stamp}`} csv={{ filename: `progress-${slug}.csv`, rows: p.months.map((m) => ({ month: m.month, live_runs: m.live_runs, hours: m.hours, value: m.value })) }}>
         {p.status === "ok" ? null : <p className="mb-2 text-xs text-slate-500">Insufficient data: {p.reason}</p>}
         <MarkedChart testId="progress-trend" data={trend} markers={[...markers, ...anomalyChartMarkers(anomalies, (day) => day.slice(0, 7))]} locale={locale} currency={p.currency} series={[{ key: "hours", label: "Hours displaced", unit: "hours", color: "#4f46e5" }, { key: "value", label: "Value", unit: "money", color: "#059669", right: true }]} />
         <UnknownMonths months={p.months} />
@@ -83,20 +72,5 @@ function UnknownMonths({ months }: { months: ProgressResult["months"] }) {
     <p className="mt-1 text-xs text-slate-500" data-testid="progress-gaps">
       Not drawn: {gaps.map((m) => `${m.month} (${m.reason ?? "value unknown: hourly cost not set"})`).join(", ")}.
     </p>
-  );
-}
-
-function ChangeList({ markers, f }: { markers: ChangeMarker[]; f: ReturnType<typeof formatter> }) {
-  return (
-    <details className="mt-2 text-xs text-slate-600 lg:col-span-2" data-testid="change-markers">
-      <summary className="cursor-pointer">Marked on the charts: {markers.length} events (go-live, baseline locks, prompt and model changes)</summary>
-      <ul className="mt-1 grid grid-cols-1 gap-0.5 sm:grid-cols-2">
-        {markers.map((m) => (
-          <li key={`${m.date}-${m.workflow}-${m.kind}-${m.label}`} data-kind={m.kind}>
-            {f.date(m.date)}: {m.label}
-          </li>
-        ))}
-      </ul>
-    </details>
   );
 }

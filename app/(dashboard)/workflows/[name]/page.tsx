@@ -15,10 +15,11 @@ import { StaleSourcesBanner } from "@/app/components/stale-sources-banner";
 import { StaleTiles } from "@/app/components/stale-tiles";
 import { Tile } from "@/app/components/tile";
 import { TileDelta } from "@/app/components/tile-delta";
-import { TrendChart } from "@/app/components/trend-chart";
 import { type ViewContext, viewContext, windowOf } from "@/app/components/view-context";
 import { PageSkeleton } from "@/app/components/page-skeleton";
 import { WeekChart } from "@/app/components/week-chart";
+import { MarkedChart, type MarkedPoint, type MarkedSeries } from "@/app/components/marked-chart";
+import { CHANGE_LEGEND, ChangeList, changeChartMarkers } from "@/app/components/change-marks";
 import { AnomalyList, anomalyChartMarkers, mondayOf } from "@/app/components/anomaly-marks";
 import { FeedsOutcomes } from "./feeds-outcomes";
 import { ControlComparisonSection } from "./control-comparison-section";
@@ -30,6 +31,15 @@ type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<s
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: decodeURIComponent((await params).name) };
 }
+
+const CYCLE_SERIES: MarkedSeries[] = [
+  { key: "base50", label: "baseline p50", unit: "hours", color: "#64748b", dashed: true },
+  { key: "base90", label: "baseline p90", unit: "hours", color: "#cbd5e1", dashed: true },
+  { key: "live50", label: "live p50", unit: "hours", color: "#4f46e5" },
+  { key: "live90", label: "live p90", unit: "hours", color: "#a5b4fc" },
+];
+
+const addDaysTo = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export default async function WorkflowPage({ params, searchParams }: Props) {
   const workflow = decodeURIComponent((await params).name);
@@ -49,21 +59,27 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
 
 async function WorkflowBody({ workflow, context, tenant }: { workflow: string; context: ViewContext; tenant: NonNullable<ViewContext["tenant"]> }) {
   const { caller, params: view, locale, previous } = context;
-  const [d, prev, stale, anomalies] = await Promise.all([
+  const [d, prev, stale, anomalies, progress] = await Promise.all([
     caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...windowOf(view) }),
     previous ? caller.workflowDetail.byName({ tenant: tenant.slug, workflow, ...previous }) : undefined,
     caller.staleness.sources({ tenant: tenant.slug, workflow, ...windowOf(view) }),
     caller.anomalies.markers({ tenant: tenant.slug, workflow }),
+    // Its change markers (go-live, baseline versions, prompt and model changes) for the cycle-time chart.
+    caller.overview.progress({ tenant: tenant.slug, workflow }),
   ]);
   const { cycle, exceptions, labor, rework } = d;
   const staleBadge = <FreshnessBadge stale={stale} workflows={[workflow]} />;
   const f = formatter(locale, labor.currency);
   const runs = exceptions.live.runs || 1;
-  const bands = [...new Set(d.bands.map((b) => b.week))].map((week) => {
+  const bands = [...new Set(d.bands.map((b) => b.week))].sort().map((week) => {
     const base = d.bands.find((b) => b.week === week && b.phase === "baseline");
     const live = d.bands.find((b) => b.week === week && b.phase === "live");
     return { week, "baseline p50": base?.p50_hours ?? null, "baseline p90": base?.p90_hours ?? null, "live p50": live?.p50_hours ?? null, "live p90": live?.p90_hours ?? null };
   });
+  // Each week's point opens that week's runs, both phases (the chart draws both).
+  const weekRuns = (week: string) => runsHref(view.tenant, { workflow, from: week, to: addDaysTo(week, 6) });
+  const cyclePoints: MarkedPoint[] = bands.map((b) => ({ period: b.week, href: weekRuns(b.week), base50: b["baseline p50"], base90: b["baseline p90"], live50: b["live p50"], live90: b["live p90"] }));
+  const cycleMarkers = changeChartMarkers(progress.markers, mondayOf);
   const weekly = exceptions.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate }));
   const human = d.steps.reduce((a, s) => a + s.human_minutes, 0);
   // Every count links to the runs it counted: the live runs of this workflow in the metrics' window.
@@ -87,8 +103,9 @@ async function WorkflowBody({ workflow, context, tenant }: { workflow: string; c
         <Tile testId="tile-rework" href={href({ rework: true })} label="Rework rate" value={f.percent(rework.live.rework_rate)} insufficient={rework.status === "ok" ? undefined : rework.reason} detail={`Baseline ${f.percent(rework.baseline.rework_rate)}`} />
       </StaleTiles>
       <ControlComparisonSection workflow={workflow} r={d.control} f={f} locale={locale} />
-      <Section title="Cycle time, baseline vs live (weekly p50 and p90, hours)" csv={{ filename: `${workflow}-cycle-bands.csv`, rows: bands }}>
-        <TrendChart data={bands} index="week" categories={["baseline p50", "baseline p90", "live p50", "live p90"]} unit=" h" locale={locale} />
+      <Section title="Cycle time, baseline vs live (weekly p50 and p90, hours)" description={`Click a point for that week's runs. ${CHANGE_LEGEND}`} csv={{ filename: `${workflow}-cycle-bands.csv`, rows: bands }}>
+        <MarkedChart testId="cycle-bands" grain="week" data={cyclePoints} markers={cycleMarkers} locale={locale} currency={labor.currency} series={CYCLE_SERIES} />
+        <ChangeList markers={progress.markers} f={f} />
       </Section>
       <div className="grid grid-cols-1 lg:grid-cols-2 lg:gap-4">
         <Section title="Weekly exception rate" csv={{ filename: `${workflow}-exceptions.csv`, rows: weekly }}>
