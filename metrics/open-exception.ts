@@ -23,8 +23,10 @@ import { SCOPE_SQL } from "./scope";
  * `{ex_to:DateTime64(3)}` (exclusive), and `{as_of:DateTime64(3)}`.
  */
 export function exceptionItemsSql(): string {
+  // `ex_run` narrows to one run (a run's page) through the tables' keys; '' reads every run.
+  const oneRun = `({ex_run:String} = '' OR run_id = {ex_run:String})`;
   const flagged = `${SCOPE_SQL} AND phase = 'live' AND end_time >= {ex_from:DateTime64(3)} AND end_time < {ex_to:DateTime64(3)}
-      AND end_time <= {as_of:DateTime64(3)}`;
+      AND end_time <= {as_of:DateTime64(3)} AND ${oneRun}`;
   // A run delivered twice counts once, with its latest delivery's outcome; a step's intervention flag
   // counts once per run however many times the step arrived.
   const items = `
@@ -43,7 +45,7 @@ export function exceptionItemsSql(): string {
            maxIf(at, action = 'resolve') AS last_resolve,
            argMaxIf(assignee, (at, action_id), action = 'assign') AS assignee, countIf(action = 'acknowledge') AS acks,
            argMaxIf(note, (at, action_id), note != '') AS last_note, count() AS actions
-    FROM exception_actions WHERE ${SCOPE_SQL} AND at <= {as_of:DateTime64(3)}
+    FROM exception_actions WHERE ${SCOPE_SQL} AND at <= {as_of:DateTime64(3)} AND ${oneRun}
     GROUP BY workflow, run_id`;
   const sla = `SELECT workflow, argMax(exception_sla_minutes, updated_at) AS sla FROM workflows
     WHERE ${SCOPE_SQL} GROUP BY workflow`;
@@ -69,11 +71,13 @@ export interface ExceptionWindow {
   from: Date;
   to: Date;
   asOf: Date;
+  /** One run's item only (a run's page); every run's when absent. */
+  runId?: string;
 }
 
 /** The bound parameters of `exceptionItemsSql`. */
 export function exceptionItemsParams(w: ExceptionWindow) {
-  return { ...w.params, ex_from: w.from, ex_to: w.to, as_of: w.asOf };
+  return { ...w.params, ex_from: w.from, ex_to: w.to, as_of: w.asOf, ex_run: w.runId ?? "" };
 }
 
 const counts = z.object({ wf: z.string(), open: z.coerce.number(), past_sla: z.coerce.number(), oldest_past_sla_minutes: z.number().nullable() });

@@ -143,7 +143,7 @@ export async function runDetail(db: Db, ref: RunRef): Promise<RunDetail | undefi
     db.query(RUN_SQL, { ...params, ...runSetParams(where.phase, first, addDays(first, 1)) }, runRow),
     db.query(STEPS_SQL, { ...params, ...stepSetParams(where.phase, addDays(first, -1), addDays(last, 1)) }, stepRow),
     where.phase === "live"
-      ? db.query(ITEM_SQL, { ...params, ...exceptionItemsParams({ params: one.params, from: addDays(first, -1), to: addDays(last, 1), asOf }) }, itemRow)
+      ? db.query(ITEM_SQL, { ...params, ...exceptionItemsParams({ params: one.params, from: addDays(first, -1), to: addDays(last, 1), asOf, runId: ref.runId }) }, itemRow)
       : Promise.resolve([]),
     where.phase === "live" ? db.query(HISTORY_SQL, params, historyRow) : Promise.resolve([]),
   ]);

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { memoRead } from "@/clickhouse/read-memo";
 import { runDetail } from "@/metrics/run-detail";
 import { runList, runListInput } from "@/metrics/run-list";
 import { router, tenantProcedure } from "../trpc";
@@ -19,7 +20,11 @@ export const runsRouter = router({
     .input(runListInput)
     .query(({ ctx, input }) => {
       const { cursor, limit, ...filter } = input;
-      return runList(ctx.db, { tenantId: ctx.tenant.id, workflows: ctx.workflows }, filter, { cursor, limit });
+      const who = { tenantId: ctx.tenant.id, workflows: ctx.workflows };
+      // Shared for a minute like the metrics computed when asked, and forgotten as soon as this process
+      // writes spans (clickhouse/read-memo.ts). The default window ends today: the day is in the key.
+      const key = `runs|${JSON.stringify({ who, input, day: new Date().toISOString().slice(0, 10) })}`;
+      return memoRead(ctx.db, key, ["runs", "steps"], 60_000, () => runList(ctx.db, who, filter, { cursor, limit }));
     }),
   /** One run; a run of a workflow behind the caller's barrier is as unknown as one that does not exist. */
   byId: tenantProcedure(READERS)
