@@ -17,8 +17,10 @@ export const POINT_SQL = "if(watermark IS NOT NULL, watermark, if(status != 'err
 
 // Sources belong to the firm, not to a workflow; a user behind an information barrier sees the sources
 // their workflows read (data access events link the two).
+// The subquery's own `all_wf = 0` is constant false for a member without a barrier, so the engine
+// reads none of the events for them (the set is built before the OR could skip it).
 export const SOURCE_SCOPE_SQL = `tenant_id = {tenant:String} AND ({all_wf:UInt8} = 1 OR source GLOBAL IN (
-  SELECT source FROM data_access_events WHERE tenant_id = {tenant:String} AND workflow IN {wfs:Array(String)}))`;
+  SELECT source FROM data_access_events WHERE {all_wf:UInt8} = 0 AND tenant_id = {tenant:String} AND workflow IN {wfs:Array(String)}))`;
 
 /** Lag in minutes and breach of a source whose last point is `last`, as of `asOf`. */
 export function freshnessOf(last: Date | null, asOf: Date, slaMinutes: number | null): { lag_minutes: number | null; breach: boolean | null } {
