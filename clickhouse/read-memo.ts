@@ -70,6 +70,11 @@ export function memoRead<T>(db: Db, name: string, tables: readonly string[], ttl
   return value;
 }
 
+/** Forgets every remembered read: a benchmark timing what another process or a restart would read. */
+export function forgetRemembered(): void {
+  state().memo.clear();
+}
+
 const TARGET = /^\s*(?:INSERT\s+INTO|ALTER\s+TABLE|TRUNCATE\s+TABLE(?:\s+IF\s+EXISTS)?|DELETE\s+FROM|OPTIMIZE\s+TABLE)\s+(?!FUNCTION\b)([A-Za-z_][\w.]*)/i;
 
 /** The table a statement writes, or undefined when it cannot be told (DDL, anything else). */

@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { openEmbedded } from "@/clickhouse/chdb-client";
+import { forgetRemembered } from "@/clickhouse/read-memo";
 import { migrate } from "@/clickhouse/migrate";
 import { metricKeys, runMetric } from "@/metrics/registry";
 import { addDays, dayString, startOfUtcDay } from "@/metrics/scope";
@@ -205,6 +206,7 @@ async function main() {
       if (scorecard) await computeScorecard(db, key, input);
       const pageMs = await timeIt(() => {
         shared().remembered.clear();
+        forgetRemembered();
         return cachedMetric(db, key, input, 0);
       });
       queries.push({ name: `page: ${key}`, kind: scorecard ? "scorecard" : "computed", ms: pageMs, ratio: round2(pageMs / scanMs) });
