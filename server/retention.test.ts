@@ -10,7 +10,7 @@ const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
 const envWith = (raw: number, rollup: number, force = false) =>
   ({ PLUMBLINE_RAW_RETENTION_DAYS: raw, PLUMBLINE_ROLLUP_RETENTION_DAYS: rollup, PLUMBLINE_RETENTION_FORCE: force }) as Env;
 
-function run(tenant: string, id: string, phase: "baseline" | "live", start: Date) {
+function run(tenant: string, id: string, phase: "baseline" | "live" | "manual", start: Date) {
   const end = new Date(start.getTime() + 60_000);
   return {
     tenant_id: tenant, workflow: "intake", run_id: id, phase, outcome: "completed",
@@ -36,7 +36,9 @@ describe("retention", () => {
   it("reads each table's TTL and keeps the audit log and short sweeps out of retention", async () => {
     const ttls = await tableTtls(await testDb());
     const byName = new Map(ttls.map((t) => [t.table, t]));
-    expect(byName.get("runs")).toMatchObject({ days: 400, where: "phase = 'live'" });
+    expect(byName.get("runs")).toMatchObject({ days: 400 });
+    // As migrated, or already rewritten by applyRetention (a shared server store keeps it between runs).
+    expect(["phase = 'live'", "phase != 'baseline'"]).toContain(byName.get("runs")!.where);
     expect(classify(byName.get("runs")!)).toBe("raw");
     expect(classify({ table: "runs_daily", expr: "day", days: 1830 })).toBe("rollup");
     expect(classify(byName.get("audit_log")!)).toBe("untouched");
@@ -50,17 +52,24 @@ describe("retention", () => {
     expect(parseTtl("x", "MergeTree ORDER BY a")).toBeUndefined();
   });
 
-  it("changes nothing when the tables already carry the configured retention", async () => {
-    expect(await applyRetention(await testDb(), DEFAULTS)).toEqual([]);
+  it("rewrites the tables' first exemption once, so manual-phase rows expire too, then changes nothing", async () => {
+    const db = await testDb();
+    const first = await applyRetention(db, DEFAULTS);
+    // Created with `phase = 'live'` (migration 0002); a store already rewritten by an earlier run has none to change.
+    for (const c of first) expect(c).toMatchObject({ from: c.to, where: "phase != 'baseline'" });
+    expect((await tableTtls(db)).find((t) => t.table === "runs")).toMatchObject({ days: 400, where: "phase != 'baseline'" });
+    expect(await applyRetention(db, DEFAULTS)).toEqual([]);
   });
 
-  it("expires live rows past a shortened retention and keeps baseline and recent rows", async () => {
+  it("expires live and manual rows past a shortened retention and keeps baseline and recent rows", async () => {
     const db = await testDb();
     const tenant = freshTenant();
     await db.insert("runs", [
       run(tenant, "old-live", "live", daysAgo(60)),
+      run(tenant, "old-manual", "manual", daysAgo(60)),
       run(tenant, "old-baseline", "baseline", daysAgo(60)),
       run(tenant, "new-live", "live", daysAgo(2)),
+      run(tenant, "new-manual", "manual", daysAgo(2)),
     ]);
     const changes = await applyRetention(db, { rawDays: 30, rollupDays: 30 });
     expect(changes).toContainEqual({ table: "runs", from: 400, to: 30 });
@@ -72,11 +81,11 @@ describe("retention", () => {
       { t: tenant },
       z.object({ run_id: z.string() }),
     );
-    expect(left.map((r) => r.run_id)).toEqual(["new-live", "old-baseline"]);
+    expect(left.map((r) => r.run_id)).toEqual(["new-live", "new-manual", "old-baseline"]);
 
     const restored = await applyRetention(db, DEFAULTS);
     expect(restored).toContainEqual({ table: "runs", from: 30, to: 400 });
     const runs = (await tableTtls(db)).find((t) => t.table === "runs");
-    expect(runs).toMatchObject({ days: 400, where: "phase = 'live'" });
+    expect(runs).toMatchObject({ days: 400, where: "phase != 'baseline'" });
   });
 });

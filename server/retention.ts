@@ -9,8 +9,10 @@ import type { Env } from "./env";
  * days at go-live + 365 (DESIGN.md §3.8, §5), so a shorter retention silently breaks it. A firm whose
  * data-minimisation policy demands less can force it (PLUMBLINE_RETENTION_FORCE=1), knowing that.
  * Rollups are kept at least as long as raw data, since dashboards read them instead of raw rows.
- * Baseline-phase rows keep their exemption (`DELETE WHERE phase = 'live'`): they are the locked
- * baseline's evidence. The audit log keeps its own 7-year TTL, and short operational sweeps
+ * Baseline-phase rows keep their exemption (`DELETE WHERE phase != 'baseline'`): they are the locked
+ * baseline's evidence. Manual-phase rows (issue 27) expire with the live ones: the tables were created
+ * with `phase = 'live'`, which kept them for ever, and applyRetention rewrites that exemption. The audit
+ * log keeps its own 7-year TTL, and short operational sweeps
  * (staging, deduplication ledgers, under 30 days) and the scorecards computed ahead (a cache of
  * results, 30 days) are not retention and are left alone.
  */
@@ -90,7 +92,12 @@ export interface RetentionChange {
   table: string;
   from: number;
   to: number;
+  /** Set when the exemption changed too: the condition rows must meet to expire. */
+  where?: string;
 }
+
+/** Exemptions rewritten: only baseline rows are kept past the retention (see above). */
+const EXEMPTIONS = new Map([["phase = 'live'", "phase != 'baseline'"]]);
 
 /**
  * Sets every raw and rollup table's TTL to the configured days where it differs, keeping each table's
@@ -106,13 +113,14 @@ export async function applyRetention(
     const kind = classify(t);
     if (kind === "untouched") continue;
     const days = kind === "raw" ? config.rawDays : config.rollupDays;
-    if (t.days === days) continue;
+    const exempt = t.where === undefined ? undefined : (EXEMPTIONS.get(t.where) ?? t.where);
+    if (t.days === days && exempt === t.where) continue;
     // The expression and condition are ClickHouse's own rendering of our schema, never user input.
     const on = config.cluster ? ` ON CLUSTER \`${config.cluster.replace(/`/g, "")}\`` : "";
-    const where = t.where ? ` DELETE WHERE ${t.where}` : "";
+    const where = exempt ? ` DELETE WHERE ${exempt}` : "";
     await db.command(`ALTER TABLE ${assertIdentifier(t.table)}${on} MODIFY TTL ${t.expr} + INTERVAL ${days} DAY${where}`);
-    changes.push({ table: t.table, from: t.days, to: days });
-    log(`retention: ${t.table} ${t.days} → ${days} days`);
+    changes.push({ table: t.table, from: t.days, to: days, ...(exempt !== t.where ? { where: exempt } : {}) });
+    log(`retention: ${t.table} ${t.days} → ${days} days${exempt !== t.where ? `, expiring rows where ${exempt}` : ""}`);
   }
   return changes;
 }
