@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OUTCOME_KEYS, OUTCOMES } from "@/metrics/business-outcome-defs";
 import { THRESHOLD_METRICS } from "@/server/alerts/business-metric";
-import { draftOf, validate } from "./rule-draft";
+import { draftOf, validate, withMetric } from "./rule-draft";
 
 describe("the rule form's draft", () => {
   it("turns percentages and days into the rule the router takes, and back", () => {
@@ -40,5 +40,15 @@ describe("the rule form's draft", () => {
       window: "A business outcome is compared over whole months: the window must be at least 90 days (3 months).",
     });
     expect(validate({ ...d, metric: "incidents-per-month", value: "-2" }).rule).toMatchObject({ value: -2 });
+  });
+
+  it("choosing a business outcome clears the workflow and lengthens a short window to 90 days, so the form does not refuse what it filled in", () => {
+    const d = { ...draftOf(), workflow: "client-intake", window: "1", windowUnit: "days" as const };
+    const business = withMetric(d, "client-churn");
+    expect(business).toMatchObject({ metric: "client-churn", workflow: "", window: "90", windowUnit: "days" });
+    expect(validate({ ...business, name: "churn", value: "1" }).errors).toEqual({});
+    // A window already long enough is kept, in its own unit; an operational metric changes nothing else.
+    expect(withMetric({ ...d, window: "4000", windowUnit: "hours" }, "client-churn")).toMatchObject({ window: "4000", windowUnit: "hours" });
+    expect(withMetric(d, "cycle-time")).toEqual({ ...d, metric: "cycle-time" });
   });
 });

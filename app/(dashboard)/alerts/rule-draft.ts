@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { ruleInput } from "@/server/alerts/api";
-import type { ThresholdMetric } from "@/server/alerts/business-metric";
+import { type ThresholdMetric, isBusinessMetric } from "@/server/alerts/business-metric";
 import type { AnomalySeries } from "@/server/alerts/anomaly-kinds";
 import { HEADLINES } from "@/server/alerts/condition";
 import type { RuleSpec } from "@/server/alerts/rule";
@@ -46,6 +46,21 @@ function windowOf(minutes: number): Pick<Draft, "window" | "windowUnit"> {
   if (minutes % 1440 === 0) return { window: String(minutes / 1440), windowUnit: "days" };
   if (minutes % 60 === 0) return { window: String(minutes / 60), windowUnit: "hours" };
   return { window: String(minutes), windowUnit: "minutes" };
+}
+
+/** Days a business-outcome rule's window must reach: three complete months (server/alerts/business-metric.ts). */
+const BUSINESS_MIN_DAYS = 90;
+
+/**
+ * The draft with another threshold metric chosen. A business outcome is firm-wide and compared over
+ * whole months, so choosing one clears the workflow and lengthens a shorter window to 90 days instead
+ * of leaving the form to refuse what it pre-filled.
+ */
+export function withMetric(d: Draft, metric: ThresholdMetric): Draft {
+  if (!isBusinessMetric(metric)) return { ...d, metric };
+  const minutes = Number(d.window) * UNIT_MIN[d.windowUnit];
+  const longEnough = Number.isFinite(minutes) && minutes >= BUSINESS_MIN_DAYS * 1440;
+  return { ...d, metric, workflow: "", ...(longEnough ? {} : { window: String(BUSINESS_MIN_DAYS), windowUnit: "days" as const }) };
 }
 
 /** The form's starting values: a stored rule's, or a new threshold rule's. */

@@ -6,9 +6,9 @@ import { type FormEvent, type ReactNode, useState } from "react";
 import { useTRPC } from "@/app/trpc/client";
 import { ANOMALY_SERIES, SERIES_WORDS } from "@/server/alerts/anomaly-kinds";
 import { HEADLINES } from "@/server/alerts/condition";
-import { THRESHOLD_METRICS } from "@/server/alerts/business-metric";
+import { THRESHOLD_METRICS, type ThresholdMetric } from "@/server/alerts/business-metric";
 import type { RuleSpec } from "@/server/alerts/rule";
-import { type Draft, type FieldErrors, draftOf, validate } from "./rule-draft";
+import { type Draft, type FieldErrors, draftOf, validate, withMetric } from "./rule-draft";
 
 // Fields fill their grid cell (min-w-0), so the window and its unit share one cell without overflowing.
 const input = "w-full min-w-0 rounded border border-slate-300 px-2 py-1 text-sm";
@@ -46,9 +46,9 @@ function fieldsFor(prefix: string, d: Draft, setD: (d: Draft) => void, errors: F
       <input id={id(k)} value={String(d[k])} onChange={set(k)} aria-invalid={Boolean(errors[k])} aria-describedby={errors[k] ? `${id(k)}-error` : undefined} className={input} {...extra} />
     </Field>
   );
-  const select = (k: keyof Draft, label: string, options: [string, string][]) => (
+  const select = (k: keyof Draft, label: string, options: [string, string][], onChange = set(k)) => (
     <Field id={id(k)} label={label} error={errors[k]}>
-      <select id={id(k)} value={String(d[k])} onChange={set(k)} className={input}>
+      <select id={id(k)} value={String(d[k])} onChange={onChange} className={input}>
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
@@ -69,7 +69,7 @@ function KindFields({ d, setD, errors, workflows, prefix }: { d: Draft; setD: (d
     <>
       {d.kind === "threshold" ? (
         <>
-          {select("metric", "Metric", THRESHOLD_METRICS.map((m): [string, string] => [m, HEADLINES[m].noun]))}
+          {select("metric", "Metric", THRESHOLD_METRICS.map((m): [string, string] => [m, HEADLINES[m].noun]), (e) => setD(withMetric(d, e.target.value as ThresholdMetric)))}
           {workflowSelect("the firm")}
           {select("op", "Is", [["gt", "above"], ["gte", "at or above"], ["lt", "below"], ["lte", "at or below"]])}
           {text("value", `Threshold${ratio ? " (%)" : ` (${HEADLINES[d.metric].unit})`}`, { inputMode: "decimal" })}
