@@ -80,6 +80,14 @@ describe("alert rules, the digest opt-in and the audit log in the browser", { ti
     await filters.locator('input[name="actor"]').fill(e2eEmail("admin"));
     await filters.locator('input[name="action"]').fill("alerts.create");
     await filters.locator('select[name="result"]').selectOption("ok");
+    // Other browser test files create rules as the same admin meanwhile: the page and the CSV are each
+    // compared with the API's answers just before and just after them.
+    const list = async () =>
+      (await demo.query<{ event_id: string; action: string }[]>("admin", "audit.list", { tenant: TENANT, actor: e2eEmail("admin"), action: "alerts.create", result: "ok", limit: 1000 })).map((r) => {
+        expect(r.action).toBe("alerts.create");
+        return r.event_id;
+      });
+    const pre = await list();
     await Promise.all([page.waitForURL((u) => u.searchParams.get("action") === "alerts.create"), filters.locator('button[type="submit"]').click()]);
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: path.join(SHOTS, "settings-audit-admin.png"), fullPage: true });
@@ -88,18 +96,21 @@ describe("alert rules, the digest opt-in and the audit log in the browser", { ti
     const results = await page.locator('[data-testid="audit-result"]').allTextContents();
     expect(results.length).toBeGreaterThanOrEqual(1);
     expect(new Set(results)).toEqual(new Set(["ok"]));
-    const api = await demo.query<{ event_id: string; action: string }[]>("admin", "audit.list", { tenant: TENANT, actor: e2eEmail("admin"), action: "alerts.create", result: "ok", limit: 1000 });
-    expect(api.every((r) => r.action === "alerts.create")).toBe(true);
     const shownIds = await page.locator('[data-testid="audit-table"] tbody tr td:nth-child(1)').count();
-    expect(shownIds).toBe(Math.min(api.length, 50));
+    const api = await list();
+    expect(shownIds).toBeGreaterThanOrEqual(Math.min(Math.max(pre.length, 1), 50));
+    expect(shownIds).toBeLessThanOrEqual(Math.min(api.length, 50));
 
     const href = (await page.locator('[data-testid="audit-csv"]').getAttribute("href")) ?? "";
+    const before = await list();
     const res = await (await demo.session("admin")).request.get(`${demo.world.url}${href}`);
+    const after = await list();
     expect(res.status()).toBe(200);
     expect(res.headers()["content-type"]).toContain("text/csv");
     const lines = (await res.text()).split("\r\n").filter((l) => l !== "");
     expect(lines[0]).toBe("time,event_id,actor_id,actor_email,kind,action,input_summary,result,detail,ip");
-    expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(api.map((r) => r.event_id));
+    // The CSV equals one of the two answers around it.
+    expect([before, after]).toContainEqual(lines.slice(1).map((l) => l.split(",")[1]));
 
     // An inverted range is refused with a sentence, not an empty table.
     await page.goto(`${demo.world.url}/settings/audit?tenant=${TENANT}&from=${isoDay(Date.now())}&to=${isoDay(Date.now() - 2 * DAY)}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OUTCOME_KEYS, OUTCOMES } from "@/metrics/business-outcome-defs";
 import { THRESHOLD_METRICS } from "@/server/alerts/business-metric";
-import { draftOf, validate, withMetric } from "./rule-draft";
+import { draftOf, validate, withKind, withMetric } from "./rule-draft";
 
 describe("the rule form's draft", () => {
   it("turns percentages and days into the rule the router takes, and back", () => {
@@ -50,5 +50,15 @@ describe("the rule form's draft", () => {
     // A window already long enough is kept, in its own unit; an operational metric changes nothing else.
     expect(withMetric({ ...d, window: "4000", windowUnit: "hours" }, "client-churn")).toMatchObject({ window: "4000", windowUnit: "hours" });
     expect(withMetric(d, "cycle-time")).toEqual({ ...d, metric: "cycle-time" });
+  });
+
+  it("checks a new anomaly or business rule hourly and an operational one every 5 minutes, unless the interval was changed", () => {
+    const d = draftOf();
+    expect(d.interval).toBe("5");
+    expect(withKind(d, "anomaly").interval).toBe("60");
+    expect(withKind(withKind(d, "anomaly"), "stale-source").interval).toBe("5");
+    expect(withMetric(d, "client-churn").interval).toBe("60");
+    expect(withMetric(withMetric(d, "client-churn"), "exception-rate").interval).toBe("5");
+    expect(withKind({ ...d, interval: "15" }, "anomaly").interval).toBe("15");
   });
 });

@@ -48,19 +48,36 @@ function windowOf(minutes: number): Pick<Draft, "window" | "windowUnit"> {
   return { window: String(minutes), windowUnit: "minutes" };
 }
 
+/**
+ * How often a new rule is checked, as the form fills it in: every 5 minutes for operational figures,
+ * hourly for series that move by the day (anomalies) or the month (business outcomes).
+ */
+const CHECK_MINUTES = { operational: 5, slow: 60 } as const;
+
+/** The draft with the checking interval a kind or metric implies, unless someone has changed it. */
+function checkedAsOften(d: Draft, slow: boolean): Draft {
+  const untouched = d.interval === String(CHECK_MINUTES.operational) || d.interval === String(CHECK_MINUTES.slow);
+  return untouched ? { ...d, interval: String(slow ? CHECK_MINUTES.slow : CHECK_MINUTES.operational) } : d;
+}
+
+/** The draft with another kind chosen. */
+export function withKind(d: Draft, kind: Draft["kind"]): Draft {
+  return checkedAsOften({ ...d, kind }, kind === "anomaly" || (kind === "threshold" && isBusinessMetric(d.metric)));
+}
+
 /** Days a business-outcome rule's window must reach: three complete months (server/alerts/business-metric.ts). */
 const BUSINESS_MIN_DAYS = 90;
 
 /**
  * The draft with another threshold metric chosen. A business outcome is firm-wide and compared over
  * whole months, so choosing one clears the workflow and lengthens a shorter window to 90 days instead
- * of leaving the form to refuse what it pre-filled.
+ * of leaving the form to refuse what it pre-filled; it is then checked hourly.
  */
 export function withMetric(d: Draft, metric: ThresholdMetric): Draft {
-  if (!isBusinessMetric(metric)) return { ...d, metric };
+  if (!isBusinessMetric(metric)) return checkedAsOften({ ...d, metric }, false);
   const minutes = Number(d.window) * UNIT_MIN[d.windowUnit];
   const longEnough = Number.isFinite(minutes) && minutes >= BUSINESS_MIN_DAYS * 1440;
-  return { ...d, metric, workflow: "", ...(longEnough ? {} : { window: String(BUSINESS_MIN_DAYS), windowUnit: "days" as const }) };
+  return checkedAsOften({ ...d, metric, workflow: "", ...(longEnough ? {} : { window: String(BUSINESS_MIN_DAYS), windowUnit: "days" as const }) }, true);
 }
 
 /** The form's starting values: a stored rule's, or a new threshold rule's. */
@@ -83,7 +100,7 @@ export function draftOf(spec?: RuleInput): Draft {
     sensitivity: spec?.kind === "anomaly" ? spec.sensitivity : "medium",
     persistK: spec?.kind === "anomaly" ? String(spec.persistence.k) : "2",
     persistN: spec?.kind === "anomaly" ? String(spec.persistence.n) : "3",
-    interval: String(spec?.intervalMinutes ?? 5),
+    interval: String(spec?.intervalMinutes ?? CHECK_MINUTES.operational),
     cooldown: String(spec?.cooldownMinutes ?? 60),
     emails: (spec?.recipients ?? []).flatMap((r) => (r.kind === "email" ? [r.to] : [])).join("\n"),
     webhooks: (spec?.recipients ?? []).flatMap((r) => (r.kind === "webhook" ? [r.url] : [])).join("\n"),

@@ -8,7 +8,7 @@ import { ANOMALY_SERIES, SERIES_WORDS } from "@/server/alerts/anomaly-kinds";
 import { HEADLINES } from "@/server/alerts/condition";
 import { THRESHOLD_METRICS, type ThresholdMetric } from "@/server/alerts/business-metric";
 import type { RuleSpec } from "@/server/alerts/rule";
-import { type Draft, type FieldErrors, draftOf, validate, withMetric } from "./rule-draft";
+import { type Draft, type FieldErrors, draftOf, validate, withKind, withMetric } from "./rule-draft";
 
 // Fields fill their grid cell (min-w-0), so the window and its unit share one cell without overflowing.
 const input = "w-full min-w-0 rounded border border-slate-300 px-2 py-1 text-sm";
@@ -149,7 +149,7 @@ export function RuleForm({ tenant, workflows, rule, onDone }: { tenant: string; 
   return (
     <form noValidate onSubmit={submit} aria-label={rule ? `Edit rule ${rule.spec.name}` : "New alert rule"} className="grid grid-cols-2 gap-2 md:grid-cols-4">
       {text("name", "Name")}
-      {select("kind", "When", KINDS)}
+      {select("kind", "When", KINDS, (e) => setD(withKind(d, e.target.value as Draft["kind"])))}
       {select("severity", "Severity", [["info", "info"], ["warning", "warning"], ["critical", "critical"]])}
       <div className="grid min-w-0 grid-cols-2 gap-1">
         {text("window", "Looking back", { inputMode: "numeric" })}
