@@ -91,7 +91,8 @@ export function withWriteTracking(db: Db): Db {
       try {
         await db.command(sql, params);
       } finally {
-        noteWrite(/^\s*(SELECT|WITH)\b/i.test(sql) ? "" : writtenTable(sql));
+        // A SELECT run as a statement writes nothing; anything else names its table or counts against all.
+        if (!/^\s*(SELECT|WITH)\b/i.test(sql)) noteWrite(writtenTable(sql));
       }
     },
     async insert(table, rows, options) {

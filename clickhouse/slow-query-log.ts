@@ -1,16 +1,15 @@
 import type { Db } from "./client";
 
 /**
- * With `PLUMBLINE_SLOW_QUERY_MS=<n>`, every query that takes n ms or more is written to stderr as one
- * JSON line: its time, its row count and the SQL's first line that names a table. It is how a slow
- * page is taken apart (docs/operations.md, "Slow pages"); without the variable the handle is returned
- * as it is and costs nothing.
+ * With `PLUMBLINE_SLOW_QUERY_MS=<n>`, every query and row insert that takes n ms or more is written to
+ * stderr as one JSON line: its time, its row count and the SQL's first 160 characters. It is how a
+ * slow page is taken apart (docs/operations.md, configuration reference); without the variable the
+ * handle is returned as it is and costs nothing.
  */
 export function withSlowQueryLog(db: Db, thresholdMs: number | undefined, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Db {
   if (thresholdMs === undefined || !Number.isFinite(thresholdMs) || thresholdMs < 0) return db;
   return {
     ...db,
-    store: db.store,
     async query(sql, params, row) {
       const t0 = performance.now();
       const rows = await db.query(sql, params, row);

@@ -1,16 +1,12 @@
 import type { Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
 import { runMetric, type MetricInput, type MetricKey } from "@/metrics/registry";
 import { SCORECARD_KEYS, scorecard, scorecardId, type Scored } from "@/server/scorecards/scorecard";
 
 export type { Scored } from "@/server/scorecards/scorecard";
 
-interface Entry {
-  at: number;
-  value: Promise<Scored>;
-}
-
-const entries = new Map<string, Entry>();
-const MAX_ENTRIES = 500;
+/** How long a metric computed when asked is shared ("for a minute"), here and by the views read alike. */
+export const SHARED_MS = 60_000;
 
 /**
  * The metrics engine's result with the time it was computed (`computedAt`), shared between callers
@@ -25,17 +21,9 @@ const MAX_ENTRIES = 500;
  *
  * `now` is the clock (tests pass their own).
  */
-export function cachedMetric(db: Db, key: MetricKey, input: MetricInput, ttlMs = 60_000, now = Date.now()): Promise<Scored> {
+export function cachedMetric(db: Db, key: MetricKey, input: MetricInput, ttlMs = SHARED_MS, now = Date.now()): Promise<Scored> {
   if (SCORECARD_KEYS.has(key)) return scorecard(db, key, input, now);
-  const id = scorecardId(key, input);
-  const hit = entries.get(id);
-  if (hit && now - hit.at < ttlMs) return hit.value;
   const computedAt = new Date(now).toISOString();
-  const value = runMetric(db, key, input).then((result): Scored => ({ ...result, computedAt }));
-  entries.set(id, { at: now, value });
-  value.catch(() => entries.delete(id));
-  if (entries.size > MAX_ENTRIES) {
-    for (const [k, e] of entries) if (now - e.at >= ttlMs || entries.size > MAX_ENTRIES) entries.delete(k);
-  }
-  return value;
+  // Kept for its time to live only (no tables named): the metrics read spans, written all the time.
+  return memoRead(db, `metric|${scorecardId(key, input)}`, [], ttlMs, () => runMetric(db, key, input).then((result): Scored => ({ ...result, computedAt })), now);
 }

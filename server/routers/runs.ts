@@ -4,6 +4,7 @@ import { memoRead } from "@/clickhouse/read-memo";
 import { runDetail } from "@/metrics/run-detail";
 import { runList, runListInput } from "@/metrics/run-list";
 import { router, tenantProcedure } from "../trpc";
+import { SHARED_MS } from "./cached-metric";
 
 const READERS = ["executive", "ops", "admin"] as const;
 
@@ -24,7 +25,7 @@ export const runsRouter = router({
       // Shared for a minute like the metrics computed when asked, and forgotten as soon as this process
       // writes spans (clickhouse/read-memo.ts). The default window ends today: the day is in the key.
       const key = `runs|${JSON.stringify({ who, input, day: new Date().toISOString().slice(0, 10) })}`;
-      return memoRead(ctx.db, key, ["runs", "steps"], 60_000, () => runList(ctx.db, who, filter, { cursor, limit }));
+      return memoRead(ctx.db, key, ["runs", "steps"], SHARED_MS, () => runList(ctx.db, who, filter, { cursor, limit }));
     }),
   /** One run; a run of a workflow behind the caller's barrier is as unknown as one that does not exist. */
   byId: tenantProcedure(READERS)

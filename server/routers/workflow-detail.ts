@@ -6,7 +6,7 @@ import { type Scope, scopeOf } from "@/metrics/scope";
 import { pendingRevision } from "@/metrics/locked-baseline";
 import { workflowBreakdown } from "@/metrics/workflow-breakdown";
 import { router, tenantProcedure } from "../trpc";
-import { cachedMetric } from "./cached-metric";
+import { SHARED_MS, cachedMetric } from "./cached-metric";
 import { metricInput, windowInput } from "./metric-window";
 
 const lockRow = z.object({
@@ -57,7 +57,7 @@ export const workflowDetailRouter = router({
       const control = (await cachedMetric(ctx.db, "control-comparison", m)) as ControlComparisonResult;
       // Shared for a minute like the metrics computed when asked (cached-metric.ts), and forgotten as
       // soon as this process writes spans or a lock (clickhouse/read-memo.ts).
-      const drill = await memoRead(ctx.db, `breakdown|${JSON.stringify(m)}`, BREAKDOWN_TABLES, 60_000, () => breakdown(ctx.db, ctx.tenant.id, input.workflow, scopeOf(m)));
+      const drill = await memoRead(ctx.db, `breakdown|${JSON.stringify(m)}`, BREAKDOWN_TABLES, SHARED_MS, () => breakdown(ctx.db, ctx.tenant.id, input.workflow, scopeOf(m)));
       return { cycle, exceptions, labor, rework, control, ...drill };
     }),
   /** One workflow's control comparison alone (the evidence pack's); withheld behind a barrier inside the metric. */
