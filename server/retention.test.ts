@@ -3,6 +3,7 @@ import { z } from "zod";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { toClickHouseTime } from "@/clickhouse/client";
 import type { Env } from "./env";
+import { migrateCommand } from "./cli/commands/migrate";
 import { applyRetention, classify, parseTtl, retentionConfig, RetentionError, tableTtls } from "./retention";
 
 const DEFAULTS = { rawDays: 400, rollupDays: 1830 };
@@ -58,6 +59,15 @@ describe("retention", () => {
     // Created with `phase = 'live'` (migration 0002); a store already rewritten by an earlier run has none to change.
     for (const c of first) expect(c).toMatchObject({ from: c.to, where: "phase != 'baseline'" });
     expect((await tableTtls(db)).find((t) => t.table === "runs")).toMatchObject({ days: 400, where: "phase != 'baseline'" });
+    expect(await applyRetention(db, DEFAULTS)).toEqual([]);
+  });
+
+  it("is applied by `plumbline migrate` too, so a server starting over data the CLI loaded rewrites no TTL", async () => {
+    const db = await testDb();
+    await applyRetention(db, { rawDays: 500, rollupDays: 1830 });
+    expect((await tableTtls(db)).find((t) => t.table === "steps")).toMatchObject({ days: 500 });
+    await migrateCommand.run({ db, actor: "cli:test", cwd: process.cwd(), progress: () => undefined, remote: false }, { positionals: [], values: {} });
+    expect((await tableTtls(db)).find((t) => t.table === "steps")).toMatchObject({ days: 400, where: "phase != 'baseline'" });
     expect(await applyRetention(db, DEFAULTS)).toEqual([]);
   });
 
