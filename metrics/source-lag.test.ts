@@ -5,6 +5,7 @@ import type { SourceSyncRow } from "@/ingest/rows";
 import { sourceFreshness } from "@/server/alerts/stale-sources";
 import type { FreshnessResult } from "./freshness";
 import { runMetric } from "./registry";
+import { sourceLags } from "./source-lag";
 import { daysAgo } from "./testing";
 
 const NOW = daysAgo(2, 12);
@@ -46,5 +47,28 @@ describe("freshness, one definition for the metric and the stale-source alert", 
     const by = new Map(metric.sources.map((s) => [s.source, s]));
     expect([by.get("a")?.breach, by.get("b")?.breach, by.get("c")?.breach, by.get("d")?.breach]).toEqual([false, true, true, null]);
     expect([by.get("a")?.lag_minutes, by.get("b")?.lag_minutes, by.get("d")?.lag_minutes]).toEqual([10, 200, 30]);
+  });
+
+  it("shares a current read's last points until a sync is stored, and gives each request its own lag", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    const scope = { tenant: t, all_wf: 1 as const, wfs: [] };
+    await db.insert("sources", [{ tenant_id: t, source: "a", freshness_sla_minutes: 60 }]);
+    const now = new Date();
+    const at = (m: number) => new Date(now.getTime() + m * 60_000);
+    await commitBatch(db, { sourceSyncs: [sync(t, "a", at(-90))] });
+    const first = await sourceLags(db, scope, now);
+    expect(first).toMatchObject([{ source: "a", breach: true }]);
+    expect(first[0]?.lag_minutes).toBeCloseTo(90, 6);
+    // The same points, a later moment: the lag is this request's own.
+    const later = new Date(now.getTime() + 1_000);
+    expect((await sourceLags(db, scope, later))[0]?.lag_minutes).toBeCloseTo(90 + 1 / 60, 6);
+    // A sync stored through this process is seen by the very next request.
+    await commitBatch(db, { sourceSyncs: [sync(t, "a", at(-5))] });
+    const fresh = await sourceLags(db, scope, later);
+    expect(fresh[0]?.breach).toBe(false);
+    expect(fresh[0]?.lag_minutes).toBeCloseTo(5 + 1 / 60, 6);
+    // A past moment reads its own points: the newer sync had not ended an hour ago.
+    expect((await sourceLags(db, scope, at(-60)))[0]?.lag_minutes).toBeCloseTo(30, 6);
   });
 });

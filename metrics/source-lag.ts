@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
 
 /**
  * Freshness of a source (docs/metrics.md, "Freshness"), the one definition the freshness metric, the
@@ -40,22 +41,41 @@ export interface SourceLag {
 const time = z.string().nullable().transform((s) => (s ? fromClickHouseTime(s) : null));
 const lagRow = z.object({ source: z.string(), sla: z.coerce.number(), last: time });
 
+type ScopeParams = { tenant: string; all_wf: 0 | 1; wfs: string[] };
+
+const LAGS_SQL = `SELECT source, ifNull(c.sla, 0) AS sla, toString(s.last) AS last FROM (
+     SELECT source, argMax(freshness_sla_minutes, updated_at) AS sla, argMax(removed, updated_at) AS gone
+     FROM sources WHERE ${SOURCE_SCOPE_SQL} GROUP BY source
+   ) AS c
+   GLOBAL FULL OUTER JOIN (
+     SELECT source, maxOrNull(${POINT_SQL}) AS last FROM source_syncs
+     WHERE ${SOURCE_SCOPE_SQL} AND end_time <= {as_of:DateTime64(3)} GROUP BY source
+   ) AS s USING (source)
+   WHERE ifNull(c.gone, 0) = 0
+   ORDER BY source`;
+
+/**
+ * Every page's stale-source banner asks for the current lags. The last points read for one current
+ * request serve the next ones for 30 seconds, the bound already set for which sources feed which
+ * workflows: a sync this process stores forgets them at once (clickhouse/read-memo.ts), and only a
+ * sync stored by another process in that time goes unseen. Each request computes its lag from its own
+ * `asOf`; a request for a past moment, or one earlier than the points were read, reads its own.
+ */
+const LAG_TABLES = ["sources", "source_syncs", "data_access_events"];
+const REMEMBER_MS = 30_000;
+const CURRENT_MS = 5_000;
+
+async function lastPoints(db: Db, params: ScopeParams, asOf: Date): Promise<z.output<typeof lagRow>[]> {
+  const read = (at: Date) => db.query(LAGS_SQL, { ...params, as_of: at }, lagRow).then((rows) => ({ at, rows }));
+  if (Math.abs(Date.now() - asOf.getTime()) > CURRENT_MS) return (await read(asOf)).rows;
+  const key = `lags|${params.tenant}|${params.all_wf}|${params.wfs.join(",")}`;
+  const remembered = await memoRead(db, key, LAG_TABLES, REMEMBER_MS, () => read(asOf));
+  return remembered.at.getTime() <= asOf.getTime() ? remembered.rows : (await read(asOf)).rows;
+}
+
 /** Every configured, not removed source in scope, and every source that synced, with its freshness as of `asOf`. */
-export async function sourceLags(db: Db, params: { tenant: string; all_wf: 0 | 1; wfs: string[] }, asOf: Date): Promise<SourceLag[]> {
-  const rows = await db.query(
-    `SELECT source, ifNull(c.sla, 0) AS sla, toString(s.last) AS last FROM (
-       SELECT source, argMax(freshness_sla_minutes, updated_at) AS sla, argMax(removed, updated_at) AS gone
-       FROM sources WHERE ${SOURCE_SCOPE_SQL} GROUP BY source
-     ) AS c
-     GLOBAL FULL OUTER JOIN (
-       SELECT source, maxOrNull(${POINT_SQL}) AS last FROM source_syncs
-       WHERE ${SOURCE_SCOPE_SQL} AND end_time <= {as_of:DateTime64(3)} GROUP BY source
-     ) AS s USING (source)
-     WHERE ifNull(c.gone, 0) = 0
-     ORDER BY source`,
-    { ...params, as_of: asOf },
-    lagRow,
-  );
+export async function sourceLags(db: Db, params: ScopeParams, asOf: Date): Promise<SourceLag[]> {
+  const rows = await lastPoints(db, params, asOf);
   return rows.map((r) => {
     const sla = r.sla > 0 ? r.sla : null;
     return { source: r.source, sla_minutes: sla, last_at: r.last, ...freshnessOf(r.last, asOf, sla) };
