@@ -1,11 +1,10 @@
-import { z } from "zod";
-import { db } from "@/server/db";
+import { storeAnswers } from "@/server/db";
 
 /** How long a page waits on the store before it says so, instead of hanging. */
 const PROBE_MS = 2000;
 
 async function storeReachable(): Promise<boolean> {
-  const probe = db().then((d) => d.query("SELECT 1 AS ok", {}, z.object({ ok: z.coerce.number() })));
+  const probe = storeAnswers();
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), PROBE_MS));
   return Promise.race([probe, timeout]).then(
     () => true,

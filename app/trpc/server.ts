@@ -1,4 +1,5 @@
 import { cookies, headers } from "next/headers";
+import { cache } from "react";
 import { currentUser } from "@/server/auth/auth";
 import { db } from "@/server/db";
 import { createCaller } from "@/server/root";
@@ -21,9 +22,10 @@ export interface ActiveTenant {
 /**
  * The signed-in user's tenants and the active one (the cookie's, else the first); pages pass
  * `active.slug` as the `tenant` input of every tenant procedure. Undefined active = no membership.
+ * Read once per request (React `cache`): the layout and the page both ask.
  */
-export async function activeTenant(): Promise<{ active: ActiveTenant | undefined; tenants: ActiveTenant[] }> {
+export const activeTenant = cache(async (): Promise<{ active: ActiveTenant | undefined; tenants: ActiveTenant[] }> => {
   const tenants = await (await serverCaller()).me.tenants();
   const chosen = (await cookies()).get(TENANT_COOKIE)?.value;
   return { active: tenants.find((t) => t.slug === chosen) ?? tenants[0], tenants };
-}
+});
