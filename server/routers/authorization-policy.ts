@@ -84,6 +84,7 @@ export const policy: Record<string, Declared> = {
   "exceptions.resolve": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, runId: randomUUID(), note: "matrix" }), byId: byRun({ note: "matrix" }) },
   "exceptions.reopen": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, runId: randomUUID() }), byId: byRun() },
   "exceptions.count": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
+  "exceptions.page": { roles: READERS, sample: (t) => ({ tenant: t.slug }) },
   "exceptions.assignees": { roles: MANAGE, sample: (t) => ({ tenant: t.slug, workflows: [t.workflows[0]] }) },
   // Each run is checked on its own: a barred run is reported as not found among the results, not refused as a whole.
   "exceptions.acknowledgeMany": {

@@ -89,19 +89,45 @@ function queueParams(f: QueueFilter) {
 /** The queue as of the window's `asOf`: oldest first, with SLA age and countdown from the shared definition. */
 export async function exceptionQueue(db: Db, f: QueueFilter): Promise<QueueItem[]> {
   const rows = await db.query(QUEUE_SQL(f), queueParams(f), itemRow);
-  return rows.map((r) => ({
-    ...r,
-    age_minutes: Math.round(r.age_minutes),
-    sla_left_minutes: r.sla_minutes > 0 ? Math.round(r.sla_minutes - r.age_minutes) : null,
-  }));
+  return rows.map(withSla);
+}
+
+function withSla(r: z.output<typeof itemRow>): QueueItem {
+  return { ...r, age_minutes: Math.round(r.age_minutes), sla_left_minutes: r.sla_minutes > 0 ? Math.round(r.sla_minutes - r.age_minutes) : null };
 }
 
 const countRow = z.object({ items: z.coerce.number(), past_sla: z.coerce.number() });
+export type QueueCount = z.output<typeof countRow>;
 
 /** How many items the filter selects over all pages (the cursor and limit aside), and how many of them are past SLA. */
-export async function exceptionQueueCount(db: Db, f: QueueFilter): Promise<z.output<typeof countRow>> {
+export async function exceptionQueueCount(db: Db, f: QueueFilter): Promise<QueueCount> {
   const [row] = await db.query(`SELECT count() AS items, countIf(is_past_sla) AS past_sla ${FILTER_SQL(f)}`, queueParams(f), countRow);
   return row ?? { items: 0, past_sla: 0 };
+}
+
+// The totals are counted over every item the filter selects, before the cursor narrows to a page.
+const PAGE_SQL = (f: QueueFilter) => `
+  SELECT * FROM (
+    SELECT workflow, run_id, reason, toString(opened_at) AS opened_at, if(resolved_at IS NULL, NULL, toString(resolved_at)) AS resolved_at,
+           sla_minutes, state, assignee, last_note, actions, age_minutes, q.opened_at AS at,
+           count() OVER () AS total_items, countIf(is_past_sla) OVER () AS total_past_sla
+    ${FILTER_SQL(f)}
+  )
+  ${f.after ? "WHERE (at, workflow, run_id) > ({after_at:DateTime64(3)}, {after_wf:String}, {after_run:String})" : ""}
+  ORDER BY at ASC, workflow, run_id
+  ${f.limit !== null ? "LIMIT {limit:UInt32}" : ""}`;
+const pageRow = itemRow.extend({ total_items: z.coerce.number(), total_past_sla: z.coerce.number() });
+
+/**
+ * A page of the queue and its totals in one pass over the items, as the queue page shows them: the
+ * list and the count each derived every item. Past the last page no row carries the totals, and they
+ * are counted on their own.
+ */
+export async function exceptionQueuePage(db: Db, f: QueueFilter): Promise<{ items: QueueItem[]; count: QueueCount }> {
+  const rows = await db.query(PAGE_SQL(f), queueParams(f), pageRow);
+  const first = rows[0];
+  const count = first ? { items: first.total_items, past_sla: first.total_past_sla } : f.after ? await exceptionQueueCount(db, f) : { items: 0, past_sla: 0 };
+  return { items: rows.map(({ total_items: _i, total_past_sla: _p, ...r }) => withSla(r)), count };
 }
 
 const ownerRow = z.object({ workflow: z.string() });

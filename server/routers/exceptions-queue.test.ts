@@ -45,6 +45,29 @@ describe("the exception queue's pages", () => {
     expect(count.items).toBe(5);
   });
 
+  it("gives a page and its filter's totals in one call, the same as the list and the count, past the last page too", async () => {
+    const ex = world.caller("ops", world.a).exceptions;
+    const filter = { tenant: slug(), states: ["new" as const, "acknowledged" as const, "assigned" as const] };
+    const all = await ex.list({ ...filter, limit: 2000 });
+    const count = await ex.count(filter);
+    // By hand: the five tied exceptions of the first workflow and the one of the second, none past an SLA.
+    expect(count).toEqual({ items: 6, past_sla: 0 });
+    const pages: QueueItem[][] = [];
+    let after: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const page = await ex.page({ ...filter, limit: 4, ...(after ? { after } : {}) });
+      expect(page.count).toEqual(count);
+      if (page.items.length === 0) break;
+      pages.push(page.items);
+      after = encodeCursor(page.items[page.items.length - 1]!);
+    }
+    expect(pages.map((p) => p.length)).toEqual([4, 2]);
+    expect(pages.flat()).toEqual(all);
+    const none = await world.caller("ops", world.b).exceptions.page({ tenant: world.b.slug });
+    expect(none.count.items).toBe(none.items.length);
+    await expect(ex.page({ ...filter, after: "not-a-cursor" })).rejects.toThrow(/page link is damaged/);
+  });
+
   it("refuses a damaged cursor in words", async () => {
     await expect(intakeQueue("ops", { after: "not-a-cursor" })).rejects.toThrow(/page link is damaged/);
   });

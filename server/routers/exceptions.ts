@@ -6,7 +6,7 @@ import { audit } from "../audit";
 import { router, tenantProcedure, type Context } from "../trpc";
 import { cachedMetric } from "./cached-metric";
 import { assigneesByWorkflow, checkAssignee } from "./exception-assignees";
-import { actionHistory, appendAction, decodeCursor, exceptionQueue, exceptionQueueCount, exceptionWorkflow, queueState, type QueueAction, type QueueFilter } from "./exception-queue";
+import { actionHistory, appendAction, decodeCursor, exceptionQueue, exceptionQueueCount, exceptionQueuePage, exceptionWorkflow, queueState, type QueueAction, type QueueCursor, type QueueFilter } from "./exception-queue";
 import { metricInput, windowInput } from "./metric-window";
 
 const filterInput = windowInput.extend({
@@ -32,6 +32,14 @@ function queueFilter(ctx: Ctx, input: z.output<typeof filterInput>, limit: numbe
   const scope = scopeOf(metricInput(ctx, input));
   const window = { params: scope.params, from: scope.from, to: scope.to, asOf: scope.asOf };
   return { window, states: input.states, limit, ...(input.assignedToMe ? { assignee: ctx.user.email } : {}) };
+}
+
+/** The position a page link names; BAD_REQUEST, in words, for one that is not ours. */
+function cursorOf(text: string | undefined): QueueCursor | undefined {
+  if (text === undefined) return undefined;
+  const after = decodeCursor(text);
+  if (!after) throw new TRPCError({ code: "BAD_REQUEST", message: "This page link is damaged or out of date: start again from the first page." });
+  return after;
 }
 
 /** The workflow of a run that is an exception the caller may see; NOT_FOUND otherwise, so a barred run looks like no run. */
@@ -74,10 +82,16 @@ export const exceptionsRouter = router({
   list: tenantProcedure(["executive", "ops", "admin"])
     .input(listInput)
     .query(({ ctx, input }) => {
-      const after = input.after === undefined ? undefined : decodeCursor(input.after);
-      if (input.after !== undefined && !after) throw new TRPCError({ code: "BAD_REQUEST", message: "This page link is damaged or out of date: start again from the first page." });
+      const after = cursorOf(input.after);
       const f = queueFilter(ctx, input, input.complete ? null : input.limit);
       return exceptionQueue(ctx.db, { ...f, ...(after ? { after } : {}) });
+    }),
+  /** A page of the list and the count of its filter, in one pass (the queue page shows both). */
+  page: tenantProcedure(["executive", "ops", "admin"])
+    .input(listInput.omit({ complete: true }))
+    .query(({ ctx, input }) => {
+      const after = cursorOf(input.after);
+      return exceptionQueuePage(ctx.db, { ...queueFilter(ctx, input, input.limit), ...(after ? { after } : {}) });
     }),
   /** How many items the list's filter selects over all its pages, and how many of them are past SLA. */
   count: tenantProcedure(["executive", "ops", "admin"])

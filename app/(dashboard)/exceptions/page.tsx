@@ -32,15 +32,28 @@ const queueParams = z.object({
 });
 type QueueParams = z.infer<typeof queueParams>;
 
+type Assignees = Record<string, string[]>;
+
+/**
+ * Who may be assigned exceptions of the workflows in view, asked beside the queue rather than after it
+ * (the rows' own workflows are among them). Past the procedure's 200 workflows, undefined: the page then
+ * asks for its rows' workflows once it has them.
+ */
+async function assigneesInView(caller: ServerCaller, tenant: string, listed: Promise<{ workflow: string }[]>, workflow: string | undefined): Promise<Assignees | undefined> {
+  const workflows = (await listed).map((w) => w.workflow).filter((w) => workflow === undefined || w === workflow);
+  if (workflows.length > 200) return undefined;
+  return workflows.length ? caller.exceptions.assignees({ tenant, workflows }) : {};
+}
+
 /** One page of the queue (one row more, to know whether another page follows), its total, and who may be assigned its rows. */
-async function queuePage(caller: ServerCaller, scope: { tenant: string; workflow?: string; from?: string; to?: string }, q: QueueParams, canAct: boolean) {
+async function queuePage(caller: ServerCaller, scope: { tenant: string; workflow?: string; from?: string; to?: string }, q: QueueParams, inView: Promise<Assignees | undefined> | null) {
   const filter = { ...scope, states: VIEWS[q.state] ?? VIEWS.open!, assignedToMe: q.mine === "1" };
-  const [rows, count] = await Promise.all([caller.exceptions.list({ ...filter, limit: PAGE + 1, ...(q.after ? { after: q.after } : {}) }), caller.exceptions.count(filter)]);
+  const [{ items: rows, count }, known] = await Promise.all([caller.exceptions.page({ ...filter, limit: PAGE + 1, ...(q.after ? { after: q.after } : {}) }), inView]);
   const items = rows.slice(0, PAGE);
   const last = items[items.length - 1];
   const next = rows.length > PAGE && last ? encodeCursor(last) : null;
   const workflows = [...new Set(items.map((i) => i.workflow))];
-  const assignees = canAct && workflows.length ? await caller.exceptions.assignees({ tenant: scope.tenant, workflows }) : {};
+  const assignees = inView === null ? {} : (known ?? (workflows.length ? await caller.exceptions.assignees({ tenant: scope.tenant, workflows }) : {}));
   // Sorting by SLA puts the most overdue of the page first; exceptions without an SLA go last.
   const sorted = q.sort === "sla" ? [...items].sort((a, b) => (a.sla_left_minutes ?? Infinity) - (b.sla_left_minutes ?? Infinity)) : items;
   return { items: sorted, count, next, assignees };
@@ -59,7 +72,9 @@ export default async function ExceptionsPage({ searchParams }: Props) {
   const q = damaged ? { ...parsed, after: undefined } : parsed;
   const scope = { tenant: tenant.slug, ...windowOf(params), ...(params.workflow ? { workflow: params.workflow } : {}) };
   const canAct = tenant.role === "ops" || tenant.role === "admin";
-  const [page, team, workflows, stale] = await Promise.all([queuePage(caller, scope, q, canAct), caller.exceptions.team(scope), caller.workflows.list({ tenant: tenant.slug }), caller.staleness.sources(scope)]);
+  const listed = caller.workflows.list({ tenant: tenant.slug });
+  const inView = canAct ? assigneesInView(caller, tenant.slug, listed, params.workflow) : null;
+  const [page, team, workflows, stale] = await Promise.all([queuePage(caller, scope, q, inView), caller.exceptions.team(scope), listed, caller.staleness.sources(scope)]);
   const f = formatter(locale);
   const { rate, compliance } = team;
   const weekly = rate.weekly.map((w) => ({ week: w.week, "Exception rate": w.exception_rate, Runs: w.runs }));
