@@ -42,32 +42,35 @@ export const freshness = defineMetric<"freshness", Data, FreshnessResult>({
   direction: "down",
   async load(db, { scope }) {
     const params = { ...scope.params, from: scope.from, to: scope.to, as_of: scope.asOf };
-    const config = await db.query(
-      `SELECT source, freshness_sla_minutes AS sla, removed FROM sources WHERE ${SOURCE_SCOPE_SQL}
-       ORDER BY updated_at DESC LIMIT 1 BY source`,
-      params,
-      configRow,
-    );
-    const totals = await db.query(
-      `SELECT source,
-              sumIf(records, start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}) AS records,
-              sumIf(invalid, start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}) AS invalid,
-              toString(maxOrNull(${POINT_SQL})) AS last,
-              toString(maxOrNullIf(${POINT_SQL}, end_time < {from:DateTime64(3)})) AS prior
-       FROM source_syncs WHERE ${SOURCE_SCOPE_SQL} AND end_time <= {as_of:DateTime64(3)}
-       GROUP BY source`,
-      params,
-      totalsRow,
-    );
-    // Bounded: a sync every minute for a month per source is 43,200 rows; beyond that the share is approximate.
-    const syncs = await db.query(
-      `SELECT source, toString(end_time) AS end, toString(${POINT_SQL}) AS point FROM source_syncs
-       WHERE ${SOURCE_SCOPE_SQL} AND end_time >= {from:DateTime64(3)} AND end_time < {to:DateTime64(3)}
-         AND end_time <= {as_of:DateTime64(3)} AND ${POINT_SQL} IS NOT NULL
-       ORDER BY source, end_time LIMIT 50000 BY source`,
-      params,
-      syncRow,
-    );
+    // Three independent reads, side by side: the page waits for the slowest, not for their sum.
+    const [config, totals, syncs] = await Promise.all([
+      db.query(
+        `SELECT source, freshness_sla_minutes AS sla, removed FROM sources WHERE ${SOURCE_SCOPE_SQL}
+         ORDER BY updated_at DESC LIMIT 1 BY source`,
+        params,
+        configRow,
+      ),
+      db.query(
+        `SELECT source,
+                sumIf(records, start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}) AS records,
+                sumIf(invalid, start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}) AS invalid,
+                toString(maxOrNull(${POINT_SQL})) AS last,
+                toString(maxOrNullIf(${POINT_SQL}, end_time < {from:DateTime64(3)})) AS prior
+         FROM source_syncs WHERE ${SOURCE_SCOPE_SQL} AND end_time <= {as_of:DateTime64(3)}
+         GROUP BY source`,
+        params,
+        totalsRow,
+      ),
+      // Bounded: a sync every minute for a month per source is 43,200 rows; beyond that the share is approximate.
+      db.query(
+        `SELECT source, toString(end_time) AS end, toString(${POINT_SQL}) AS point FROM source_syncs
+         WHERE ${SOURCE_SCOPE_SQL} AND end_time >= {from:DateTime64(3)} AND end_time < {to:DateTime64(3)}
+           AND end_time <= {as_of:DateTime64(3)} AND ${POINT_SQL} IS NOT NULL
+         ORDER BY source, end_time LIMIT 50000 BY source`,
+        params,
+        syncRow,
+      ),
+    ]);
     return { config, syncs, totals };
   },
   compute({ config, syncs, totals }, { scope }) {
