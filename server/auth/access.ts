@@ -1,8 +1,8 @@
 import type { Db } from "@/clickhouse/client";
 import { memoRead } from "@/clickhouse/read-memo";
-import { tenantBySlug } from "@/server/tenants";
+import { listTenants, tenantBySlug } from "@/server/tenants";
 import type { Role } from "./roles";
-import { userById, membership } from "./users";
+import { membershipsOfUser, userById, membership } from "./users";
 import { allowedWorkflows } from "./workflow-groups";
 
 export interface TenantAccess {
@@ -31,4 +31,19 @@ async function readAccess(db: Db, userId: string, slug: string): Promise<TenantA
   if (!m) return undefined;
   const workflows = m.role === "admin" ? null : await allowedWorkflows(db, tenant.tenant_id, m.groups);
   return { tenant: { id: tenant.tenant_id, slug: tenant.slug }, role: m.role, workflows };
+}
+
+/**
+ * The tenants a user belongs to, with their role (the tenant switcher's list, read by every page's
+ * layout): remembered like the access above.
+ */
+export function tenantsOfUser(db: Db, userId: string): Promise<{ slug: string; name: string; role: Role }[]> {
+  return memoRead(db, `tenants-of|${userId}`, ACCESS_TABLES, 1000, async () => {
+    const [memberships, tenants] = await Promise.all([membershipsOfUser(db, userId), listTenants(db)]);
+    const byId = new Map(tenants.map((t) => [t.tenant_id, t]));
+    return memberships.flatMap((m) => {
+      const t = byId.get(m.tenant_id);
+      return t ? [{ slug: t.slug, name: t.name, role: m.role }] : [];
+    });
+  });
 }
