@@ -46,10 +46,12 @@ const FINGERPRINT_PARTS: [table: string, changedAt: string][] = [
   ["business_imports", "imported_at"],
 ];
 const FINGERPRINT_TABLES = FINGERPRINT_PARTS.map(([table]) => table);
-const FINGERPRINT_SQL = `
-  SELECT concat(${FINGERPRINT_PARTS.map(([table, at]) => `
-    (SELECT toString(tuple(count(), max(${at}))) FROM ${table} WHERE tenant_id = {tenant:String})`).join(", '|',")}
-  ) AS f`;
+// One row per part, read side by side in one pipeline: as scalar subqueries of one SELECT they ran one
+// after another (24–30 ms on the demo against 12 ms).
+const FINGERPRINT_SQL = FINGERPRINT_PARTS.map(
+  ([table, at], i) => `SELECT ${i} AS part, toString(tuple(count(), max(${at}))) AS f FROM ${table} WHERE tenant_id = {tenant:String}`,
+).join("\n  UNION ALL ");
+const partRow = z.object({ part: z.coerce.number(), f: z.string() });
 
 /**
  * Every scorecard a page reads asks for its tenant's fingerprint: remembered until this process writes
@@ -57,8 +59,11 @@ const FINGERPRINT_SQL = `
  */
 export function tenantFingerprint(db: Db, tenantId: string): Promise<string> {
   return memoRead(db, `fingerprint|${tenantId}`, FINGERPRINT_TABLES, 1000, async () => {
-    const [row] = await db.query(FINGERPRINT_SQL, { tenant: tenantId }, z.object({ f: z.string() }));
-    return row?.f ?? "";
+    const rows = await db.query(FINGERPRINT_SQL, { tenant: tenantId }, partRow);
+    return rows
+      .sort((a, b) => a.part - b.part)
+      .map((r) => r.f)
+      .join("|");
   });
 }
 
