@@ -1,7 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
 import { router, tenantProcedure, workflowScope, WORKFLOW_SCOPE_SQL } from "../trpc";
+import { SHARED_MS } from "./cached-metric";
 
 const summaryRow = z.object({
   workflow: z.string(),
@@ -35,8 +37,14 @@ const SUMMARY = `
   WHERE {one:String} = '' OR workflow = {one:String}
   GROUP BY workflow ORDER BY workflow`;
 
+/**
+ * Every page asks for the workflow list (its filter bar, its window's go-live), and the run counts read
+ * all of the tenant's runs: remembered like the runs list (SHARED_MS), and forgotten when this process
+ * writes a workflow's settings or a run (clickhouse/read-memo.ts).
+ */
 async function summaries(db: Db, tenantId: string, workflows: string[] | null, one = ""): Promise<WorkflowSummary[]> {
-  return db.query(SUMMARY, { tenant: tenantId, one, ...workflowScope(workflows) }, summaryRow);
+  const key = `workflows|${tenantId}|${workflows === null ? "*" : workflows.join(",")}|${one}`;
+  return memoRead(db, key, ["workflows", "runs"], SHARED_MS, () => db.query(SUMMARY, { tenant: tenantId, one, ...workflowScope(workflows) }, summaryRow));
 }
 
 export const workflowsRouter = router({
