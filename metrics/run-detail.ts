@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db } from "@/clickhouse/client";
+import type { Db, Params } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
 import { exceptionItemsParams, exceptionItemsSql, itemTime } from "./open-exception";
 import { runFlagsRow } from "./run-list";
@@ -129,19 +129,29 @@ function onTimeline(steps: z.output<typeof stepRow>[], origin: number): RunStep[
   });
 }
 
+/**
+ * How the reads that depend on the spans alone (where the run is, its record, its steps) may be shared
+ * between requests, under a name that says what was read; by default each is read every time. The
+ * exception item and its history are always read: the item's age runs to `asOf`.
+ */
+export type Remember = <T>(name: string, read: () => Promise<T>) => Promise<T>;
+const readEachTime: Remember = (_name, read) => read();
+
 /** One run, or undefined when it is unknown or outside the caller's scope. */
-export async function runDetail(db: Db, ref: RunRef): Promise<RunDetail | undefined> {
+export async function runDetail(db: Db, ref: RunRef, remember: Remember = readEachTime): Promise<RunDetail | undefined> {
   const asOf = ref.asOf ?? new Date();
   const scope = scopeOf({ tenantId: ref.tenantId, workflows: ref.workflows, workflow: ref.workflow, asOf });
-  const [where] = await db.query(LOCATE_SQL, { ...scope.params, run: ref.runId, phase: ref.phase ?? "" }, locateRow);
+  const spansOnly = <S extends z.ZodType>(what: string, sql: string, params: Record<string, unknown>, row: S) =>
+    remember(`${what}|${JSON.stringify(params)}`, () => db.query(sql, params as Params, row));
+  const [where] = await spansOnly("locate", LOCATE_SQL, { ...scope.params, run: ref.runId, phase: ref.phase ?? "" }, locateRow);
   if (!where) return undefined;
   const one = scopeOf({ tenantId: ref.tenantId, workflows: ref.workflows, workflow: where.workflow, asOf });
   const first = startOfUtcDay(new Date(where.start_at));
   const last = addDays(startOfUtcDay(new Date(where.end_at)), 1);
   const params = { ...one.params, workflow: where.workflow, run: ref.runId };
   const [runs, rawSteps, items, history] = await Promise.all([
-    db.query(RUN_SQL, { ...params, ...runSetParams(where.phase, first, addDays(first, 1)) }, runRow),
-    db.query(STEPS_SQL, { ...params, ...stepSetParams(where.phase, addDays(first, -1), addDays(last, 1)) }, stepRow),
+    spansOnly("run", RUN_SQL, { ...params, ...runSetParams(where.phase, first, addDays(first, 1)) }, runRow),
+    spansOnly("steps", STEPS_SQL, { ...params, ...stepSetParams(where.phase, addDays(first, -1), addDays(last, 1)) }, stepRow),
     where.phase === "live"
       ? db.query(ITEM_SQL, { ...params, ...exceptionItemsParams({ params: one.params, from: addDays(first, -1), to: addDays(last, 1), asOf, runId: ref.runId }) }, itemRow)
       : Promise.resolve([]),

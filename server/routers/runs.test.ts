@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { testDb } from "@/clickhouse/testing";
 import { commitBatch } from "@/ingest/commit";
-import { run } from "@/metrics/testing";
+import { run, step } from "@/metrics/testing";
 import { buildWorld, trpcCode, type World } from "./test-world";
 
 let world: World;
@@ -33,6 +33,20 @@ describe("runs router", () => {
     expect(await trpcCode(world.caller("restricted-ops", a).runs.byId({ tenant: a.slug, runId: "no-such-run" }))).toBe("NOT_FOUND");
     const seen = await world.caller("ops", a).runs.byId({ tenant: a.slug, runId: barredRun });
     expect(seen).toMatchObject({ workflow: a.workflows[1], run: { outcome: "exception", reason: "late" } });
+  });
+
+  it("shows a step delivered after the run's page was read, and the exception item it opens, on the next read", async () => {
+    const { a } = world;
+    const r = run(a.id, { workflow: a.workflows[0], outcome: "completed", at: new Date(Date.now() - 7_200_000) });
+    await commitBatch(world.db, { runs: [r] });
+    const ops = world.caller("ops", a);
+    const before = await ops.runs.byId({ tenant: a.slug, runId: r.run_id });
+    expect(before).toMatchObject({ steps: [], exception: null, run: { exception: 0 } });
+    // A late intervention step: the run becomes an exception, which the page must not hide behind what it read.
+    await commitBatch(world.db, { steps: [step(a.id, r, { intervention: 1, intervention_reason: "checked by hand", actor: "human" })] });
+    const after = await ops.runs.byId({ tenant: a.slug, runId: r.run_id });
+    expect(after?.steps.map((s) => s.intervention)).toEqual([1]);
+    expect(after).toMatchObject({ run: { exception: 1, reason: "checked by hand" }, exception: { reason: "checked by hand", state: "new" } });
   });
 
   it("lists, for a workflow's exception count and each reason's, exactly as many runs as the count (drill-down consistency)", async () => {

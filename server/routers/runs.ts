@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { memoRead } from "@/clickhouse/read-memo";
-import { runDetail } from "@/metrics/run-detail";
+import { type Remember, runDetail } from "@/metrics/run-detail";
 import { runList, runListInput } from "@/metrics/run-list";
 import { router, tenantProcedure } from "../trpc";
 import { SHARED_MS } from "./cached-metric";
@@ -31,7 +31,10 @@ export const runsRouter = router({
   byId: tenantProcedure(READERS)
     .input(byIdInput)
     .query(async ({ ctx, input }) => {
-      const run = await runDetail(ctx.db, { tenantId: ctx.tenant.id, workflows: ctx.workflows, ...input });
+      // Where the run is, its record and its steps are shared like the list (forgotten when this process
+      // writes spans); its exception item and queue history are read on every request.
+      const remember: Remember = (name, read) => memoRead(ctx.db, `run-detail|${name}`, ["runs", "steps"], SHARED_MS, read);
+      const run = await runDetail(ctx.db, { tenantId: ctx.tenant.id, workflows: ctx.workflows, ...input }, remember);
       if (!run) throw new TRPCError({ code: "NOT_FOUND", message: "No such run." });
       return run;
     }),
