@@ -112,8 +112,10 @@ export const exceptionsRouter = router({
     .input(windowInput)
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const rate = (await cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
-      const compliance = (await cachedMetric(ctx.db, "compliance", m)) as ComplianceResult;
+      const [rate, compliance] = (await Promise.all([cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" }), cachedMetric(ctx.db, "compliance", m)])) as [
+        ExceptionRateResult,
+        ComplianceResult,
+      ];
       return { rate, compliance };
     }),
   acknowledge: tenantProcedure(["ops", "admin"])

@@ -16,14 +16,17 @@ export interface Overview {
 
 /**
  * The executive overview's tiles: the metrics engine's own results for one window, untouched, so a tile and
- * `plumbline metrics <key>` always agree. Run one after another: the embedded engine serialises anyway.
+ * `plumbline metrics <key>` always agree. Asked side by side: the embedded store holds several connections
+ * (clickhouse/chdb-client.ts), so the tile waits for the slowest metric, not for their sum.
  */
 export async function overview(db: Db, input: MetricInput): Promise<Overview> {
-  const labor = await cachedMetric(db, "labor-hours", input);
-  const cycle = await cachedMetric(db, "cycle-time", input);
-  const exceptions = await cachedMetric(db, "exception-rate", input);
-  const freshness = await cachedMetric(db, "freshness", input);
-  const completeness = await cachedMetric(db, "ingest-completeness", input);
+  const [labor, cycle, exceptions, freshness, completeness] = await Promise.all([
+    cachedMetric(db, "labor-hours", input),
+    cachedMetric(db, "cycle-time", input),
+    cachedMetric(db, "exception-rate", input),
+    cachedMetric(db, "freshness", input),
+    cachedMetric(db, "ingest-completeness", input),
+  ]);
   // The registry returns its union type; each key names exactly one member of it.
   return {
     labor: labor as LaborHoursResult,

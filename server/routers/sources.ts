@@ -13,8 +13,10 @@ export const sourcesRouter = router({
     .input(windowInput.omit({ workflow: true }))
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const freshness = (await cachedMetric(ctx.db, "freshness", m)) as FreshnessResult;
-      const completeness = (await cachedMetric(ctx.db, "ingest-completeness", m)) as IngestCompletenessResult;
+      const [freshness, completeness] = await Promise.all([
+        cachedMetric(ctx.db, "freshness", m) as Promise<FreshnessResult>,
+        cachedMetric(ctx.db, "ingest-completeness", m) as Promise<IngestCompletenessResult>,
+      ]);
       const scope = scopeOf(m);
       // Only the sources the metric let this caller see.
       const history = await ctx.db.query(

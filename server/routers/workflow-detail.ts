@@ -49,15 +49,18 @@ export const workflowDetailRouter = router({
     .input(windowInput.extend({ workflow: z.string().min(1).max(200) }))
     .query(async ({ ctx, input }) => {
       const m = metricInput(ctx, input);
-      const cycle = (await cachedMetric(ctx.db, "cycle-time", { ...m, grain: "week" })) as CycleTimeResult;
-      const exceptions = (await cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" })) as ExceptionRateResult;
-      const labor = (await cachedMetric(ctx.db, "labor-hours", m)) as LaborHoursResult;
-      const rework = (await cachedMetric(ctx.db, "rework", m)) as ReworkResult;
-      // Withheld inside the metric when a control is behind the member's barrier.
-      const control = (await cachedMetric(ctx.db, "control-comparison", m)) as ControlComparisonResult;
-      // Shared for a minute like the metrics computed when asked (cached-metric.ts), and forgotten as
-      // soon as this process writes spans or a lock (clickhouse/read-memo.ts).
-      const drill = await memoRead(ctx.db, `breakdown|${JSON.stringify(m)}`, BREAKDOWN_TABLES, SHARED_MS, () => breakdown(ctx.db, ctx.tenant.id, input.workflow, scopeOf(m)));
+      // Asked side by side: the page waits for the slowest, not for their sum.
+      const [cycle, exceptions, labor, rework, control, drill] = await Promise.all([
+        cachedMetric(ctx.db, "cycle-time", { ...m, grain: "week" }) as Promise<CycleTimeResult>,
+        cachedMetric(ctx.db, "exception-rate", { ...m, grain: "week" }) as Promise<ExceptionRateResult>,
+        cachedMetric(ctx.db, "labor-hours", m) as Promise<LaborHoursResult>,
+        cachedMetric(ctx.db, "rework", m) as Promise<ReworkResult>,
+        // Withheld inside the metric when a control is behind the member's barrier.
+        cachedMetric(ctx.db, "control-comparison", m) as Promise<ControlComparisonResult>,
+        // Shared for a minute like the metrics computed when asked (cached-metric.ts), and forgotten as
+        // soon as this process writes spans or a lock (clickhouse/read-memo.ts).
+        memoRead(ctx.db, `breakdown|${JSON.stringify(m)}`, BREAKDOWN_TABLES, SHARED_MS, () => breakdown(ctx.db, ctx.tenant.id, input.workflow, scopeOf(m))),
+      ]);
       return { cycle, exceptions, labor, rework, control, ...drill };
     }),
   /** One workflow's control comparison alone (the evidence pack's); withheld behind a barrier inside the metric. */
@@ -74,8 +77,11 @@ export const workflowDetailRouter = router({
       const rows = [];
       for (const workflow of names) {
         const one = { ...m, workflow };
-        const cycle = (await cachedMetric(ctx.db, "cycle-time", { ...one, grain: "week" })) as CycleTimeResult;
-        const exceptions = (await cachedMetric(ctx.db, "exception-rate", { ...one, grain: "week" })) as ExceptionRateResult;
+        // One workflow at a time (a firm may have many), its two metrics side by side.
+        const [cycle, exceptions] = await Promise.all([
+          cachedMetric(ctx.db, "cycle-time", { ...one, grain: "week" }) as Promise<CycleTimeResult>,
+          cachedMetric(ctx.db, "exception-rate", { ...one, grain: "week" }) as Promise<ExceptionRateResult>,
+        ]);
         rows.push({ workflow, labor: labor.workflows.find((w) => w.workflow === workflow) ?? null, cycle, exceptions });
       }
       return { currency: labor.currency, rows };
