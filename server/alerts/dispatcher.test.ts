@@ -9,7 +9,7 @@ import { AlertEvaluator } from "./evaluator";
 import type { AlertMessage } from "./message";
 import { createRule } from "./rules";
 import { startWebhookSink } from "./test-receivers";
-import { postWebhook } from "./webhook";
+import { DeliveryError, postWebhook } from "./webhook";
 
 const SECRET = "whsec_test_secret_0123456789";
 let db: Db;
@@ -138,5 +138,36 @@ describe("the delivery dispatcher", () => {
     server.close();
     await stopping;
     expect((await deliveryLog(db, tenantId)).map((a) => [a.status, a.error])).toEqual([["dropped", "dispatcher stopped"]]);
+  });
+
+  it("drops, and logs, the retry of an attempt still being logged when the dispatcher stopped", async () => {
+    const tenantId = freshTenant();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let logging!: () => void;
+    const loggingRetry = new Promise<void>((resolve) => (logging = resolve));
+    // The attempt's "retrying" row is held until stop() has begun: the moment a test (or a shutdown) can fall into.
+    const slowLog: Db = {
+      ...db,
+      async insert(table, rows, options) {
+        if (table === "alert_deliveries" && (rows[0] as { status?: string }).status === "retrying") {
+          logging();
+          await gate;
+        }
+        return db.insert(table, rows, options);
+      },
+    };
+    const d = new Dispatcher({ db: slowLog, baseDelayMs: 60_000, log: () => undefined });
+    const job: DeliveryJob = {
+      tenantId, ruleId: "rule-1", episodeId: "e-1", event: "test", channel: "webhook", target: "test",
+      send: () => Promise.reject(new DeliveryError("receiver down", 503, true)),
+    };
+    expect(d.enqueue(job)).toBe(true);
+    await loggingRetry;
+    const stopping = d.stop(5_000);
+    release();
+    await stopping;
+    expect(d.pending).toBe(0);
+    expect((await deliveryLog(db, tenantId)).map((a) => [a.attempt, a.status])).toEqual([[2, "dropped"], [1, "retrying"]]);
   });
 });

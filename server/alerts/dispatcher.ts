@@ -139,7 +139,7 @@ export class Dispatcher {
       }
       const retry = retryable;
       await this.record(p, retry ? "retrying" : "failed", de?.httpStatus ?? 0, message);
-      if (retry) this.retryLater(p);
+      if (retry) await this.retryLater(p);
       else await this.auditOutcome(p, false, message);
       return;
     }
@@ -147,7 +147,13 @@ export class Dispatcher {
     await this.auditOutcome(p, true, "");
   }
 
-  private retryLater(p: Pending): void {
+  private async retryLater(p: Pending): Promise<void> {
+    // Stopped while this attempt was being logged: the retry is dropped, and logged so, as stop() does
+    // with the retries already waiting (and no timer outlives the dispatcher).
+    if (this.stopped) {
+      await this.record({ ...p, attempt: p.attempt + 1 }, "dropped", 0, STOPPED);
+      return;
+    }
     const exp = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (p.attempt - 1));
     const delay = Math.round(exp * (0.8 + Math.random() * 0.4));
     this.waiting++;
