@@ -7,8 +7,11 @@ import { otlpTypes } from "./otlp-schema";
 const now = Date.now();
 const kv = (key: string, v: string | number) => ({ key, value: typeof v === "string" ? { stringValue: v } : { doubleValue: v } });
 
-/** A run span and a step span, a span without workflow.name (rejected) and an extra attribute. */
-function request(n: number): Uint8Array {
+/**
+ * A run span and a step span, a span without workflow.name (rejected) and an extra attribute; `steps`
+ * more step spans make a request that keeps a thread busy for a while.
+ */
+function request(n: number, steps = 0): Uint8Array {
   const span = (id: string, attributes: object[]) => ({
     traceId: Buffer.from(`${n.toString(16).padStart(8, "0")}${"0".repeat(23)}1`, "hex"),
     spanId: Buffer.from(id, "hex"),
@@ -27,6 +30,7 @@ function request(n: number): Uint8Array {
               span("0000000000000001", [kv("workflow.name", "intake"), kv("workflow.subject.id", "client-42"), kv("team", "ops")]),
               span("0000000000000002", [kv("workflow.step", "check"), kv("workflow.actor", "ai"), kv("gen_ai.usage.input_tokens", 800)]),
               span("0000000000000003", [kv("workflow.outcome", "completed")]),
+              ...Array.from({ length: steps }, (_, k) => span((k + 4).toString(16).padStart(16, "0"), [kv("workflow.step", "check"), kv("workflow.actor", "ai")])),
             ],
           },
         ],
@@ -102,8 +106,9 @@ describe("mapping threads", () => {
     const one = createMapper(1);
     try {
       expect((await one.map(input(request(1)))).ok).toBe(true);
-      // Kill the thread under a request in flight.
-      const held = one.map(input(request(2)));
+      // Kill the thread under a request in flight: one large enough that the thread is still mapping it
+      // when it is killed (a three-span request could be mapped and answered first on a quiet moment).
+      const held = one.map(input(request(2, 50_000)));
       await one.close();
       await expect(held).rejects.toThrow(/exited/);
       await expect(held).rejects.toBeInstanceOf(MappingUnavailable);
