@@ -54,6 +54,17 @@ describe("open exception and SLA age, one definition", () => {
     expect(alert).toEqual([{ workflow: "intake", slaMinutes: 120, pastSla: 1, oldestMinutes: 540 }]);
   });
 
+  it("takes a run's latest delivery: an exception corrected to completed is no item, the reverse is one", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    const corrected = run(t, { at: T0, outcome: "exception", exception_reason: "first look" });
+    const turned = run(t, { at: T0 });
+    await commitBatch(db, { runs: [corrected, turned] });
+    await commitBatch(db, { runs: [{ ...corrected, outcome: "completed", exception_reason: "" }, { ...turned, outcome: "exception", exception_reason: "second look" }] });
+    const all = await exceptionQueue(db, { window: windowOf(t), states: ["new", "acknowledged", "assigned", "resolved"], limit: null });
+    expect(all.map((q) => [q.run_id, q.reason])).toEqual([[turned.run_id, "second look"]]);
+  });
+
   it("measures a resolved exception's age to its resolution, not to now", async () => {
     const t = freshTenant();
     const ids = await setUp(t);
