@@ -12,6 +12,9 @@ export interface TenantAccess {
   workflows: string[] | null;
 }
 
+/** The tables a member's access is read from: a write to any of them forgets what was remembered. */
+export const ACCESS_TABLES = ["tenants", "users", "memberships", "workflow_groups"];
+
 /**
  * What a signed-in user may do in the tenant named by `slug`; undefined when the tenant does not
  * exist, the user is disabled or not a member — callers answer all three alike so a probe learns nothing.
@@ -21,8 +24,6 @@ export function resolveAccess(db: Db, userId: string, slug: string): Promise<Ten
   // written by this process, and for a second at most (clickhouse/read-memo.ts).
   return memoRead(db, `access|${userId}|${slug}`, ACCESS_TABLES, 1000, () => readAccess(db, userId, slug));
 }
-
-const ACCESS_TABLES = ["tenants", "users", "memberships", "workflow_groups"];
 
 async function readAccess(db: Db, userId: string, slug: string): Promise<TenantAccess | undefined> {
   const [tenant, user] = await Promise.all([tenantBySlug(db, slug), userById(db, userId)]);

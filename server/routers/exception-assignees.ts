@@ -1,5 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Db } from "@/clickhouse/client";
+import { memoRead } from "@/clickhouse/read-memo";
+import { ACCESS_TABLES } from "../auth/access";
 import { type Barrier, memberScopesByEmail } from "../auth/barrier";
 import type { Role } from "../auth/roles";
 
@@ -14,7 +16,8 @@ const sees = (barrier: Barrier, workflow: string) => barrier === null || barrier
  * here (server/auth/barrier.ts `memberScopesByEmail`). E-mails sorted, per workflow asked for.
  */
 export async function assigneesByWorkflow(db: Db, tenantId: string, workflows: readonly string[]): Promise<Record<string, string[]>> {
-  const scopes = await memberScopesByEmail(db, tenantId);
+  // The queue page asks on every view: remembered like a member's access (server/auth/access.ts).
+  const scopes = await memoRead(db, `member-scopes|${tenantId}`, ACCESS_TABLES, 1000, () => memberScopesByEmail(db, tenantId));
   const acting = [...scopes].filter(([, s]) => ACTING.includes(s.role)).sort(([a], [b]) => a.localeCompare(b));
   return Object.fromEntries(workflows.map((w) => [w, acting.filter(([, s]) => sees(s.workflows, w)).map(([email]) => email)]));
 }
