@@ -33,9 +33,6 @@ export function exceptionItemsSql(): string {
     SELECT workflow, run_id, min(at) AS opened_at, anyIf(reason, reason != '') AS reason FROM (
       SELECT workflow, run_id, argMax(end_time, ingested_at) AS at, argMax(toString(exception_reason), ingested_at) AS reason
       FROM runs WHERE ${flagged}
-        -- Only runs with an exception delivery can have one as their latest: every delivery of those
-        -- is grouped, not every run of the window.
-        AND (workflow, run_id) GLOBAL IN (SELECT workflow, run_id FROM runs WHERE ${flagged} AND outcome = 'exception')
       GROUP BY workflow, run_id HAVING argMax(outcome, ingested_at) = 'exception'
       UNION ALL
       SELECT workflow, run_id, min(end_time) AS at, anyIf(toString(intervention_reason), intervention_reason != '') AS reason
