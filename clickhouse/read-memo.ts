@@ -31,6 +31,15 @@ const KEY = Symbol.for("plumbline.read-memo");
 const g = globalThis as typeof globalThis & { [KEY]?: State };
 const state = (): State => (g[KEY] ??= { handles: new WeakMap(), nextHandle: 0, writes: new Map(), everything: 0, memo: new Map() });
 
+/**
+ * The usual times to live. A moment: what one page's procedure calls share (who the member is, the
+ * tenant's fingerprint); the longest a write by another process to an access table goes unseen. A
+ * minute: views read alike by the pages that follow (the runs list, a run, a drill-down, a metric
+ * computed when asked).
+ */
+export const MOMENT_MS = 1000;
+export const SHARED_MS = 60_000;
+
 /** More keys than this and the oldest half is dropped: one key per user and tenant in use. */
 const MAX_KEYS = 5000;
 

@@ -141,8 +141,8 @@ const readEachTime: Remember = (_name, read) => read();
 export async function runDetail(db: Db, ref: RunRef, remember: Remember = readEachTime): Promise<RunDetail | undefined> {
   const asOf = ref.asOf ?? new Date();
   const scope = scopeOf({ tenantId: ref.tenantId, workflows: ref.workflows, workflow: ref.workflow, asOf });
-  const spansOnly = <S extends z.ZodType>(what: string, sql: string, params: Record<string, unknown>, row: S) =>
-    remember(`${what}|${JSON.stringify(params)}`, () => db.query(sql, params as Params, row));
+  const spansOnly = <S extends z.ZodType>(what: string, sql: string, params: Params, row: S) =>
+    remember(`${what}|${JSON.stringify(params)}`, () => db.query(sql, params, row));
   const [where] = await spansOnly("locate", LOCATE_SQL, { ...scope.params, run: ref.runId, phase: ref.phase ?? "" }, locateRow);
   if (!where) return undefined;
   const one = scopeOf({ tenantId: ref.tenantId, workflows: ref.workflows, workflow: where.workflow, asOf });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { MOMENT_MS, memoRead } from "@/clickhouse/read-memo";
 import { getStore } from "@/clickhouse/store";
 import { storeConfig } from "./env";
 
@@ -17,5 +17,5 @@ export function db(): Promise<Db> {
  */
 export async function storeAnswers(): Promise<void> {
   const d = await db();
-  await memoRead(d, "store-probe", [], 1000, () => d.query("SELECT 1 AS ok", {}, z.object({ ok: z.coerce.number() })));
+  await memoRead(d, "store-probe", [], MOMENT_MS, () => d.query("SELECT 1 AS ok", {}, z.object({ ok: z.coerce.number() })));
 }

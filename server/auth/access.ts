@@ -1,5 +1,5 @@
 import type { Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { MOMENT_MS, memoRead } from "@/clickhouse/read-memo";
 import { listTenants, tenantBySlug } from "@/server/tenants";
 import type { Role } from "./roles";
 import { membershipsOfUser, userById, membership } from "./users";
@@ -22,7 +22,7 @@ export const ACCESS_TABLES = ["tenants", "users", "memberships", "workflow_group
 export function resolveAccess(db: Db, userId: string, slug: string): Promise<TenantAccess | undefined> {
   // Every procedure call of a page resolves the same access: remembered until one of these tables is
   // written by this process, and for a second at most (clickhouse/read-memo.ts).
-  return memoRead(db, `access|${userId}|${slug}`, ACCESS_TABLES, 1000, () => readAccess(db, userId, slug));
+  return memoRead(db, `access|${userId}|${slug}`, ACCESS_TABLES, MOMENT_MS, () => readAccess(db, userId, slug));
 }
 
 async function readAccess(db: Db, userId: string, slug: string): Promise<TenantAccess | undefined> {
@@ -39,7 +39,7 @@ async function readAccess(db: Db, userId: string, slug: string): Promise<TenantA
  * layout): remembered like the access above.
  */
 export function tenantsOfUser(db: Db, userId: string): Promise<{ slug: string; name: string; role: Role }[]> {
-  return memoRead(db, `tenants-of|${userId}`, ACCESS_TABLES, 1000, async () => {
+  return memoRead(db, `tenants-of|${userId}`, ACCESS_TABLES, MOMENT_MS, async () => {
     const [memberships, tenants] = await Promise.all([membershipsOfUser(db, userId), listTenants(db)]);
     const byId = new Map(tenants.map((t) => [t.tenant_id, t]));
     return memberships.flatMap((m) => {

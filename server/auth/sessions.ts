@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { MOMENT_MS, memoRead } from "@/clickhouse/read-memo";
 
 /**
  * Ending sessions that already exist (issue 24). Auth.js sessions are signed JWTs: nothing on the
@@ -40,5 +40,5 @@ export async function sessionStillValid(db: Db, claims: SessionClaims): Promise<
   // Asked several times for one page: remembered until this process records a revocation, and for a
   // second at most, the longest another process's revocation can go unseen (clickhouse/read-memo.ts).
   const uid = claims.uid;
-  return (await memoRead(db, `epoch|${uid}`, ["session_revocations"], 1000, () => sessionEpoch(db, uid))) === claims.epoch;
+  return (await memoRead(db, `epoch|${uid}`, ["session_revocations"], MOMENT_MS, () => sessionEpoch(db, uid))) === claims.epoch;
 }

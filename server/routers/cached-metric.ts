@@ -1,12 +1,10 @@
 import type { Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { SHARED_MS, memoRead } from "@/clickhouse/read-memo";
 import { runMetric, type MetricInput, type MetricKey } from "@/metrics/registry";
 import { SCORECARD_KEYS, scorecard, scorecardId, type Scored } from "@/server/scorecards/scorecard";
 
 export type { Scored } from "@/server/scorecards/scorecard";
 
-/** How long a metric computed when asked is shared ("for a minute"), here and by the views read alike. */
-export const SHARED_MS = 60_000;
 
 /**
  * The metrics engine's result with the time it was computed (`computedAt`), shared between callers

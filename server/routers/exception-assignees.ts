@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { MOMENT_MS, memoRead } from "@/clickhouse/read-memo";
 import { ACCESS_TABLES } from "../auth/access";
 import { type Barrier, memberScopesByEmail } from "../auth/barrier";
 import type { Role } from "../auth/roles";
@@ -17,7 +17,7 @@ const sees = (barrier: Barrier, workflow: string) => barrier === null || barrier
  */
 export async function assigneesByWorkflow(db: Db, tenantId: string, workflows: readonly string[]): Promise<Record<string, string[]>> {
   // The queue page asks on every view: remembered like a member's access (server/auth/access.ts).
-  const scopes = await memoRead(db, `member-scopes|${tenantId}`, ACCESS_TABLES, 1000, () => memberScopesByEmail(db, tenantId));
+  const scopes = await memoRead(db, `member-scopes|${tenantId}`, ACCESS_TABLES, MOMENT_MS, () => memberScopesByEmail(db, tenantId));
   const acting = [...scopes].filter(([, s]) => ACTING.includes(s.role)).sort(([a], [b]) => a.localeCompare(b));
   return Object.fromEntries(workflows.map((w) => [w, acting.filter(([, s]) => sees(s.workflows, w)).map(([email]) => email)]));
 }

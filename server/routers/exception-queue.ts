@@ -66,12 +66,17 @@ const FILTER_SQL = (f: QueueFilter) => `
   WHERE state IN {states:Array(String)}
   ${f.assignee !== undefined ? "AND lower(assignee) = lower({assignee:String})" : ""}`;
 
-const QUEUE_SQL = (f: QueueFilter) => `
-  SELECT workflow, run_id, reason, toString(opened_at) AS opened_at, if(resolved_at IS NULL, NULL, toString(resolved_at)) AS resolved_at,
-         sla_minutes, state, assignee, last_note, actions, age_minutes
-  ${FILTER_SQL(f)}
-  ${f.after ? "AND (q.opened_at, q.workflow, q.run_id) > ({after_at:DateTime64(3)}, {after_wf:String}, {after_run:String})" : ""}
-  ORDER BY q.opened_at ASC, q.workflow, q.run_id
+// The list's order is (opened_at, workflow, run_id); with `totals`, every row also carries the filter's
+// totals, counted over all its items before the cursor narrows to a page.
+const LIST_SQL = (f: QueueFilter, totals = false) => `
+  SELECT * FROM (
+    SELECT workflow, run_id, reason, toString(opened_at) AS opened_at, if(resolved_at IS NULL, NULL, toString(resolved_at)) AS resolved_at,
+           sla_minutes, state, assignee, last_note, actions, age_minutes, q.opened_at AS at
+           ${totals ? ", count() OVER () AS total_items, countIf(is_past_sla) OVER () AS total_past_sla" : ""}
+    ${FILTER_SQL(f)}
+  )
+  ${f.after ? "WHERE (at, workflow, run_id) > ({after_at:DateTime64(3)}, {after_wf:String}, {after_run:String})" : ""}
+  ORDER BY at ASC, workflow, run_id
   ${f.limit !== null ? "LIMIT {limit:UInt32}" : ""}`;
 
 function queueParams(f: QueueFilter) {
@@ -88,7 +93,7 @@ function queueParams(f: QueueFilter) {
 
 /** The queue as of the window's `asOf`: oldest first, with SLA age and countdown from the shared definition. */
 export async function exceptionQueue(db: Db, f: QueueFilter): Promise<QueueItem[]> {
-  const rows = await db.query(QUEUE_SQL(f), queueParams(f), itemRow);
+  const rows = await db.query(LIST_SQL(f), queueParams(f), itemRow);
   return rows.map(withSla);
 }
 
@@ -105,17 +110,6 @@ export async function exceptionQueueCount(db: Db, f: QueueFilter): Promise<Queue
   return row ?? { items: 0, past_sla: 0 };
 }
 
-// The totals are counted over every item the filter selects, before the cursor narrows to a page.
-const PAGE_SQL = (f: QueueFilter) => `
-  SELECT * FROM (
-    SELECT workflow, run_id, reason, toString(opened_at) AS opened_at, if(resolved_at IS NULL, NULL, toString(resolved_at)) AS resolved_at,
-           sla_minutes, state, assignee, last_note, actions, age_minutes, q.opened_at AS at,
-           count() OVER () AS total_items, countIf(is_past_sla) OVER () AS total_past_sla
-    ${FILTER_SQL(f)}
-  )
-  ${f.after ? "WHERE (at, workflow, run_id) > ({after_at:DateTime64(3)}, {after_wf:String}, {after_run:String})" : ""}
-  ORDER BY at ASC, workflow, run_id
-  ${f.limit !== null ? "LIMIT {limit:UInt32}" : ""}`;
 const pageRow = itemRow.extend({ total_items: z.coerce.number(), total_past_sla: z.coerce.number() });
 
 /**
@@ -124,7 +118,7 @@ const pageRow = itemRow.extend({ total_items: z.coerce.number(), total_past_sla:
  * are counted on their own.
  */
 export async function exceptionQueuePage(db: Db, f: QueueFilter): Promise<{ items: QueueItem[]; count: QueueCount }> {
-  const rows = await db.query(PAGE_SQL(f), queueParams(f), pageRow);
+  const rows = await db.query(LIST_SQL(f, true), queueParams(f), pageRow);
   const first = rows[0];
   const count = first ? { items: first.total_items, past_sla: first.total_past_sla } : f.after ? await exceptionQueueCount(db, f) : { items: 0, past_sla: 0 };
   return { items: rows.map(({ total_items: _i, total_past_sla: _p, ...r }) => withSla(r)), count };

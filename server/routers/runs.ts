@@ -1,10 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { memoRead } from "@/clickhouse/read-memo";
+import { SHARED_MS, memoRead } from "@/clickhouse/read-memo";
 import { type Remember, runDetail } from "@/metrics/run-detail";
 import { runList, runListInput } from "@/metrics/run-list";
 import { router, tenantProcedure } from "../trpc";
-import { SHARED_MS } from "./cached-metric";
 
 const READERS = ["executive", "ops", "admin"] as const;
 

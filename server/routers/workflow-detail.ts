@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { SHARED_MS, memoRead } from "@/clickhouse/read-memo";
 import { type ControlComparisonResult, type CycleTimeResult, type ExceptionRateResult, type LaborHoursResult, type ReworkResult } from "@/metrics/registry";
 import { type Scope, scopeOf } from "@/metrics/scope";
 import { pendingRevision } from "@/metrics/locked-baseline";
 import { workflowBreakdown } from "@/metrics/workflow-breakdown";
 import { router, tenantProcedure } from "../trpc";
-import { SHARED_MS, cachedMetric } from "./cached-metric";
+import { cachedMetric } from "./cached-metric";
 import { metricInput, windowInput } from "./metric-window";
 
 const lockRow = z.object({

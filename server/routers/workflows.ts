@@ -1,9 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { SHARED_MS, memoRead } from "@/clickhouse/read-memo";
 import { router, tenantProcedure, workflowScope, WORKFLOW_SCOPE_SQL } from "../trpc";
-import { SHARED_MS } from "./cached-metric";
 
 const summaryRow = z.object({
   workflow: z.string(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fromClickHouseTime, toClickHouseTime, type Db } from "@/clickhouse/client";
-import { memoRead } from "@/clickhouse/read-memo";
+import { MOMENT_MS, memoRead } from "@/clickhouse/read-memo";
 import type { MetricInput, MetricKey, MetricResult } from "@/metrics/registry";
 
 /** A stored scorecard (migration 0170): one metric's result for a tenant and one set of inputs. */
@@ -58,7 +58,7 @@ const partRow = z.object({ part: z.coerce.number(), f: z.string() });
  * one of its tables, and for a second at most (clickhouse/read-memo.ts).
  */
 export function tenantFingerprint(db: Db, tenantId: string): Promise<string> {
-  return memoRead(db, `fingerprint|${tenantId}`, FINGERPRINT_TABLES, 1000, async () => {
+  return memoRead(db, `fingerprint|${tenantId}`, FINGERPRINT_TABLES, MOMENT_MS, async () => {
     const rows = await db.query(FINGERPRINT_SQL, { tenant: tenantId }, partRow);
     return rows
       .sort((a, b) => a.part - b.part)
