@@ -1,4 +1,5 @@
 import type { Db } from "@/clickhouse/client";
+import { settleRunFacts } from "./run-facts";
 import { dayString, scopeOf, type Scope } from "./scope";
 
 export type Phase = "baseline" | "live";
@@ -69,6 +70,8 @@ export async function runDefinition<K extends string, D, R extends MetricResultB
 ): Promise<R> {
   const scope = scopeOf(input);
   const ctx = { input, scope };
+  // Every write made before this call is in the run set the load reads (run-facts.ts).
+  await settleRunFacts(db, input.tenantId);
   const result = def.compute(await def.load(db, ctx), ctx);
   return {
     key: def.key,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db, Params } from "@/clickhouse/client";
+import { settleRunFacts } from "./run-facts";
 import { runSetParams, runSetSql } from "./run-set";
 import { SCOPE_SQL } from "./scope";
 
@@ -73,6 +74,7 @@ export function candidateBaselineParams(tenantId: string, workflow: string, goLi
 
 /** The figures a lock of `workflow` at `goLive` would freeze now; writes nothing. */
 export async function candidateBaselineFigures(db: Db, tenantId: string, workflow: string, goLive: Date): Promise<SideFigures | undefined> {
+  await settleRunFacts(db, tenantId);
   const rows = await db.query(SIDE_FIGURES(candidateBaselineSql()), candidateBaselineParams(tenantId, workflow, goLive), sideFiguresRow);
   return rows[0];
 }
@@ -87,6 +89,7 @@ export async function freezeBaselineRuns(db: Db, tenantId: string, workflow: str
   // A lightweight DELETE costs a mutation even when it matches nothing (most locks): look first.
   const [left] = await db.query(`SELECT count() AS n FROM baseline_lock_runs WHERE ${WHERE}`, key, z.object({ n: z.coerce.number() }));
   if ((left?.n ?? 0) > 0) await db.command(`DELETE FROM baseline_lock_runs WHERE ${WHERE}`, key);
+  await settleRunFacts(db, tenantId);
   await db.command(
     `INSERT INTO baseline_lock_runs (tenant_id, version, ${SIDE_COLUMNS})
      SELECT {tenant:String}, {version:UInt32}, ${SIDE_COLUMNS} FROM (${candidateBaselineSql()})`,
@@ -126,6 +129,7 @@ export async function pendingRevision(db: Db, tenantId: string, workflow: string
   const lock = rows[0];
   if (!lock) return null;
   const params = { ...candidateBaselineParams(tenantId, workflow, new Date(`${lock.go_live}T00:00:00Z`)), version: lock.version, workflow };
+  await settleRunFacts(db, tenantId);
   const count = await db.query(
     `SELECT count() AS runs FROM (${candidateBaselineSql()})
      WHERE run_id NOT IN (SELECT run_id FROM baseline_lock_runs

@@ -8,6 +8,22 @@ import type { Db, Params } from "@/clickhouse/client";
  * those cannot differ, so reading them once is both faster and consistent. Writes are refused.
  */
 export function memoizedReads(db: Db): Db {
+  const view = memoizedView(db);
+  readOnlyViews.add(view);
+  return view;
+}
+
+const readOnlyViews = new WeakSet<Db>();
+
+/**
+ * True for a view made by `memoizedReads`: its creator brought what it reads up to date before making
+ * it (the run facts, run-facts.ts), and nothing changes under it during the computation.
+ */
+export function isMemoizedView(db: Db): boolean {
+  return readOnlyViews.has(db);
+}
+
+function memoizedView(db: Db): Db {
   const answers = new Map<string, Promise<unknown[]>>();
   const keyOf = (sql: string, params: Params) =>
     `${sql}\u0000${JSON.stringify(params, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`;

@@ -4,6 +4,7 @@ import { fromClickHouseTime } from "@/clickhouse/client";
 import { exceptionItemsParams, exceptionItemsSql, itemTime } from "./open-exception";
 import { runFlagsRow } from "./run-list";
 import { type RunPhase, runSetParams, runSetSql } from "./run-set";
+import { settleRunFacts } from "./run-facts";
 import { SCOPE_SQL, addDays, scopeOf, startOfUtcDay } from "./scope";
 import { stepSetParams, stepSetSql } from "./step-set";
 
@@ -140,6 +141,7 @@ const readEachTime: Remember = (_name, read) => read();
 /** One run, or undefined when it is unknown or outside the caller's scope. */
 export async function runDetail(db: Db, ref: RunRef, remember: Remember = readEachTime): Promise<RunDetail | undefined> {
   const asOf = ref.asOf ?? new Date();
+  await settleRunFacts(db, ref.tenantId);
   const scope = scopeOf({ tenantId: ref.tenantId, workflows: ref.workflows, workflow: ref.workflow, asOf });
   const spansOnly = <S extends z.ZodType>(what: string, sql: string, params: Params, row: S) =>
     remember(`${what}|${JSON.stringify(params)}`, () => db.query(sql, params, row));

@@ -3,6 +3,7 @@ import type { Db } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
 import { type RunFilter, runFilter } from "./run-filter";
 import { type RunPhase, runSetParams, runSetSql } from "./run-set";
+import { settleRunFacts } from "./run-facts";
 import { REWORK_RUN_SQL, reworkParams } from "./rework";
 import { addDays, scopeOf } from "./scope";
 import { stepSetParams, stepSetSql } from "./step-set";
@@ -190,6 +191,7 @@ async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: RunPhas
 export async function runList(db: Db, who: RunListScope, f: RunFilter, page: { cursor?: CursorKey; limit: number }): Promise<RunPage> {
   // Manual runs only when asked for: the explorer's default lists what the metrics count.
   const phases: RunPhase[] = f.phase ? [f.phase] : ["live", "baseline"];
+  await settleRunFacts(db, who.tenantId);
   const parts = await Promise.all(phases.map((p) => phasePage(db, who, f, p, page.cursor, page.limit + 1)));
   const newer = page.cursor?.dir === "newer";
   // Both phases' candidates in the cursor's direction; the nearest `limit` make the page.

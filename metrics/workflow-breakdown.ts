@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { LOCKED_RUNS_SQL } from "./locked-baseline";
 import { runSetParams, runSetSql } from "./run-set";
+import { settleRunFacts } from "./run-facts";
 import { type Scope, windowParams } from "./scope";
 
 /**
@@ -40,6 +41,7 @@ const LIVE_STEPS = `
 
 export async function workflowBreakdown(db: Db, scope: Scope) {
   const params = { ...windowParams(scope), ...runSetParams("live", scope.from, scope.to) };
+  await settleRunFacts(db, scope.params.tenant);
   const [baseline, live, steps, models] = await Promise.all([
     db.query(BANDS("baseline", LOCKED_RUNS_SQL), params, bandRow),
     db.query(BANDS("live", runSetSql({ flags: false })), params, bandRow),

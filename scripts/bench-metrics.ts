@@ -10,7 +10,10 @@
  *    Then the page path: what a page waits for (`cachedMetric`). For a scorecard (server/scorecards/)
  *    that is reading the stored result, timed with this process's memory of it cleared, as a page in
  *    another process or after a restart reads it; for the other metrics it is the computation itself.
- * 3. Bytes per stored span (raw tables on disk) and peak RSS (chDB runs in this process).
+ *    Before them every tenant's run facts are derived (docs/design.md, "Run facts"), timed; after them,
+ *    a settlement after 1,000 runs are delivered again, timed.
+ * 3. Bytes per stored span (raw tables and run facts on disk; run marks beside) and peak RSS (chDB runs in
+ *    this process).
  * `--dir <path>` keeps the store there and reuses what an earlier run generated in it (same day), to
  * compare query changes without generating again. `--repeats <n>` times each figure n times (default 5).
  * The last line printed is one JSON object with every figure.
@@ -26,6 +29,7 @@ import { forgetRemembered } from "@/clickhouse/read-memo";
 import { migrate } from "@/clickhouse/migrate";
 import { metricKeys, runMetric } from "@/metrics/registry";
 import { addDays, dayString, startOfUtcDay } from "@/metrics/scope";
+import { settleRunFacts } from "@/metrics/run-facts";
 import { lockForTest } from "@/metrics/testing";
 import { cachedMetric } from "@/server/routers/cached-metric";
 import { SCORECARD_KEYS, computeScorecard, shared } from "@/server/scorecards/scorecard";
@@ -98,12 +102,13 @@ const one = z.object({}).loose();
 
 const median = (times: number[]) => Math.round([...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]! * 10) / 10;
 
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
+/** Median wall time of `fn` over the repeats; with `own`, of the time `fn` itself returns. */
+async function timeIt(fn: () => Promise<unknown>, own = false): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
+    const took = await fn();
+    times.push(own ? Number(took) : performance.now() - t0);
   }
   return median(times);
 }
@@ -152,7 +157,7 @@ async function waitForMerges(db: Db): Promise<void> {
 async function bytesPerSpan(db: Db, spans: number) {
   const rows = await db.query(
     `SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = currentDatabase()
-       AND table IN ('runs', 'steps', 'baseline_lock_runs') GROUP BY table`,
+       AND table IN ('runs', 'steps', 'run_facts', 'run_facts_dirty', 'baseline_lock_runs') GROUP BY table`,
     {},
     z.object({ table: z.string(), bytes: z.coerce.number() }),
   );
@@ -165,9 +170,9 @@ async function bytesPerSpan(db: Db, spans: number) {
   );
   const listed = columns.map((c) => `${c.column} ${(c.bytes / spans).toFixed(1)}`).join(", ");
   log(`largest columns (bytes per span): ${listed || "none listed (compact parts keep no per-column sizes)"}`);
-  const raw = rows.filter((r) => r.table === "runs" || r.table === "steps").reduce((a, r) => a + r.bytes, 0);
-  const locks = rows.filter((r) => r.table === "baseline_lock_runs").reduce((a, r) => a + r.bytes, 0);
-  return { raw: Math.round((raw / spans) * 10) / 10, locks: Math.round((locks / spans) * 10) / 10 };
+  const of = (...tables: string[]) => rows.filter((r) => tables.includes(r.table)).reduce((a, r) => a + r.bytes, 0) / spans;
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  return { raw: r1(of("runs", "steps")), facts: r1(of("run_facts")), marks: r1(of("run_facts_dirty")), locks: r1(of("baseline_lock_runs")) };
 }
 
 async function main() {
@@ -193,6 +198,7 @@ async function main() {
     const [counts] = await db.query("SELECT (SELECT count() FROM runs) + (SELECT count() FROM steps) AS spans", {}, z.object({ spans: z.coerce.number() }));
     const spans = counts?.spans ?? 0;
 
+    const settle = await settleEveryTenant(db);
     const from = startOfUtcDay(addDays(now, -364));
     const scanMs = await timeIt(() => db.query("SELECT sum(human_minutes) AS s FROM steps", {}, one));
     log(`one-column full scan of steps: ${scanMs} ms`);
@@ -212,10 +218,21 @@ async function main() {
       queries.push({ name: `page: ${key}`, kind: scorecard ? "scorecard" : "computed", ms: pageMs, ratio: round2(pageMs / scanMs) });
       log(`page ${key} (${scorecard ? "stored scorecard" : "computed when asked"}): ${pageMs} ms (${round2(pageMs / scanMs)}× scan)`);
     }
+    const redelivered = await settleAfterWrite(db, now);
     const bytes = await bytesPerSpan(db, spans);
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    log(`${spans.toLocaleString("en")} spans stored; ${bytes.raw} bytes per span raw (+${bytes.locks} locked baseline runs); peak RSS ${peakRssMb} MB`);
-    console.log(JSON.stringify({ spans, runs: RUNS, queries, scan_ms: scanMs, bytes_per_span: bytes.raw, lock_bytes_per_span: bytes.locks, peak_rss_mb: peakRssMb }));
+    const kept = Math.round((bytes.raw + bytes.facts) * 10) / 10;
+    log(
+      `${spans.toLocaleString("en")} spans stored; ${bytes.raw} bytes per span raw + ${bytes.facts} run facts = ${kept} ` +
+        `(+${bytes.marks} run marks, which expire after 29 days; +${bytes.locks} locked baseline runs); peak RSS ${peakRssMb} MB`,
+    );
+    console.log(
+      JSON.stringify({
+        spans, runs: RUNS, queries, scan_ms: scanMs, settle_whole_ms: settle, settle_after_write_ms: redelivered,
+        bytes_per_span: kept, raw_bytes_per_span: bytes.raw, facts_bytes_per_span: bytes.facts, marks_bytes_per_span: bytes.marks,
+        lock_bytes_per_span: bytes.locks, peak_rss_mb: peakRssMb,
+      }),
+    );
   } finally {
     await db.close();
     if (!values.dir) rmSync(dataDir, { recursive: true, force: true });
@@ -223,5 +240,43 @@ async function main() {
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/**
+ * Each tenant's run facts derived (docs/design.md, "Run facts"): whole for a store that has none yet, as
+ * after the upgrade that adds them; nothing for one a previous run settled. Returns the timed tenant's ms.
+ */
+async function settleEveryTenant(db: Db): Promise<number> {
+  const tenants = await db.query("SELECT DISTINCT tenant_id AS t FROM runs ORDER BY t", {}, z.object({ t: z.string() }));
+  let mine = 0;
+  const t0 = performance.now();
+  for (const { t } of tenants) {
+    const t1 = performance.now();
+    await settleRunFacts(db, t);
+    if (t === TENANT) mine = Math.round(performance.now() - t1);
+  }
+  log(`run facts settled for ${tenants.length} tenants in ${Math.round(performance.now() - t0)} ms (${TENANT}: ${mine} ms)`);
+  return mine;
+}
+
+/**
+ * What the first read after a write pays: 1,000 of the tenant's live runs and their steps delivered
+ * again (the same fields, a later ingested_at), then one settlement timed. Medians over the repeats.
+ */
+async function settleAfterWrite(db: Db, now: Date): Promise<number> {
+  const pick = `tenant_id = {t:String} AND phase = 'live' AND toDate(start_time) >= toDate({since:DateTime64(3)})
+    AND run_id GLOBAL IN (SELECT run_id FROM runs WHERE tenant_id = {t:String} AND phase = 'live'
+                   AND toDate(start_time) >= toDate({since:DateTime64(3)}) ORDER BY run_id LIMIT 1000)`;
+  const params = { t: TENANT, since: addDays(now, -30) };
+  await settleRunFacts(db, TENANT);
+  const ms = await timeIt(async () => {
+    await db.command(`INSERT INTO runs SELECT * REPLACE (now64(3) AS ingested_at) FROM runs FINAL WHERE ${pick}`, params);
+    await db.command(`INSERT INTO steps SELECT * REPLACE (now64(3) AS ingested_at) FROM steps FINAL WHERE ${pick}`, params);
+    const t0 = performance.now();
+    await settleRunFacts(db, TENANT);
+    return performance.now() - t0;
+  }, true);
+  log(`settling after 1,000 runs were delivered again: ${ms} ms`);
+  return ms;
+}
 
 await main();

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type Db, fromClickHouseTime } from "@/clickhouse/client";
+import { deleteMarkingRuns } from "@/clickhouse/run-marks";
 import type { ImportFormat } from "./baseline-event";
 import type { ParsedImportOptions } from "./import-options";
 
@@ -88,8 +89,14 @@ export async function lastImportOf(db: Db, k: { tenantId: string; workflow: stri
 export async function dropSuperseded(db: Db, k: { tenant: string; workflow: string }, importId: string): Promise<void> {
   const params = { tenant: k.tenant, workflow: k.workflow, importId };
   const where = "tenant_id = {tenant:String} AND workflow = {workflow:String} AND origin = 'import' AND import_id = {importId:String}";
+  const left: string[] = [];
   for (const table of ["steps", "runs"]) {
-    const [left] = await db.query(`SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, params, z.object({ n: z.coerce.number() }));
-    if ((left?.n ?? 0) > 0) await db.command(`DELETE FROM ${table} WHERE ${where}`, params);
+    const [n] = await db.query(`SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, params, z.object({ n: z.coerce.number() }));
+    if ((n?.n ?? 0) > 0) left.push(table);
   }
+  if (left.length === 0) return;
+  // Their runs are derived again without them (metrics/run-facts.ts).
+  await deleteMarkingRuns(db, where, params, async () => {
+    for (const table of left) await db.command(`DELETE FROM ${table} WHERE ${where}`, params);
+  });
 }

@@ -70,26 +70,27 @@ const dayOf = (t: number) => startOfUtcDay(t);
 
 /**
  * The finished runs of one phase that started on a UTC day in [fromDay, toDay), in `workflows` (null:
- * all), each once with its latest delivery's fields. Steps count when stamped from the day before the
- * first such run through the day after the last one ended ("Steps are read from …").
+ * all), each once with its latest delivery's fields. A run's steps are those stamped from the day before
+ * it started through the day after it ended ("Its steps are those …").
  */
 export function sideFacts(store: ModelStore, phase: "baseline" | "live", fromDay: number, toDay: number, workflows: string[] | null): RunFacts[] {
   const runs = [...store.runs.values()].filter(
     (r) => r.phase === phase && (workflows === null || workflows.includes(r.workflow)) && dayOf(ms(r.start_time)) >= fromDay && dayOf(ms(r.start_time)) < toDay,
   );
-  if (runs.length === 0) return [];
-  const lo = dayOf(Math.min(...runs.map((r) => ms(r.start_time)))) - DAY_MS;
-  const hi = dayOf(Math.max(...runs.map((r) => ms(r.end_time)))) + DAY_MS;
   const stepsOf = new Map<string, StepRow[]>();
   for (const s of store.steps.values()) {
-    const day = dayOf(ms(s.start_time));
-    if (s.phase !== phase || day < lo || day > hi) continue;
+    if (s.phase !== phase) continue;
     const k = runKey(s);
     const list = stepsOf.get(k);
     if (list) list.push(s);
     else stepsOf.set(k, [s]);
   }
-  return runs.map((r) => facts(r, stepsOf.get(runKey(r)) ?? []));
+  return runs.map((r) => {
+    const lo = dayOf(ms(r.start_time)) - DAY_MS;
+    const hi = dayOf(ms(r.end_time)) + DAY_MS;
+    const own = (stepsOf.get(runKey(r)) ?? []).filter((s) => dayOf(ms(s.start_time)) >= lo && dayOf(ms(s.start_time)) <= hi);
+    return facts(r, own);
+  });
 }
 
 function facts(r: RunRow, steps: StepRow[]): RunFacts {
