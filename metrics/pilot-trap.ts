@@ -51,16 +51,11 @@ interface Data {
   frozen: Map<string, SideFigures>;
 }
 
-/** Finished live runs a day, their human minutes, and those with a step done both by AI and by a person. */
+/** Finished live runs a day, their human minutes, and those with a step done both by AI and by a person (run-derive.ts). */
 const LIVE_SQL = `
-  SELECT r.workflow AS workflow, toDate(r.start_time) AS day, count() AS runs, sum(ifNull(r.human_minutes, 0)) AS minutes,
-         countIf(d.run_id != '') AS duplicated, 0 AS manual, 0 AS reviews, 0 AS corrected
-  FROM (${runSetSql()}) AS r
-  GLOBAL LEFT JOIN (
-    SELECT DISTINCT workflow, run_id FROM (
-      SELECT workflow, run_id, step FROM (${stepSetSql(["actor", "step"])})
-      GROUP BY workflow, run_id, step HAVING countIf(actor = 'ai') > 0 AND countIf(actor = 'human') > 0)
-  ) AS d ON d.workflow = r.workflow AND d.run_id = r.run_id
+  SELECT workflow, toDate(start_time) AS day, count() AS runs, sum(ifNull(human_minutes, 0)) AS minutes,
+         countIf(duplicated = 1) AS duplicated, 0 AS manual, 0 AS reviews, 0 AS corrected
+  FROM (${runSetSql()})
   GROUP BY workflow, day`;
 
 /** Finished manual-phase runs a day (still done by hand, reported beside the live ones). */
@@ -76,8 +71,7 @@ const REVIEWS_SQL = `
 
 async function loadDays(db: Db, scope: Scope, since: Date) {
   const q = (sql: string, params: object) => db.query(`SELECT workflow, toString(day) AS day, runs, minutes, duplicated, manual, reviews, corrected FROM (${sql})`, { ...scope.params, ...params }, dayRow);
-  // Steps are read from the day before the first run through the day after the window, as the run set reads them.
-  const live = await q(LIVE_SQL, { ...runSetParams("live", since, scope.to), ...stepSetParams("live", addDays(since, -1), addDays(scope.to, 1)) });
+  const live = await q(LIVE_SQL, runSetParams("live", since, scope.to));
   const manual = await q(MANUAL_SQL, runSetParams("manual", since, scope.to));
   const reviews = await q(REVIEWS_SQL, stepSetParams("live", since, scope.to));
   return [...live, ...manual, ...reviews];

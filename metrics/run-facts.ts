@@ -45,8 +45,8 @@ const EVERY = `SELECT workflow, run_id FROM runs WHERE tenant_id = {tenant:Strin
   UNION ALL SELECT workflow, run_id FROM run_facts WHERE tenant_id = {tenant:String} AND phase = {rd_phase:String}`;
 
 const INSERT = (keys: string) => `
-  INSERT INTO run_facts (workflow, run_id, start_time, end_time, reason, exception, straight_through, human_minutes,
-                         import_id, outcome, present, tenant_id, phase, derived_at)
+  INSERT INTO run_facts (workflow, run_id, start_time, cycle_ms, reason, exception, straight_through, human_minutes,
+                         import_id, outcome, reworked, duplicated, present, tenant_id, phase, derived_at)
   SELECT *, {tenant:String}, {rd_phase:String}, {until:DateTime64(6)} FROM (${deriveRunsSql(keys)})
   SETTINGS distributed_foreground_insert = 1`;
 

@@ -4,7 +4,6 @@ import { fromClickHouseTime } from "@/clickhouse/client";
 import { type RunFilter, runFilter } from "./run-filter";
 import { type RunPhase, runSetParams, runSetSql } from "./run-set";
 import { settleRunFacts } from "./run-facts";
-import { REWORK_RUN_SQL, reworkParams } from "./rework";
 import { addDays, scopeOf } from "./scope";
 import { stepSetParams, stepSetSql } from "./step-set";
 
@@ -106,7 +105,7 @@ const MATCH_SQL = ({ steps, rework }: Subqueries) => `
     AND ({f_st:Int8} = -1 OR straight_through = {f_st:Int8})
     AND ({f_wfs_all:UInt8} = 1 OR workflow IN {f_wfs:Array(String)})
     AND ${steps ? STEP_MATCH_SQL : "1"}
-    AND ${rework ? `(${REWORK_RUN_SQL}) = {f_rework:UInt8}` : "1"}`;
+    AND ${rework ? "reworked = {f_rework:UInt8}" : "1"}`;
 
 // The page and the count of every run the filter selects in one pass over the run set (the count is
 // taken before the cursor narrows it): computing the run set twice made up most of the page's time.
@@ -155,7 +154,6 @@ async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: RunPhas
     ...runSetParams(phase, scope.from, scope.to),
     // A step may start the day before its run's window or end after it (run-set.ts reads steps so too).
     ...stepSetParams(phase, addDays(scope.from, -1), addDays(scope.to, 1)),
-    ...reworkParams(scope.from, scope.to),
     f_outcome: f.outcome ?? "",
     f_exception: f.exception === undefined ? -1 : f.exception ? 1 : 0,
     f_reason: f.reason ?? "",

@@ -8,9 +8,11 @@ import { SCOPE_SQL } from "./scope";
  * (`run-facts.ts`); a reader calls `settleRunFacts` for the tenant first, so that it sees every write
  * made before it asked. Here a run belongs to the window of its start time's UTC day, as its latest
  * delivery has it. The columns: workflow, run_id, start_time, end_time, cycle_seconds, reason,
- * exception, straight_through, human_minutes, import_id, outcome (`run-derive.ts` says what each is).
+ * exception, straight_through, human_minutes, reworked, duplicated, import_id, outcome (`run-derive.ts`
+ * says what each is).
  *
- * `flags: false` leaves exception, straight_through and human_minutes NULL and reason empty: for cycle
+ * `flags: false` leaves exception, straight_through and human_minutes NULL, reworked and duplicated 0 and
+ * reason empty: for cycle
  * time and run counts, which the run's own record decides.
  *
  * Parameters (`runSetParams`): the scope (`SCOPE_SQL`), `{rs_phase:String}`, and the start-time window
@@ -20,13 +22,12 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
   const flags =
     opts.flags === false
       ? `'' AS reason, CAST(NULL AS Nullable(UInt8)) AS exception, CAST(NULL AS Nullable(UInt8)) AS straight_through,
-           CAST(NULL AS Nullable(Float64)) AS human_minutes`
-      : "reason, exception, straight_through, human_minutes";
+           CAST(NULL AS Nullable(Float64)) AS human_minutes, 0 AS reworked, 0 AS duplicated`
+      : "reason, exception, straight_through, human_minutes, reworked, duplicated";
   // FINAL: the latest derivation of each run stands; the filters apply to it, after the merge.
   return `
-    SELECT workflow, run_id, start_time, end_time,
-           toFloat64(dateDiff('millisecond', start_time, end_time)) / 1000 AS cycle_seconds,
-           ${flags}, import_id, outcome
+    SELECT workflow, run_id, start_time, start_time + toIntervalMillisecond(cycle_ms) AS end_time,
+           toFloat64(cycle_ms) / 1000 AS cycle_seconds, ${flags}, import_id, outcome
     FROM run_facts FINAL
     WHERE ${SCOPE_SQL} AND phase = {rs_phase:String} AND present = 1
       AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) AND toDate(start_time) < toDate({rs_to:DateTime64(3)})`;

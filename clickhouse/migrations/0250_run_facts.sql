@@ -5,20 +5,24 @@
 -- run_facts: one row per run and derivation; the latest derivation (greatest derived_at) stands, and a
 -- run that no longer has a record is a row with present = 0. Keyed by the run's identity only, so a
 -- run resent with a start on another day replaces its row. It expires with the raw rows it came from.
+-- Sorted by run id, its times are random: T64 keeps only their varying bits, and the end is kept as the
+-- cycle in milliseconds (measured at 50M spans: 23.6 bytes a run with plain ZSTD times, 19.5 so).
 CREATE TABLE IF NOT EXISTS run_facts
 (
     tenant_id LowCardinality(String),
     workflow LowCardinality(String),
     phase Enum8('baseline' = 1, 'live' = 2, 'manual' = 3),
     run_id String CODEC(ZSTD(1)),
-    start_time DateTime64(3, 'UTC') CODEC(ZSTD(1)),
-    end_time DateTime64(3, 'UTC') CODEC(ZSTD(1)),
+    start_time DateTime64(3, 'UTC') CODEC(T64, ZSTD(1)),
+    cycle_ms Int64 CODEC(T64, ZSTD(1)),
     reason LowCardinality(String),
     exception Nullable(UInt8),
     straight_through Nullable(UInt8),
-    human_minutes Nullable(Float64) CODEC(ZSTD(1)),
+    human_minutes Nullable(Float64) CODEC(ZSTD(3)),
     import_id String CODEC(ZSTD(1)),
     outcome LowCardinality(String),
+    reworked UInt8,
+    duplicated UInt8,
     present UInt8,
     derived_at DateTime64(6, 'UTC') CODEC(ZSTD(1))
 )

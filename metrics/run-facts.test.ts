@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Db } from "@/clickhouse/client";
+import { deleteMarkingRuns } from "@/clickhouse/run-marks";
+import { freshTenant, testDb } from "@/clickhouse/testing";
+import { commitBatch } from "@/ingest/commit";
+import type { RunRow } from "@/ingest/rows";
+import { OVERLAP_MS, settleRunFacts } from "./run-facts";
+import { runSetParams, runSetSql } from "./run-set";
+import { addDays } from "./scope";
+import { daysAgo } from "./testing";
+
+/**
+ * The run facts a metric reads must hold every write made before it asked (docs/design.md, "Run
+ * facts"), whichever path wrote it. Each case writes, settles, and reads the run set as every metric
+ * does; the expected runs are the ones written, by hand.
+ */
+
+const idRow = z.object({ run_id: z.string(), minutes: z.number().nullable() });
+
+async function liveRuns(db: Db, tenant: string): Promise<{ run_id: string; minutes: number | null }[]> {
+  await settleRunFacts(db, tenant);
+  return db.query(
+    `SELECT run_id, human_minutes AS minutes FROM (${runSetSql()}) ORDER BY run_id`,
+    { tenant, all_wf: 1, wfs: [], ...runSetParams("live", daysAgo(60), addDays(daysAgo(0), 1)) },
+    idRow,
+  );
+}
+
+const run = (tenant: string, id: string, extra: Partial<RunRow> = {}): RunRow => ({
+  tenant_id: tenant, workflow: "intake", run_id: id, phase: "live", start_time: daysAgo(3), end_time: daysAgo(3, 14), outcome: "completed", ...extra,
+});
+
+/** The stored time of the tenant's last settlement, as the store prints it. */
+async function settledThrough(db: Db, tenant: string): Promise<string> {
+  const [r] = await db.query("SELECT toString(max(through)) AS t FROM run_facts_settled WHERE tenant_id = {tenant:String}", { tenant }, z.object({ t: z.string() }));
+  return r!.t;
+}
+
+const shift = (stamp: string, ms: number) => new Date(new Date(`${stamp.replace(" ", "T")}Z`).getTime() + ms).toISOString().replace("T", " ").replace("Z", "");
+
+describe("run facts", () => {
+  it("hold rows inserted by any path: the ingest, a plain insert and an INSERT … SELECT", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    expect(await liveRuns(db, t)).toEqual([]);
+    await commitBatch(db, { runs: [run(t, "a", { human_minutes: 4 })] });
+    await db.insert("runs", [{ ...run(t, "b"), start_time: daysAgo(2), end_time: daysAgo(2, 13) }]);
+    await db.command(
+      `INSERT INTO runs (tenant_id, workflow, run_id, phase, start_time, end_time, outcome, human_minutes)
+       SELECT tenant_id, workflow, 'c', phase, start_time, end_time, outcome, 7 FROM runs WHERE tenant_id = {t:String} AND run_id = 'a'`,
+      { t },
+    );
+    expect(await liveRuns(db, t)).toEqual([
+      { run_id: "a", minutes: 4 },
+      { run_id: "b", minutes: null },
+      { run_id: "c", minutes: 7 },
+    ]);
+    // A later delivery of a settled run replaces its row.
+    await commitBatch(db, { runs: [run(t, "a", { human_minutes: 9 })] });
+    expect((await liveRuns(db, t)).find((r) => r.run_id === "a")).toEqual({ run_id: "a", minutes: 9 });
+  });
+
+  it("drop a run whose rows a marked deletion removed, and keep one another delivery still holds", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    // As an import stores them (publish-import.ts): origin and import id set.
+    await db.insert("runs", [run(t, "gone"), run(t, "kept", { human_minutes: 2 })].map((r) => ({ ...r, origin: "import", import_id: "i1" })));
+    await new Promise((r) => setTimeout(r, 5));
+    await commitBatch(db, { runs: [run(t, "kept", { human_minutes: 5 })] });
+    expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["gone", "kept"]);
+    const where = "tenant_id = {tenant:String} AND origin = 'import' AND import_id = {importId:String}";
+    await deleteMarkingRuns(db, where, { tenant: t, importId: "i1" }, async () => {
+      for (const table of ["runs", "steps"]) await db.command(`DELETE FROM ${table} WHERE ${where}`, { tenant: t, importId: "i1" });
+    });
+    expect(await liveRuns(db, t)).toEqual([{ run_id: "kept", minutes: 5 }]);
+  });
+
+  it("read marks from a minute before the last settlement, not earlier", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    await liveRuns(db, t);
+    const through = await settledThrough(db, t);
+    // Two runs whose marks commit late: stamped before the settlement, within and beyond the overlap.
+    for (const [id, back] of [["late", OVERLAP_MS / 2], ["lost", OVERLAP_MS * 2]] as const) {
+      await db.insert("runs", [run(t, id)]);
+      await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String} AND run_id = {id:String}", { t, id });
+      await db.insert("run_facts_dirty", [{ tenant_id: t, workflow: "intake", phase: "live", run_id: id, marked_at: shift(through, -back) }]);
+    }
+    expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["late"]);
+  });
+
+  it("derive a tenant whole when its last settlement is older than its marks can be", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    await liveRuns(db, t);
+    await db.insert("runs", [run(t, "unmarked")]);
+    await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String}", { t });
+    // Without a mark and with a recent settlement the run is not seen: what expired marks would cost.
+    expect(await liveRuns(db, t)).toEqual([]);
+    await db.insert("run_facts_settled", [{ tenant_id: t, through: shift(await settledThrough(db, t), -29 * 86_400_000) }]);
+    await db.command("DELETE FROM run_facts_settled WHERE tenant_id = {t:String} AND through > now64(6) - INTERVAL 1 DAY", { t });
+    expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["unmarked"]);
+  });
+
+  it("share one settlement among concurrent readers, each seeing what was written before it asked", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    await liveRuns(db, t);
+    let settlements = 0;
+    const counting: Db = {
+      ...db,
+      async command(sql, params) {
+        if (sql.includes("INSERT INTO run_facts_settled")) settlements++;
+        return db.command(sql, params);
+      },
+    };
+    await commitBatch(db, { runs: [run(t, "r1")] });
+    await Promise.all(Array.from({ length: 6 }, () => settleRunFacts(counting, t)));
+    // The first call starts one; the five that came while it ran share the next.
+    expect(settlements).toBe(2);
+    await commitBatch(db, { runs: [run(t, "r2")] });
+    await settleRunFacts(counting, t);
+    expect(settlements).toBe(3);
+    expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["r1", "r2"]);
+  });
+});
