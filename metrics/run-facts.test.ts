@@ -76,7 +76,7 @@ describe("run facts", () => {
     expect(await liveRuns(db, t)).toEqual([{ run_id: "kept", minutes: 5 }]);
   });
 
-  it("read marks from a minute before the last settlement, not earlier", async () => {
+  it("read marks from a moment (OVERLAP_MS) before the last settlement, not earlier", async () => {
     const db = await testDb();
     const t = freshTenant();
     await liveRuns(db, t);
