@@ -7,6 +7,8 @@
 -- run resent with a start on another day replaces its row. It expires with the raw rows it came from.
 -- Sorted by run id, its times are random: T64 keeps only their varying bits, and the end is kept as the
 -- cycle in milliseconds (measured at 50M spans: 23.6 bytes a run with plain ZSTD times, 19.5 so).
+-- A partition per tenant: a run's rows never span two, so FINAL merges within one tenant's parts and
+-- skips a partition that is one part (at 50M spans a 12-month read went from 40 to 14 ms).
 CREATE TABLE IF NOT EXISTS run_facts
 (
     tenant_id LowCardinality(String),
@@ -27,6 +29,7 @@ CREATE TABLE IF NOT EXISTS run_facts
     derived_at DateTime64(6, 'UTC') CODEC(ZSTD(1))
 )
 ENGINE = ReplacingMergeTree(derived_at)
+PARTITION BY tenant_id
 ORDER BY (tenant_id, workflow, phase, run_id)
 TTL toDateTime(start_time) + INTERVAL 400 DAY DELETE WHERE phase != 'baseline';
 
