@@ -41,8 +41,10 @@ export async function businessOutcomes(db: Db, o: { tenantId: string; from: stri
   const year = await currentBaselineYear(db, o.tenantId);
   if (!year) return { baseline_year: null, note: "No baseline year: no workflow has gone live and none is declared", outcomes: [] };
   const readBaseline = year.version === null ? undefined : frozenMonthReader(db, o.tenantId, year.version);
-  const outcomes: OutcomeComparison[] = [];
-  for (const key of o.keys ?? OUTCOME_KEYS) outcomes.push(await compareOutcome(db, { tenantId: o.tenantId, from: o.from, to: o.to, key, baselineYear: year, readBaseline }));
+  // Each outcome's reads are independent of the others': all of them at once, in the keys' order.
+  const outcomes: OutcomeComparison[] = await Promise.all(
+    (o.keys ?? OUTCOME_KEYS).map((key) => compareOutcome(db, { tenantId: o.tenantId, from: o.from, to: o.to, key, baselineYear: year, readBaseline })),
+  );
   const note = year.version === null ? "The baseline year is not locked: later imports into it still change these comparisons" : null;
   return { baseline_year: year, note, outcomes };
 }
