@@ -7,23 +7,24 @@ import type { Db, Params } from "./client";
  *
  * The runs are marked before the deletion, stamped with one moment, and marked again after it from
  * those marks: a settlement between the two derives the old rows, the one after the second mark the
- * new state. `where` tests only columns both `runs` and `steps` have.
+ * new state. Each mark names the day of the rows it stands for, so the days they counted in (AI usage,
+ * metrics/ai-usage-days.ts) are counted again too. `where` tests only columns both `runs` and `steps` have.
  */
 export async function deleteMarkingRuns(db: Db, where: string, params: Params, remove: () => Promise<void>): Promise<void> {
   const [clock] = await db.query("SELECT toString(now64(6)) AS at", {}, z.object({ at: z.string() }));
   const stamp = { ...params, mark_at: clock?.at ?? "1970-01-01 00:00:00" };
   for (const table of ["runs", "steps"]) {
     await db.command(
-      `INSERT INTO run_facts_dirty (tenant_id, workflow, phase, run_id, marked_at)
-       SELECT DISTINCT tenant_id, workflow, toString(phase), run_id, {mark_at:DateTime64(6)} FROM ${table} WHERE ${where}
+      `INSERT INTO run_facts_dirty (tenant_id, workflow, phase, run_id, day, marked_at)
+       SELECT DISTINCT tenant_id, workflow, toString(phase), run_id, toDate(start_time), {mark_at:DateTime64(6)} FROM ${table} WHERE ${where}
        SETTINGS distributed_foreground_insert = 1`,
       stamp,
     );
   }
   await remove();
   await db.command(
-    `INSERT INTO run_facts_dirty (tenant_id, workflow, phase, run_id)
-     SELECT DISTINCT tenant_id, workflow, phase, run_id FROM run_facts_dirty WHERE marked_at = {mark_at:DateTime64(6)}
+    `INSERT INTO run_facts_dirty (tenant_id, workflow, phase, run_id, day)
+     SELECT DISTINCT tenant_id, workflow, phase, run_id, day FROM run_facts_dirty WHERE marked_at = {mark_at:DateTime64(6)}
      SETTINGS distributed_foreground_insert = 1`,
     stamp,
   );

@@ -1,22 +1,26 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import type { ModelPrice } from "./model-prices";
-import { stepSetParams, stepSetSql } from "./step-set";
+import { settleRunFacts } from "./run-facts";
+import { SCOPE_SQL } from "./scope";
 
 /**
  * AI token usage and its cost (docs/metrics.md, "Labor hours and ROI"). Tokens are summed over live AI
- * steps, each step once (step-set.ts: a span delivered twice is billed once, at its latest delivery),
- * per workflow, UTC day and model. The daily rollups would bill every delivery.
+ * steps, each step once (a span delivered twice is billed once, at its latest delivery, on that
+ * delivery's day), per workflow, UTC day and model: kept by day in `ai_usage_days`
+ * (`ai-usage-days.ts`), settled with the run facts before it is read.
  */
 const usageRow = z.object({ workflow: z.string(), date: z.string(), model: z.string(), input: z.coerce.number(), output: z.coerce.number() });
 export type TokenUsage = z.output<typeof usageRow>;
 
 export async function aiTokenUsage(db: Db, scope: { tenant: string; all_wf: 0 | 1; wfs: string[] }, from: Date, to: Date): Promise<TokenUsage[]> {
+  await settleRunFacts(db, scope.tenant);
   return db.query(
     `SELECT workflow, toString(day) AS date, model, sum(input_tokens) AS input, sum(output_tokens) AS output
-     FROM (${stepSetSql(["actor", "input_tokens", "output_tokens"])})
-     WHERE actor = 'ai' GROUP BY workflow, day, model HAVING input + output > 0 ORDER BY workflow, day, model`,
-    { ...scope, ...stepSetParams("live", from, to) },
+     FROM ai_usage_days FINAL
+     WHERE ${SCOPE_SQL} AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})
+     GROUP BY workflow, day, model HAVING input + output > 0 ORDER BY workflow, day, model`,
+    { ...scope, from, to },
     usageRow,
   );
 }

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { isMemoizedView } from "./memo-db";
+import { EVERY_DAY, MARKED_DAYS, deriveAiUsageSql } from "./ai-usage-days";
 import { deriveRunsSql } from "./run-derive";
 
 /**
  * Keeps `run_facts` (one row per run, its derived fields) in step with the raw tables, so that a metric
- * reads each run's row instead of re-deriving it from its spans (docs/design.md, "Run facts").
+ * reads each run's row instead of re-deriving it from its spans (docs/design.md, "Run facts"); and with
+ * them the AI usage by day (`ai-usage-days.ts`).
  *
  * Every insert into `runs` or `steps` marks the runs it touched (`run_facts_dirty`, by materialized
  * views, whatever the path); a deletion marks its runs itself (`clickhouse/run-marks.ts`). Before the run set is
@@ -72,6 +74,8 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
     if (!(PHASES as readonly string[]).includes(phase)) continue;
     await db.command(INSERT(whole ? EVERY : MARKED), { ...params, rd_phase: phase });
   }
+  // AI usage by day (ai-usage-days.ts), from the same marks: live steps only.
+  if (phases.includes("live")) await db.command(deriveAiUsageSql(whole ? EVERY_DAY : MARKED_DAYS), params);
   await db.command(
     "INSERT INTO run_facts_settled (tenant_id, through) SETTINGS distributed_foreground_insert = 1 VALUES ({tenant:String}, {until:DateTime64(6)})",
     params,

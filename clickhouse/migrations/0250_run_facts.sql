@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS run_facts_dirty
     workflow LowCardinality(String),
     phase LowCardinality(String),
     run_id String CODEC(ZSTD(1)),
+    day Date DEFAULT toDate(0) COMMENT 'the UTC day of the rows written: AI usage is kept by day',
     marked_at DateTime64(6, 'UTC') DEFAULT now64(6)
 )
 ENGINE = MergeTree
@@ -50,10 +51,10 @@ ORDER BY (tenant_id, marked_at)
 TTL toDateTime(marked_at) + INTERVAL 29 DAY;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS run_facts_dirty_runs_mv TO run_facts_dirty AS
-SELECT DISTINCT tenant_id, workflow, toString(phase) AS phase, run_id FROM runs;
+SELECT DISTINCT tenant_id, workflow, toString(phase) AS phase, run_id, toDate(start_time) AS day FROM runs;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS run_facts_dirty_steps_mv TO run_facts_dirty AS
-SELECT DISTINCT tenant_id, workflow, toString(phase) AS phase, run_id FROM steps;
+SELECT DISTINCT tenant_id, workflow, toString(phase) AS phase, run_id, toDate(start_time) AS day FROM steps;
 
 -- run_facts_settled: through when a tenant's marks have been derived (the store's clock).
 -- cluster: replicated

@@ -199,7 +199,7 @@ describe("nothing else holds the values", () => {
       z.object({ name: z.string(), as_select: z.string() }),
     );
     // The run-facts marks (migration 0250): a run's key, stored masked in runs and steps already.
-    const keysOnly = /^SELECT DISTINCT tenant_id, workflow, toString\(phase\) AS phase, run_id FROM \w+\.(runs|steps)$/;
+    const keysOnly = /^SELECT DISTINCT tenant_id, workflow, toString\(phase\) AS phase, run_id, toDate\(start_time\) AS day FROM \w+\.(runs|steps)$/;
     expect(views.map((v) => v.name).sort()).toEqual(["run_facts_dirty_runs_mv", "run_facts_dirty_steps_mv"]);
     for (const v of views) expect(v.as_select).toMatch(keysOnly);
   });
