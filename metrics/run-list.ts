@@ -152,7 +152,7 @@ async function phasePage(db: Db, who: RunListScope, f: RunFilter, phase: RunPhas
   const params = {
     ...scope.params,
     ...runSetParams(phase, scope.from, scope.to),
-    // A step may start the day before its run's window or end after it (run-set.ts reads steps so too).
+    // A step may start the day before its run or after the window (run-derive.ts bounds a run's steps so).
     ...stepSetParams(phase, addDays(scope.from, -1), addDays(scope.to, 1)),
     f_outcome: f.outcome ?? "",
     f_exception: f.exception === undefined ? -1 : f.exception ? 1 : 0,

@@ -64,7 +64,7 @@ describe("the latest delivery gives a run's and a step's fields", () => {
     await sleep(5);
     await commitBatch(db, { runs: [{ ...run, start_time: daysAgo(9), end_time: daysAgo(9, 14) }] });
     const r = (await runMetric(db, "exception-rate", { tenantId: t, workflow: "intake" })) as ExceptionRateResult;
-    // By hand: the window's first run starts 9 days ago, so steps are read from 10 days ago; the step
+    // By hand: the run now starts 9 days ago, so its steps are read from 10 days ago; the step
     // 11 days ago is not seen and the run is straight through. (Seed 7 found it in a lock: the bounds
     // were taken over every delivery of the window's runs, superseded starts included.)
     expect(r.live.straight_through_rate).toBe(1);
