@@ -5,7 +5,7 @@ import { deleteMarkingRuns } from "@/clickhouse/run-marks";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { commitBatch } from "@/ingest/commit";
 import type { RunRow } from "@/ingest/rows";
-import { OVERLAP_MS, settleRunFacts } from "./run-facts";
+import { OVERLAP_MS, settleRunFacts, shiftMs } from "./run-facts";
 import { runSetParams, runSetSql } from "./run-set";
 import { addDays } from "./scope";
 import { daysAgo } from "./testing";
@@ -36,8 +36,6 @@ async function settledThrough(db: Db, tenant: string): Promise<string> {
   const [r] = await db.query("SELECT toString(max(through)) AS t FROM run_facts_settled WHERE tenant_id = {tenant:String}", { tenant }, z.object({ t: z.string() }));
   return r!.t;
 }
-
-const shift = (stamp: string, ms: number) => new Date(new Date(`${stamp.replace(" ", "T")}Z`).getTime() + ms).toISOString().replace("T", " ").replace("Z", "");
 
 describe("run facts", () => {
   it("hold rows inserted by any path: the ingest, a plain insert and an INSERT … SELECT", async () => {
@@ -85,7 +83,7 @@ describe("run facts", () => {
     for (const [id, back] of [["late", OVERLAP_MS / 2], ["lost", OVERLAP_MS * 2]] as const) {
       await db.insert("runs", [run(t, id)]);
       await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String} AND run_id = {id:String}", { t, id });
-      await db.insert("run_facts_dirty", [{ tenant_id: t, workflow: "intake", phase: "live", run_id: id, marked_at: shift(through, -back) }]);
+      await db.insert("run_facts_dirty", [{ tenant_id: t, workflow: "intake", phase: "live", run_id: id, marked_at: shiftMs(through, -back) }]);
     }
     expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["late"]);
   });
@@ -98,7 +96,7 @@ describe("run facts", () => {
     await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String}", { t });
     // Without a mark and with a recent settlement the run is not seen: what expired marks would cost.
     expect(await liveRuns(db, t)).toEqual([]);
-    await db.insert("run_facts_settled", [{ tenant_id: t, through: shift(await settledThrough(db, t), -29 * 86_400_000) }]);
+    await db.insert("run_facts_settled", [{ tenant_id: t, through: shiftMs(await settledThrough(db, t), -29 * 86_400_000) }]);
     await db.command("DELETE FROM run_facts_settled WHERE tenant_id = {t:String} AND through > now64(6) - INTERVAL 1 DAY", { t });
     expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["unmarked"]);
   });

@@ -83,7 +83,7 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
 }
 
 /** A DateTime64(6) as the store prints it, moved by `ms`. */
-function shiftMs(stamp: string, ms: number): string {
+export function shiftMs(stamp: string, ms: number): string {
   const t = new Date(`${stamp.replace(" ", "T")}Z`);
   return new Date(t.getTime() + ms).toISOString().replace("T", " ").replace("Z", "");
 }
