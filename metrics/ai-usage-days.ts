@@ -1,3 +1,5 @@
+import { latestStepsSql, onDays } from "./step-days";
+
 /**
  * AI token usage kept by day (`ai_usage_days`, migration 0252): per workflow, UTC day and model, the
  * input and output tokens of the live AI steps, each step once with its latest delivery's fields and on
@@ -13,17 +15,12 @@
  * stamps the rows.
  */
 export function deriveAiUsageSql(pairs: string): string {
-  const live = "tenant_id = {tenant:String} AND phase = 'live'";
-  // Steps with a delivery on a recounted day; all their deliveries are read, so the latest decides.
-  const candidates = `SELECT run_id, span_id FROM steps WHERE ${live} AND (workflow, toDate(start_time)) GLOBAL IN (${pairs})`;
-  const latest = `
-    SELECT workflow, argMax(toDate(start_time), ingested_at) AS v_day,
-           argMax(if(response_model != '', response_model, request_model), ingested_at) AS v_model,
-           argMax(actor, ingested_at) AS v_actor,
-           argMax(input_tokens, ingested_at) AS v_in, argMax(output_tokens, ingested_at) AS v_out
-    FROM steps
-    WHERE ${live} AND (run_id, span_id) GLOBAL IN (${candidates})
-    GROUP BY workflow, run_id, span_id`;
+  const latest = latestStepsSql(`phase = 'live' AND ${onDays(`SELECT 'live', workflow, day FROM (${pairs})`)}`, {
+    model: "if(response_model != '', response_model, request_model)",
+    actor: "actor",
+    in: "input_tokens",
+    out: "output_tokens",
+  });
   return `
     INSERT INTO ai_usage_days (tenant_id, workflow, day, model, input_tokens, output_tokens, derived_at)
     SELECT {tenant:String}, workflow, day, model, sum(i), sum(o), {until:DateTime64(6)} FROM (

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { SCOPE_SQL } from "./scope";
-import { stepSetParams, stepSetSql } from "./step-set";
+import { STEP_DAYS, stepDaysParams } from "./step-days";
 import { baselineLockRow, type WorkflowSettings } from "./workflow-settings";
 
 /**
@@ -35,7 +35,7 @@ async function lockDays(db: Db, params: ScopeParams) {
 
 /**
  * The first day of each prompt and model version per workflow, over the live steps up to `to`, each
- * step once with its latest delivery's fields (step-set.ts). Read from the start of the data, so a
+ * step once with its latest delivery's fields (step-days.ts). Read from the start of the data, so a
  * version already in use before a chart's first month is not taken for a change.
  */
 export async function versionStarts(db: Db, params: ScopeParams, to: Date): Promise<VersionStart[]> {
@@ -43,9 +43,9 @@ export async function versionStarts(db: Db, params: ScopeParams, to: Date): Prom
     `SELECT workflow, kind, version, toString(min(day)) AS date FROM (
        SELECT workflow, day, arrayJoin([('prompt', prompt_version), ('model', model_version)]) AS kv,
               kv.1 AS kind, kv.2 AS version
-       FROM (${stepSetSql(["prompt_version", "model_version"])})
+       FROM ${STEP_DAYS} AND steps > 0
      ) WHERE version != '' GROUP BY workflow, kind, version ORDER BY workflow, kind, date, version`,
-    { ...params, ...stepSetParams("live", new Date(0), to) },
+    { ...params, ...stepDaysParams("live", new Date(0), to) },
     versionRow,
   );
 }

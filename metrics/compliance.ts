@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineMetric, round, type MetricResultBase } from "./define-metric";
 import { type OpenExceptionCounts, openExceptionCounts } from "./open-exception";
 import { SCOPE_SQL } from "./scope";
-import { stepSetParams, stepSetSql } from "./step-set";
+import { STEP_DAYS, stepDaysParams } from "./step-days";
 import { workflowSettings, type WorkflowSettings } from "./workflow-settings";
 
 export interface ComplianceResult extends MetricResultBase {
@@ -50,54 +50,58 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
   async load(db, { input, scope }) {
     const params = { ...scope.params, from: scope.from, to: scope.to, as_of: scope.asOf, phase: input.phase ?? "live", guarded: GUARDED };
     const rawWindow = `${SCOPE_SQL} AND phase = {phase:String} AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}`;
-    // Each step once (step-set.ts): a span delivered twice is one AI step, one review, one violation.
-    const stepSet = { ...params, ...stepSetParams(params.phase, scope.from, scope.to) };
-    const steps = await db.query(
-      `SELECT countIf(actor = 'ai') AS ai,
-              countIf(actor = 'ai' AND model != '' AND model_version != '' AND prompt_version != '') AS documented,
-              countIf(review_required = 1) AS required, countIf(review_outcome != '') AS done
-       FROM (${stepSetSql(["actor", "model_version", "prompt_version", "review_required", "review_outcome"])})`,
-      stepSet,
-      stepsRow,
-    );
-    const usage = await db.query(
-      `SELECT workflow, data_classification AS classification, model, count() AS steps
-       FROM (${stepSetSql(["actor", "data_classification"])})
-       WHERE actor = 'ai' AND data_classification IN {guarded:Array(String)}
-       GROUP BY workflow, classification, model ORDER BY workflow, classification, model`,
-      stepSet,
-      usageRow,
-    );
-    const denied = await db.query(
-      // An access event delivered twice (same event_id, the hash of its log record) is one denial.
-      `SELECT uniqExact(event_id) AS n FROM data_access_events WHERE ${SCOPE_SQL} AND decision = 'deny'
-         AND time >= {from:DateTime64(3)} AND time < {to:DateTime64(3)}`,
-      params,
-      countRow,
-    );
-    // Review latency: from the AI output it reviews (review.output.id = ai.output.id), else the review step itself.
-    const reviews = await db.query(
-      `SELECT countIf(s.sla > 0) AS with_sla, countIf(s.sla > 0 AND latency_ms <= s.sla * 60000) AS within FROM (
-         SELECT r.workflow AS workflow,
-                dateDiff('millisecond', if(o.output_id != '', o.end_time, r.start_time), r.end_time) AS latency_ms
-         FROM (SELECT workflow, review_output_id, start_time, end_time FROM steps
-               WHERE ${rawWindow} AND review_outcome != '' LIMIT 1 BY span_id) AS r
-         GLOBAL LEFT JOIN (SELECT output_id, any(end_time) AS end_time FROM steps
-               WHERE ${SCOPE_SQL} AND output_id != '' AND start_time >= {from:DateTime64(3)} - INTERVAL 30 DAY
-               GROUP BY output_id) AS o ON o.output_id = r.review_output_id AND r.review_output_id != ''
-       ) AS x INNER JOIN ${SLA_SQL("review_sla_minutes")} AS s ON s.workflow = x.workflow`,
-      params,
-      reviewRow,
-    );
-    // Open exceptions and SLA age: the one definition (open-exception.ts) the queue also reads.
-    const open = await openExceptionCounts(db, { params: scope.params, from: scope.from, to: scope.to, asOf: scope.asOf }, "pooled");
+    // Each step once (step-days.ts): a span delivered twice is one AI step, one review, one violation.
+    const byDay = { ...params, ...stepDaysParams(params.phase, scope.from, scope.to) };
+    // Independent reads, side by side: the page waits for the slowest, not for their sum.
+    const [steps, usage, denied, reviews, open, settings] = await Promise.all([
+      db.query(
+        // Columns named with their table: the alias \`ai\` would otherwise be read inside the aggregates.
+        `SELECT sumIf(step_days.steps, step_days.ai = 1) AS ai,
+                sumIf(step_days.steps, step_days.ai = 1 AND model != '' AND model_version != '' AND prompt_version != '') AS documented,
+                sum(review_required) AS required, sum(reviews) AS done
+         FROM ${STEP_DAYS}`,
+        byDay,
+        stepsRow,
+      ),
+      db.query(
+        `SELECT workflow, classification, model, sum(steps) AS steps FROM ${STEP_DAYS}
+           AND ai = 1 AND classification IN {guarded:Array(String)}
+         GROUP BY workflow, classification, model HAVING steps > 0 ORDER BY workflow, classification, model`,
+        byDay,
+        usageRow,
+      ),
+      db.query(
+        // An access event delivered twice (same event_id, the hash of its log record) is one denial.
+        `SELECT uniqExact(event_id) AS n FROM data_access_events WHERE ${SCOPE_SQL} AND decision = 'deny'
+           AND time >= {from:DateTime64(3)} AND time < {to:DateTime64(3)}`,
+        params,
+        countRow,
+      ),
+      // Review latency: from the AI output it reviews (review.output.id = ai.output.id), else the review step itself.
+      db.query(
+        `SELECT countIf(s.sla > 0) AS with_sla, countIf(s.sla > 0 AND latency_ms <= s.sla * 60000) AS within FROM (
+           SELECT r.workflow AS workflow,
+                  dateDiff('millisecond', if(o.output_id != '', o.end_time, r.start_time), r.end_time) AS latency_ms
+           FROM (SELECT workflow, review_output_id, start_time, end_time FROM steps
+                 WHERE ${rawWindow} AND review_outcome != '' LIMIT 1 BY span_id) AS r
+           GLOBAL LEFT JOIN (SELECT output_id, any(end_time) AS end_time FROM steps
+                 WHERE ${SCOPE_SQL} AND output_id != '' AND start_time >= {from:DateTime64(3)} - INTERVAL 30 DAY
+                 GROUP BY output_id) AS o ON o.output_id = r.review_output_id AND r.review_output_id != ''
+         ) AS x INNER JOIN ${SLA_SQL("review_sla_minutes")} AS s ON s.workflow = x.workflow`,
+        params,
+        reviewRow,
+      ),
+      // Open exceptions and SLA age: the one definition (open-exception.ts) the queue also reads.
+      openExceptionCounts(db, { params: scope.params, from: scope.from, to: scope.to, asOf: scope.asOf }, "pooled"),
+      workflowSettings(db, scope.params),
+    ]);
     return {
       steps: first(steps, { ai: 0, documented: 0, required: 0, done: 0 }),
       usage,
       denied: denied[0]?.n ?? 0,
       reviews: first(reviews, { with_sla: 0, within: 0 }),
       open: first(open, { wf: "*", open: 0, past_sla: 0, oldest_past_sla_minutes: null }),
-      settings: await workflowSettings(db, scope.params),
+      settings,
     };
   },
   compute(d) {

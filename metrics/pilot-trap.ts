@@ -5,7 +5,7 @@ import { type PilotTrapSign, type TrapBaseline, type TrapDay, judgeSigns } from 
 import { type SideFigures, lockedBaselineFigures } from "./locked-baseline";
 import { runSetParams, runSetSql } from "./run-set";
 import { type Scope, addDays, dayString, startOfUtcDay } from "./scope";
-import { stepSetParams, stepSetSql } from "./step-set";
+import { STEP_DAYS, stepDaysParams } from "./step-days";
 import { type BaselineLock, type WorkflowSettings, baselineLocks, workflowSettings } from "./workflow-settings";
 
 export type { PilotTrapSign } from "./pilot-trap-signs";
@@ -13,7 +13,7 @@ export type { PilotTrapSign } from "./pilot-trap-signs";
 /**
  * The pilot-trap detector (docs/metrics.md, "Pilot trap"; issue 27): for each live workflow, the signs
  * that the manual process it was meant to replace still runs beside it. Runs are the run set's (each
- * once, latest delivery); steps the step set's; the baseline is the cited lock's.
+ * once, latest delivery); steps counted by day (step-days.ts); the baseline is the cited lock's.
  */
 
 export interface PilotTrapWorkflow {
@@ -65,15 +65,16 @@ const MANUAL_SQL = `
 
 /** Live review steps a day, and those whose outcome corrected or rejected the AI output. */
 const REVIEWS_SQL = `
-  SELECT workflow, day, 0 AS runs, 0.0 AS minutes, 0 AS duplicated, 0 AS manual, count() AS reviews,
-         countIf(review_outcome IN ('corrected', 'rejected')) AS corrected
-  FROM (${stepSetSql(["review_outcome"])}) WHERE review_outcome != '' GROUP BY workflow, day`;
+  SELECT workflow, day, 0 AS runs, 0.0 AS minutes, 0 AS duplicated, 0 AS manual, sum(reviews) AS reviews, sum(corrected) AS corrected
+  FROM ${STEP_DAYS} GROUP BY workflow, day HAVING reviews > 0`;
 
 async function loadDays(db: Db, scope: Scope, since: Date) {
   const q = (sql: string, params: object) => db.query(`SELECT workflow, toString(day) AS day, runs, minutes, duplicated, manual, reviews, corrected FROM (${sql})`, { ...scope.params, ...params }, dayRow);
-  const live = await q(LIVE_SQL, runSetParams("live", since, scope.to));
-  const manual = await q(MANUAL_SQL, runSetParams("manual", since, scope.to));
-  const reviews = await q(REVIEWS_SQL, stepSetParams("live", since, scope.to));
+  const [live, manual, reviews] = await Promise.all([
+    q(LIVE_SQL, runSetParams("live", since, scope.to)),
+    q(MANUAL_SQL, runSetParams("manual", since, scope.to)),
+    q(REVIEWS_SQL, stepDaysParams("live", since, scope.to)),
+  ]);
   return [...live, ...manual, ...reviews];
 }
 

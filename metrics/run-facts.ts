@@ -3,11 +3,12 @@ import type { Db } from "@/clickhouse/client";
 import { isMemoizedView } from "./memo-db";
 import { EVERY_DAY, MARKED_DAYS, deriveAiUsageSql } from "./ai-usage-days";
 import { deriveRunsSql } from "./run-derive";
+import { MARKED_TRIPLES, deriveStepDaysSql } from "./step-days";
 
 /**
  * Keeps `run_facts` (one row per run, its derived fields) in step with the raw tables, so that a metric
  * reads each run's row instead of re-deriving it from its spans (docs/design.md, "Run facts"); and with
- * them the AI usage by day (`ai-usage-days.ts`).
+ * them the AI usage by day (`ai-usage-days.ts`) and the step figures by day (`step-days.ts`).
  *
  * Every insert into `runs` or `steps` marks the runs it touched (`run_facts_dirty`, by materialized
  * views, whatever the path); a deletion marks its runs itself (`clickhouse/run-marks.ts`). Before the run set is
@@ -76,6 +77,8 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
   }
   // AI usage by day (ai-usage-days.ts), from the same marks: live steps only.
   if (phases.includes("live")) await db.command(deriveAiUsageSql(whole ? EVERY_DAY : MARKED_DAYS), params);
+  // Step figures by day (step-days.ts), from the same marks: every phase.
+  if (phases.length > 0) await db.command(deriveStepDaysSql(whole ? null : MARKED_TRIPLES), params);
   await db.command(
     "INSERT INTO run_facts_settled (tenant_id, through) SETTINGS distributed_foreground_insert = 1 VALUES ({tenant:String}, {until:DateTime64(6)})",
     params,

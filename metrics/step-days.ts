@@ -1,0 +1,83 @@
+import type { RunPhase } from "./run-set";
+import { SCOPE_SQL } from "./scope";
+
+/**
+ * Step figures kept by day (`step_days`, migration 0253; docs/metrics.md, "Step figures"): per phase,
+ * workflow, UTC day, AI or not, model, data classification, prompt version and model version, the
+ * number of steps, of steps that required a review, of review steps and of reviews that corrected or
+ * rejected the output. Each step counts once, with its latest delivery's fields and on the day that
+ * delivery gives it (docs/metrics.md, "Run": a step is (workflow, phase, run_id, span_id)). Compliance,
+ * the pilot trap's reviews and the progress chart's change markers read it; `run-facts.ts` writes it in
+ * the same settlement as the run facts.
+ *
+ * A settlement recounts the (phase, workflow, day) triples its marks name, from every step with a
+ * delivery on such a day, each at its latest delivery wherever that falls: a step resent onto another
+ * day leaves the first. Keys a triple no longer has get a row of zeros; the latest derivation stands.
+ * `model` and `classification` are kept for AI steps only: nothing reads them for a person's steps.
+ */
+
+/** Each step of tenant `{tenant:String}` (filtered by `where`) at its latest delivery: `v_<name>` per pick, and `v_day`. */
+export function latestStepsSql(where: string, picks: Record<string, string>): string {
+  const picked = Object.entries(picks)
+    .map(([name, expr]) => `, argMax(${expr}, ingested_at) AS v_${name}`)
+    .join("");
+  return `
+    SELECT phase, workflow, argMax(toDate(start_time), ingested_at) AS v_day${picked}
+    FROM steps WHERE tenant_id = {tenant:String} AND (${where})
+    GROUP BY phase, workflow, run_id, span_id`;
+}
+
+/** The steps with a delivery on one of `triples`' (phase, workflow, day): all their deliveries are read, so the latest decides. */
+export const onDays = (triples: string) =>
+  `(run_id, span_id) GLOBAL IN (SELECT run_id, span_id FROM steps WHERE tenant_id = {tenant:String}
+     AND (toString(phase), workflow, toDate(start_time)) GLOBAL IN (${triples}))`;
+
+/**
+ * Recounts the rows of `triples` (a query giving (phase, workflow, day) of tenant `{tenant:String}`),
+ * or every row of the tenant when `triples` is null (a whole derivation). `{until:DateTime64(6)}`
+ * stamps the rows.
+ */
+export function deriveStepDaysSql(triples: string | null): string {
+  const latest = latestStepsSql(triples === null ? "1" : onDays(triples), {
+    ai: "actor = 'ai'",
+    model: "if(response_model != '', response_model, request_model)",
+    class: "data_classification",
+    pv: "prompt_version",
+    mv: "model_version",
+    req: "review_required",
+    out: "review_outcome",
+  });
+  const inTriples = (cols: string) => (triples === null ? "1" : `(${cols}) GLOBAL IN (${triples})`);
+  return `
+    INSERT INTO step_days (tenant_id, phase, workflow, day, ai, model, classification, prompt_version, model_version,
+                           steps, review_required, reviews, corrected, derived_at)
+    SELECT {tenant:String}, ph, workflow, day, ai, model, classification, pv, mv, sum(n), sum(req), sum(rev), sum(cor),
+           {until:DateTime64(6)} FROM (
+      SELECT toString(phase) AS ph, workflow, v_day AS day, toUInt8(v_ai) AS ai, if(v_ai, v_model, '') AS model, if(v_ai, v_class, '') AS classification,
+             v_pv AS pv, v_mv AS mv, toUInt32(1) AS n, toUInt32(v_req = 1) AS req, toUInt32(v_out != '') AS rev,
+             toUInt32(v_out IN ('corrected', 'rejected')) AS cor
+      FROM (${latest}) WHERE ${inTriples("toString(phase), workflow, v_day")}
+      UNION ALL
+      SELECT toString(phase), workflow, day, ai, model, classification, prompt_version, model_version,
+             toUInt32(0), toUInt32(0), toUInt32(0), toUInt32(0)
+      FROM step_days WHERE tenant_id = {tenant:String} AND ${inTriples("toString(phase), workflow, day")}
+    )
+    GROUP BY ph, workflow, day, ai, model, classification, pv, mv
+    SETTINGS distributed_foreground_insert = 1, max_bytes_before_external_group_by = 268435456`;
+}
+
+/** The (phase, workflow, day) triples marked since `{since}` up to `{until}`. */
+export const MARKED_TRIPLES = `SELECT DISTINCT phase, workflow, day FROM run_facts_dirty
+  WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)}`;
+
+/**
+ * The step figures of a phase in a window, for `FROM`: the scope (`SCOPE_SQL`), `{sd_phase:String}`,
+ * and whole UTC days from `{sd_from:DateTime64(3)}` (inclusive) to `{sd_to:DateTime64(3)}` (exclusive).
+ * Settle the run facts first (`settleRunFacts`); `runDefinition` does.
+ */
+export const STEP_DAYS = `step_days FINAL WHERE ${SCOPE_SQL} AND phase = {sd_phase:String}
+  AND day >= toDate({sd_from:DateTime64(3)}) AND day < toDate({sd_to:DateTime64(3)})`;
+
+export function stepDaysParams(phase: RunPhase, from: Date, to: Date) {
+  return { sd_phase: phase, sd_from: from, sd_to: to };
+}
