@@ -61,11 +61,12 @@ interface WorkflowData {
 
 async function evaluate(db: Db, tenantId: string, workflow: string, workflows: string[] | null, end: Date): Promise<Evaluation> {
   const input = { tenantId, workflow, workflows, from: addDays(end, -TRAILING_DAYS), to: addDays(end, -1), asOf: end };
-  return {
-    cycle: await runDefinition(db, cycleTime, input),
-    exceptions: await runDefinition(db, exceptionRate, input),
-    labor: await runDefinition(db, laborHours, input),
-  };
+  const [cycle, exceptions, labor] = await Promise.all([
+    runDefinition(db, cycleTime, input),
+    runDefinition(db, exceptionRate, input),
+    runDefinition(db, laborHours, input),
+  ]);
+  return { cycle, exceptions, labor };
 }
 
 const checkpointDate = (goLive: string, days: number) => addDays(new Date(`${goLive}T00:00:00Z`), days);
@@ -81,22 +82,23 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
     const settings = await workflowSettings(db, scope.params);
     const locks = await baselineLocks(db, scope.params);
     const workflows = input.workflows ?? null;
-    const out: WorkflowData[] = [];
-    for (const s of [...settings.values()].sort((a, b) => a.workflow.localeCompare(b.workflow))) {
-      if (!s.go_live_date) continue;
-      const goLive = s.go_live_date;
-      const dates = CHECKPOINT_DAYS.map((d) => checkpointDate(goLive, d));
-      // Today's trailing window and the weekly trend only serve checkpoints still ahead (projections).
-      const upcoming = dates.some((at) => at > scope.asOf);
-      const current = upcoming ? await evaluate(db, input.tenantId, s.workflow, workflows, scope.asOf) : null;
-      const evaluations: Evaluation[] = [];
-      for (const at of dates) {
-        evaluations.push(at <= scope.asOf || !current ? await evaluate(db, input.tenantId, s.workflow, workflows, at) : current);
-      }
-      const since = { tenantId: input.tenantId, workflow: s.workflow, workflows, from: new Date(`${goLive}T00:00:00Z`), asOf: scope.asOf, grain: "week" as const };
-      const trend = upcoming ? { cycle: await runDefinition(db, cycleTime, since), exceptions: await runDefinition(db, exceptionRate, since) } : null;
-      out.push({ settings: { ...s, go_live_date: goLive }, lock: locks.get(s.workflow) ?? null, evaluations, trend });
-    }
+    // The evaluations are independent reads: side by side, the page waits for the slowest, not their sum.
+    const live = [...settings.values()].filter((s) => s.go_live_date).sort((a, b) => a.workflow.localeCompare(b.workflow));
+    const out = await Promise.all(
+      live.map(async (s): Promise<WorkflowData> => {
+        const goLive = s.go_live_date!;
+        const dates = CHECKPOINT_DAYS.map((d) => checkpointDate(goLive, d));
+        // Today's trailing window and the weekly trend only serve checkpoints still ahead (projections).
+        const upcoming = dates.some((at) => at > scope.asOf);
+        const current = upcoming ? evaluate(db, input.tenantId, s.workflow, workflows, scope.asOf) : null;
+        const since = { tenantId: input.tenantId, workflow: s.workflow, workflows, from: new Date(`${goLive}T00:00:00Z`), asOf: scope.asOf, grain: "week" as const };
+        const [evaluations, trend] = await Promise.all([
+          Promise.all(dates.map((at) => (at <= scope.asOf || !current ? evaluate(db, input.tenantId, s.workflow, workflows, at) : current))),
+          upcoming ? Promise.all([runDefinition(db, cycleTime, since), runDefinition(db, exceptionRate, since)]).then(([cycle, exceptions]) => ({ cycle, exceptions })) : null,
+        ]);
+        return { settings: { ...s, go_live_date: goLive }, lock: locks.get(s.workflow) ?? null, evaluations, trend };
+      }),
+    );
     return out;
   },
   compute(data, { scope }) {
