@@ -145,6 +145,23 @@ describe("0150: no rollup that counts deliveries", () => {
   });
 });
 
+describe("0254: run facts made anew", () => {
+  it("drops both halves SYNC before making them again, and the replicated settlement table too", () => {
+    const state = newClusterState();
+    const all = loadMigrations().flatMap((m) => renderMigration(m.text, "c", state).map((sql) => ({ file: m.file, sql })));
+    const mine = all.filter(({ file }) => file.startsWith("0254_")).map(({ sql }) => sql.split("\n")[0]!.replace(/\s*\($/, ""));
+    expect(mine).toEqual([
+      "DROP TABLE IF EXISTS run_facts ON CLUSTER `c` SYNC",
+      "DROP TABLE IF EXISTS run_facts_local ON CLUSTER `c` SYNC",
+      "CREATE TABLE IF NOT EXISTS run_facts_local ON CLUSTER `c`",
+      "CREATE TABLE IF NOT EXISTS run_facts ON CLUSTER `c` AS run_facts_local",
+      "DROP TABLE IF EXISTS run_facts_settled ON CLUSTER `c` SYNC",
+      "CREATE TABLE IF NOT EXISTS run_facts_settled ON CLUSTER `c`",
+    ]);
+    expect(state.sharded.has("run_facts")).toBe(true);
+  });
+});
+
 describe("cluster rendering", () => {
   const cluster = "plumbline_cluster";
   const state = newClusterState();

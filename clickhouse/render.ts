@@ -137,10 +137,12 @@ function renderOne(stmt: Statement, cluster: string, state: ClusterState): strin
   }
 
   // A sharded table is two: the Distributed table in front and the shard's local part behind it.
-  const drop = /^DROP\s+TABLE\s+IF\s+EXISTS\s+(\w+)$/i.exec(sql);
+  // SYNC, for a table made anew under the same name: its replica's path is freed before the CREATE.
+  const drop = /^DROP\s+TABLE\s+IF\s+EXISTS\s+(\w+)(\s+SYNC)?$/i.exec(sql);
   if (drop?.[1] && state.sharded.has(drop[1])) {
     state.sharded.delete(drop[1]);
-    return [`DROP TABLE IF EXISTS ${drop[1]} ${on}`, `DROP TABLE IF EXISTS ${drop[1]}_local ${on}`];
+    const sync = drop[2] ? " SYNC" : "";
+    return [`DROP TABLE IF EXISTS ${drop[1]} ${on}${sync}`, `DROP TABLE IF EXISTS ${drop[1]}_local ${on}${sync}`];
   }
 
   const insert = /^INSERT\s+INTO\s+(\w+)/i.exec(sql);

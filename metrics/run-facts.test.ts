@@ -59,6 +59,24 @@ describe("run facts", () => {
     expect((await liveRuns(db, t)).find((r) => r.run_id === "a")).toEqual({ run_id: "a", minutes: 9 });
   });
 
+  it("hold a run resent with a start on another day once, on its new day", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    await commitBatch(db, { runs: [run(t, "moved", { human_minutes: 1 }), run(t, "stays")] });
+    expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["moved", "stays"]);
+    await new Promise((r) => setTimeout(r, 5));
+    await commitBatch(db, { runs: [run(t, "moved", { start_time: daysAgo(9), end_time: daysAgo(9, 14), human_minutes: 2 })] });
+    // By hand: "moved" once, with its latest minutes; none left on its first day (3 days ago).
+    expect(await liveRuns(db, t)).toEqual([
+      { run_id: "moved", minutes: 2 },
+      { run_id: "stays", minutes: null },
+    ]);
+    const onDay = (n: number) =>
+      db.query(`SELECT run_id, human_minutes AS minutes FROM (${runSetSql()}) ORDER BY run_id`, { tenant: t, all_wf: 1, wfs: [], ...runSetParams("live", daysAgo(n), daysAgo(n - 1)) }, idRow);
+    expect((await onDay(3)).map((r) => r.run_id)).toEqual(["stays"]);
+    expect(await onDay(9)).toEqual([{ run_id: "moved", minutes: 2 }]);
+  });
+
   it("drop a run whose rows a marked deletion removed, and keep one another delivery still holds", async () => {
     const db = await testDb();
     const t = freshTenant();

@@ -55,6 +55,20 @@ const INSERT = (keys: string) => `
   SELECT *, {tenant:String}, {rd_phase:String}, {until:DateTime64(6)} FROM (${deriveRunsSql(keys)})
   SETTINGS distributed_foreground_insert = 1, max_bytes_before_external_group_by = 268435456`;
 
+/**
+ * The rows of the derived keys that this derivation left at another day (a run resent with a start on
+ * another day, or gone): the table is sorted by day, so each gets a row with `present = 0` at its own
+ * key, or FINAL would keep it beside the new one. A row this derivation wrote is stamped `until`.
+ */
+const TOMBSTONES = (keys: string) => `
+  INSERT INTO run_facts (workflow, run_id, start_time, cycle_ms, reason, exception, straight_through, human_minutes,
+                         import_id, outcome, reworked, duplicated, present, tenant_id, phase, derived_at)
+  SELECT workflow, run_id, start_time, 0, '', NULL, NULL, NULL, '', '', 0, 0, 0, {tenant:String}, {rd_phase:String}, {until:DateTime64(6)}
+  FROM run_facts FINAL
+  WHERE tenant_id = {tenant:String} AND phase = {rd_phase:String} AND present = 1 AND derived_at < {until:DateTime64(6)}
+    AND (workflow, run_id) GLOBAL IN (${keys})
+  SETTINGS distributed_foreground_insert = 1`;
+
 async function settleNow(db: Db, tenant: string): Promise<void> {
   const [state] = await db.query(STATE_SQL, { tenant }, stateRow);
   if (!state) return;
@@ -74,6 +88,7 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
   for (const phase of phases) {
     if (!(PHASES as readonly string[]).includes(phase)) continue;
     await db.command(INSERT(whole ? EVERY : MARKED), { ...params, rd_phase: phase });
+    await db.command(TOMBSTONES(whole ? EVERY : MARKED), { ...params, rd_phase: phase });
   }
   // AI usage by day (ai-usage-days.ts), from the same marks: live steps only.
   if (phases.includes("live")) await db.command(deriveAiUsageSql(whole ? EVERY_DAY : MARKED_DAYS), params);

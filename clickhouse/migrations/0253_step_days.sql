@@ -28,15 +28,3 @@ PARTITION BY tenant_id
 ORDER BY (tenant_id, phase, workflow, day, ai, model, classification, prompt_version, model_version)
 TTL day + INTERVAL 400 DAY DELETE WHERE phase != 'baseline';
 
--- Every tenant's step figures are derived whole at its next settlement (the upgrade's back-fill, as
--- for the run facts): forgetting how far each tenant was settled makes that settlement whole.
-DROP TABLE IF EXISTS run_facts_settled SYNC;
-
--- cluster: replicated
-CREATE TABLE IF NOT EXISTS run_facts_settled
-(
-    tenant_id String,
-    through DateTime64(6, 'UTC')
-)
-ENGINE = ReplacingMergeTree(through)
-ORDER BY tenant_id;
