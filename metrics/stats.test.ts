@@ -101,6 +101,28 @@ describe("statistics", () => {
     expect(bootstrapCompression([1, 2, 3, 4], [1, 2, 3, 4], { iterations: 200 })[0]).toBeLessThan(0);
   });
 
+  it("gives exactly the interval of resamples drawn and sorted one by one, ties and even sizes included", () => {
+    // The plain definition: draw each resample's values with the same generator, sort, take the type-7 median.
+    const plain = (base: number[], live: number[], iterations: number, seed: number): [number, number] => {
+      const rand = seededRandom(seed);
+      const median = (v: number[]) => quantile(Array.from(v, () => v[Math.floor(rand() * v.length)]!), 0.5);
+      const stats = Array.from({ length: iterations }, () => {
+        const mb = median(base);
+        const ml = median(live);
+        return mb === 0 ? 0 : 1 - ml / mb;
+      });
+      const sorted = Float64Array.from(stats).sort();
+      return [quantile([...sorted], 0.025), quantile([...sorted], 0.975)];
+    };
+    const rand = seededRandom(11);
+    for (let c = 0; c < 40; c++) {
+      const ties = c % 2 === 0;
+      const sample = () => Array.from({ length: 1 + Math.floor(rand() * 40) }, () => (ties ? Math.floor(rand() * 4) + 1 : rand() * 100));
+      const [a, b] = [sample(), sample()];
+      expect(bootstrapCompression(a, b, { iterations: 100, seed: c }), `case ${c}`).toEqual(plain(a, b, 100, c));
+    }
+  });
+
   it("excludes zero in about 5% of no-change comparisons, not 30%", () => {
     // Both sides drawn from one lognormal-ish distribution: any "compression" is noise.
     const rand = seededRandom(7);

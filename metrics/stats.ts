@@ -26,41 +26,43 @@ export function quantile(values: readonly number[], q: number): number {
   return quantileSorted(Float64Array.from(values).sort(), q);
 }
 
-/** Rearranges `a` so a[k] is the k-th smallest (quickselect, expected O(n)); returns a[k]. */
-function selectInPlace(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k]!;
-}
+/**
+ * Type-7 medians of resamples of one sample, without sorting or selecting in each (the bootstrap takes
+ * thousands): the sample is sorted once, a resample is counted by rank, and its median is the rank where
+ * the running count passes the middle. It draws exactly as drawing values would (one `rand()` per
+ * element, index `floor(rand() · n)`), so the medians are those of the resamples themselves.
+ */
+class ResampleMedian {
+  private readonly sorted: Float64Array;
+  private readonly rankOf: Int32Array;
+  private readonly counts: Int32Array;
 
-/** Type-7 median of a resample (no full sort: the bootstrap takes thousands of them). */
-function resampleMedian(values: readonly number[], rand: () => number, buf: Float64Array): number {
-  for (let i = 0; i < buf.length; i++) buf[i] = values[Math.floor(rand() * values.length)]!;
-  const k = (buf.length - 1) >>> 1;
-  const lower = selectInPlace(buf, k);
-  if (buf.length % 2 === 1) return lower;
-  let upper = Number.POSITIVE_INFINITY;
-  for (let i = k + 1; i < buf.length; i++) if (buf[i]! < upper) upper = buf[i]!;
-  return (lower + upper) / 2;
+  constructor(values: readonly number[]) {
+    const n = values.length;
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+    this.sorted = Float64Array.from(order, (i) => values[i]!);
+    this.rankOf = new Int32Array(n);
+    order.forEach((i, rank) => (this.rankOf[i] = rank));
+    this.counts = new Int32Array(n);
+  }
+
+  next(rand: () => number): number {
+    const { counts, rankOf, sorted } = this;
+    const n = sorted.length;
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[rankOf[Math.floor(rand() * n)]!]!++;
+    const k = (n - 1) >>> 1;
+    let r = 0;
+    let seen = counts[0]!;
+    while (seen <= k) seen += counts[++r]!;
+    const lower = sorted[r]!;
+    if (n % 2 === 1) return lower;
+    // Even: the mean of the k-th and (k+1)-th smallest; the latter is the same value when this rank holds both.
+    if (seen > k + 1) return (lower + lower) / 2;
+    let up = r + 1;
+    while (counts[up] === 0) up++;
+    return (lower + sorted[up]!) / 2;
+  }
 }
 
 /**
@@ -74,12 +76,12 @@ export function bootstrapCompression(
 ): [number, number] {
   const rand = seededRandom(options.seed ?? 20240501);
   const iterations = options.iterations ?? 1000;
-  const b = new Float64Array(baseline.length);
-  const l = new Float64Array(live.length);
+  const b = new ResampleMedian(baseline);
+  const l = new ResampleMedian(live);
   const stats = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
-    const mb = resampleMedian(baseline, rand, b);
-    const ml = resampleMedian(live, rand, l);
+    const mb = b.next(rand);
+    const ml = l.next(rand);
     stats[i] = mb === 0 ? 0 : 1 - ml / mb;
   }
   stats.sort();
