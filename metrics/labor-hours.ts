@@ -88,9 +88,7 @@ export const laborHours = defineMetric<"labor-hours", LaborData, LaborHoursResul
     const byWorkflow = inputsByWorkflow(data);
     const figures = [...byWorkflow].map(([wf, w]) => workflowFigures(wf, w, win, data.prices));
     const sum = (f: (x: (typeof figures)[number]) => number) => figures.reduce((a, x) => a + f(x), 0);
-    const withBaseline = figures.filter((f) => f.row.hours !== null);
-    const liveRuns = withBaseline.reduce((a, f) => a + f.row.live_runs, 0);
-    const reason = withBaseline.length === 0 ? "No locked or declared baseline" : liveRuns < MIN_RUNS ? `Needs ${MIN_RUNS} live runs; has ${liveRuns}` : undefined;
+    const reason = gate(figures);
     const hours = sum((f) => f.row.hours ?? 0);
     const half = Math.sqrt(sum((f) => f.half * f.half));
     const noHourly = figures.filter((f) => f.value === null).map((f) => f.row.workflow);
@@ -124,6 +122,24 @@ export const laborHours = defineMetric<"labor-hours", LaborData, LaborHoursResul
     };
   },
 });
+
+/** Why the hours are not shown: no workflow with a baseline, or fewer than MIN_RUNS live runs among them. */
+function gate(figures: ReturnType<typeof workflowFigures>[]): string | undefined {
+  const withBaseline = figures.filter((f) => f.row.hours !== null);
+  const liveRuns = withBaseline.reduce((a, f) => a + f.row.live_runs, 0);
+  return withBaseline.length === 0 ? "No locked or declared baseline" : liveRuns < MIN_RUNS ? `Needs ${MIN_RUNS} live runs; has ${liveRuns}` : undefined;
+}
+
+/**
+ * The metric's `hours` for one workflow over the whole UTC days [from, to), from rows loaded over a
+ * wider window: what `compute` gives with that window, gate included (null when it is not shown).
+ */
+export function workflowHours(data: LaborData, workflow: string, from: Date, to: Date): number | null {
+  const w = inputsByWorkflow(data).get(workflow);
+  if (!w) return null;
+  const f = workflowFigures(workflow, w, { from: dayString(from), to: dayString(to), days: (to.getTime() - from.getTime()) / 86_400_000 }, data.prices);
+  return gate([f]) ? null : round(f.row.hours ?? 0);
+}
 
 /** Every workflow configured or with live runs, with the rows that concern it. */
 export function inputsByWorkflow(data: LaborData): Map<string, WorkflowInputs> {

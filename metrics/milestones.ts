@@ -2,10 +2,10 @@ import type { Db } from "@/clickhouse/client";
 import { defineMetric, round, runDefinition, type MetricResultBase } from "./define-metric";
 import { cycleTime, type CycleTimeResult } from "./cycle-time";
 import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
-import { laborHours, type LaborHoursResult } from "./labor-hours";
+import { type LaborData, laborHours, workflowHours } from "./labor-hours";
 import { memoizedReads } from "./memo-db";
 import { RANGES, overall, passedStatus, project, upcomingStatus, type Goal, type MilestoneStatus, type Projection, type Range } from "./milestone-status";
-import { addDays, dayString } from "./scope";
+import { addDays, dayString, scopeOf, startOfUtcDay } from "./scope";
 import { baselineLocks, workflowSettings, type BaselineLock, type WorkflowSettings } from "./workflow-settings";
 
 /** DESIGN.md §3.8: go-live + 90 days, + 6 months, + 12 months. */
@@ -47,7 +47,8 @@ export interface MilestonesResult extends MetricResultBase {
 interface Evaluation {
   cycle: CycleTimeResult;
   exceptions: ExceptionRateResult;
-  labor: LaborHoursResult;
+  /** The labor-hours metric's hours over the trailing window; null when it shows none. */
+  labor: number | null;
 }
 
 interface WorkflowData {
@@ -55,18 +56,19 @@ interface WorkflowData {
   lock: BaselineLock | null;
   /** Per checkpoint: the trailing window at the checkpoint if passed, else the trailing window now. */
   evaluations: Evaluation[];
-  /** Weekly series since go-live, for projecting upcoming checkpoints; null when all have passed. */
+  /** Weekly live series since go-live, for projecting upcoming checkpoints; null when all have passed. */
   trend: { cycle: CycleTimeResult; exceptions: ExceptionRateResult } | null;
 }
 
-async function evaluate(db: Db, tenantId: string, workflow: string, workflows: string[] | null, end: Date): Promise<Evaluation> {
+/**
+ * The three metrics over the 30 days up to `end`. Labor hours come from `labor`, the metric's rows
+ * loaded once for every window (their hours are a sum over days), instead of a load per window.
+ */
+async function evaluate(db: Db, labor: LaborData, tenantId: string, workflow: string, workflows: string[] | null, end: Date): Promise<Evaluation> {
   const input = { tenantId, workflow, workflows, from: addDays(end, -TRAILING_DAYS), to: addDays(end, -1), asOf: end };
-  const [cycle, exceptions, labor] = await Promise.all([
-    runDefinition(db, cycleTime, input),
-    runDefinition(db, exceptionRate, input),
-    runDefinition(db, laborHours, input),
-  ]);
-  return { cycle, exceptions, labor };
+  const window = scopeOf(input);
+  const [cycle, exceptions] = await Promise.all([runDefinition(db, cycleTime, input), runDefinition(db, exceptionRate, input)]);
+  return { cycle, exceptions, labor: workflowHours(labor, workflow, window.from, window.to) };
 }
 
 const checkpointDate = (goLive: string, days: number) => addDays(new Date(`${goLive}T00:00:00Z`), days);
@@ -83,6 +85,8 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
     const locks = await baselineLocks(db, scope.params);
     const workflows = input.workflows ?? null;
     // The evaluations are independent reads: side by side, the page waits for the slowest, not their sum.
+    // Labor hours' rows up to today, from the earliest go-live on: every trailing window below is in them.
+    const labor = await laborHours.load(db, { input, scope: { ...scope, to: addDays(startOfUtcDay(scope.asOf), 1) } });
     const live = [...settings.values()].filter((s) => s.go_live_date).sort((a, b) => a.workflow.localeCompare(b.workflow));
     const out = await Promise.all(
       live.map(async (s): Promise<WorkflowData> => {
@@ -90,10 +94,11 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
         const dates = CHECKPOINT_DAYS.map((d) => checkpointDate(goLive, d));
         // Today's trailing window and the weekly trend only serve checkpoints still ahead (projections).
         const upcoming = dates.some((at) => at > scope.asOf);
-        const current = upcoming ? evaluate(db, input.tenantId, s.workflow, workflows, scope.asOf) : null;
-        const since = { tenantId: input.tenantId, workflow: s.workflow, workflows, from: new Date(`${goLive}T00:00:00Z`), asOf: scope.asOf, grain: "week" as const };
+        const current = upcoming ? evaluate(db, labor, input.tenantId, s.workflow, workflows, scope.asOf) : null;
+        // The live side alone (phase): the trend is its weekly series, no comparison with the baseline.
+        const since = { tenantId: input.tenantId, workflow: s.workflow, workflows, from: new Date(`${goLive}T00:00:00Z`), asOf: scope.asOf, grain: "week" as const, phase: "live" as const };
         const [evaluations, trend] = await Promise.all([
-          Promise.all(dates.map((at) => (at <= scope.asOf || !current ? evaluate(db, input.tenantId, s.workflow, workflows, at) : current))),
+          Promise.all(dates.map((at) => (at <= scope.asOf || !current ? evaluate(db, labor, input.tenantId, s.workflow, workflows, at) : current))),
           upcoming ? Promise.all([runDefinition(db, cycleTime, since), runDefinition(db, exceptionRate, since)]).then(([cycle, exceptions]) => ({ cycle, exceptions })) : null,
         ]);
         return { settings: { ...s, go_live_date: goLive }, lock: locks.get(s.workflow) ?? null, evaluations, trend };
@@ -153,7 +158,7 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
     },
     {
       metric: "labor_hours_30d",
-      value: ok(e.labor, e.labor.hours),
+      value: e.labor,
       target: t.labor_hours_30d,
       baseline: 0,
       goal: goal(t.labor_hours_30d, 0, "up"),
