@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineMetric, round, type MetricResultBase } from "./define-metric";
+import { RUN_COUNT_SQL } from "./run-set";
 import { SCOPE_SQL } from "./scope";
 
 export interface IngestCompletenessResult extends MetricResultBase {
@@ -80,12 +81,8 @@ export const ingestCompleteness = defineMetric<"ingest-completeness", Data, Inge
         params,
         countRow,
       ),
-      db.query(
-        `SELECT uniqExact(workflow, run_id) AS n FROM runs WHERE ${SCOPE_SQL}
-           AND toDate(start_time) >= toDate({from:DateTime64(3)}) AND toDate(start_time) < toDate({to:DateTime64(3)})`,
-        params,
-        countRow,
-      ),
+      // Every phase's finished runs, each once (run-set.ts).
+      db.query(RUN_COUNT_SQL, { ...scope.params, rs_from: scope.from, rs_to: scope.to }, countRow),
     ]);
     return { perTenant: scope.params.all_wf === 1, stats, reasons, open: open[0]?.n ?? 0, closed: closed[0]?.n ?? 0 };
   },

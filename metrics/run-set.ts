@@ -28,10 +28,16 @@ export function runSetSql(opts: { flags?: boolean } = {}): string {
   return `
     SELECT workflow, run_id, start_time, start_time + toIntervalMillisecond(cycle_ms) AS end_time,
            toFloat64(cycle_ms) / 1000 AS cycle_seconds, ${flags}, import_id, outcome
-    FROM run_facts FINAL
-    WHERE ${SCOPE_SQL} AND phase = {rs_phase:String} AND present = 1
-      AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) AND toDate(start_time) < toDate({rs_to:DateTime64(3)})`;
+    FROM ${RUNS_IN_WINDOW} AND phase = {rs_phase:String}`;
 }
+
+/** The finished runs of the window, each once, for `FROM`; a reader adds its conditions with AND. */
+const RUNS_IN_WINDOW = `run_facts FINAL
+    WHERE ${SCOPE_SQL} AND present = 1
+      AND toDate(start_time) >= toDate({rs_from:DateTime64(3)}) AND toDate(start_time) < toDate({rs_to:DateTime64(3)})`;
+
+/** How many finished runs the window holds in every phase together (`{rs_from}`, `{rs_to}`, the scope). */
+export const RUN_COUNT_SQL = `SELECT count() AS n FROM ${RUNS_IN_WINDOW}`;
 
 /**
  * A run's phase as stored. `manual` runs (still done by hand after go-live, issue 27) are read only by
