@@ -104,12 +104,18 @@ export const businessMilestones = defineMetric<"business-milestones", Data, Busi
     if ((input.workflows ?? null) !== null) return none;
     const goLive = await firstGoLiveDate(db, input.tenantId);
     if (!goLive) return none;
-    const compared: Data["compared"] = [];
-    for (const days of CHECKPOINT_DAYS) {
-      const at = checkpointDate(goLive, days);
-      compared.push(at <= scope.asOf ? (await businessOutcomes(db, { tenantId: input.tenantId, ...monthsOf(goLive, at) })).outcomes : null);
-    }
-    return { goLive, year: await currentBaselineYear(db, input.tenantId), targets: await businessTargets(db, input.tenantId), compared };
+    // The checkpoints' reports, the year and the targets are independent reads: side by side.
+    const [compared, year, targets] = await Promise.all([
+      Promise.all(
+        CHECKPOINT_DAYS.map(async (days) => {
+          const at = checkpointDate(goLive, days);
+          return at <= scope.asOf ? (await businessOutcomes(db, { tenantId: input.tenantId, ...monthsOf(goLive, at) })).outcomes : null;
+        }),
+      ),
+      currentBaselineYear(db, input.tenantId),
+      businessTargets(db, input.tenantId),
+    ]);
+    return { goLive, year, targets, compared };
   },
   compute(data, { input }) {
     const goLive = data.goLive;

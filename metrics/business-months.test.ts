@@ -3,7 +3,7 @@ import type { Db } from "@/clickhouse/client";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { commitBatch } from "@/ingest/commit";
 import type { BusinessPointRow } from "@/ingest/rows";
-import { addMonths, measureMonths, monthStart } from "./business-months";
+import { addMonths, measureMonths, monthStart, reportedMeasures } from "./business-months";
 
 let db: Db;
 beforeAll(async () => {
@@ -81,5 +81,20 @@ describe("a measure's months", () => {
       [["senior", "expert"], 30],
       [["support", "admin"], 50],
     ]);
+  });
+});
+
+describe("the measures a tenant reports", () => {
+  it("are exactly those it has points of, whatever their temporality, and another tenant's are not among them", async () => {
+    const [t, other] = [freshTenant(), freshTenant()];
+    await commitBatch(db, {
+      businessPoints: [
+        point(t, { measure: "business.revenue", temporality: "delta", start_time: at(M1, 1), time: at(M1, 2), value: 1 }),
+        point(t, { measure: "business.headcount.fte", temporality: "gauge", start_time: at(M1, 1), time: at(M1, 2), value: 12 }),
+        point(other, { measure: "business.intake.prospects", temporality: "delta", start_time: at(M1, 1), time: at(M1, 2), value: 3 }),
+      ],
+    });
+    expect([...(await reportedMeasures(db, t))].sort()).toEqual(["business.headcount.fte", "business.revenue"]);
+    expect([...(await reportedMeasures(db, freshTenant()))]).toEqual([]);
   });
 });

@@ -111,6 +111,17 @@ export async function measureMonths(db: Db, q: MonthQuery): Promise<MonthValue[]
   return db.query(sql, params, row);
 }
 
+const measureRow = z.object({ measure: z.string() });
+
+/**
+ * The measures the tenant has any point of. A report reads this once and skips the month reads of
+ * the others, which could only come back empty: most firms report a few of the measures.
+ */
+export async function reportedMeasures(db: Db, tenantId: string): Promise<Set<string>> {
+  const rows = await db.query("SELECT DISTINCT measure FROM business_points WHERE tenant_id = {tenant:String}", { tenant: tenantId }, measureRow);
+  return new Set(rows.map((r) => r.measure));
+}
+
 /**
  * The same months split by every dimension (the key is the dimensions map): what a baseline-year lock
  * freezes, so that reading the frozen rows by any split gives what `measureMonths` gave at the lock.

@@ -1,6 +1,6 @@
 import type { Db } from "@/clickhouse/client";
 import { memoRead } from "@/clickhouse/read-memo";
-import { addMonths } from "./business-months";
+import { addMonths, reportedMeasures } from "./business-months";
 import { OUTCOME_KEYS, type OutcomeKey } from "./business-outcome-defs";
 import { currentBaselineYear, frozenMonthReader } from "./business-baseline-year";
 import { type BaselineYear, type OutcomeComparison, compareOutcome } from "./business-outcomes";
@@ -38,12 +38,12 @@ export function rememberedBusinessOutcomes(db: Db, o: { tenantId: string; from: 
 }
 
 export async function businessOutcomes(db: Db, o: { tenantId: string; from: string; to: string; keys?: readonly OutcomeKey[] }): Promise<BusinessOutcomesReport> {
-  const year = await currentBaselineYear(db, o.tenantId);
+  const [year, reported] = await Promise.all([currentBaselineYear(db, o.tenantId), reportedMeasures(db, o.tenantId)]);
   if (!year) return { baseline_year: null, note: "No baseline year: no workflow has gone live and none is declared", outcomes: [] };
   const readBaseline = year.version === null ? undefined : frozenMonthReader(db, o.tenantId, year.version);
   // Each outcome's reads are independent of the others': all of them at once, in the keys' order.
   const outcomes: OutcomeComparison[] = await Promise.all(
-    (o.keys ?? OUTCOME_KEYS).map((key) => compareOutcome(db, { tenantId: o.tenantId, from: o.from, to: o.to, key, baselineYear: year, readBaseline })),
+    (o.keys ?? OUTCOME_KEYS).map((key) => compareOutcome(db, { tenantId: o.tenantId, from: o.from, to: o.to, key, baselineYear: year, readBaseline, reported })),
   );
   const note = year.version === null ? "The baseline year is not locked: later imports into it still change these comparisons" : null;
   return { baseline_year: year, note, outcomes };

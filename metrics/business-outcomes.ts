@@ -105,11 +105,12 @@ function sums(s: Side, months: readonly string[]): { num: number; den: number } 
  */
 export async function compareOutcome(
   db: Db,
-  o: { tenantId: string; key: OutcomeKey; from: string; to: string; baselineYear: BaselineYear; readBaseline?: MonthReader },
+  o: { tenantId: string; key: OutcomeKey; from: string; to: string; baselineYear: BaselineYear; readBaseline?: MonthReader; reported?: Set<string> },
 ): Promise<OutcomeComparison> {
   const def = OUTCOMES[o.key];
   const year = o.baselineYear;
-  const readLive: MonthReader = (q) => measureMonths(db, { ...q, tenantId: o.tenantId });
+  // A measure the tenant has no point of has no months (reportedMeasures): no read needed.
+  const readLive: MonthReader = (q) => (o.reported && !o.reported.has(q.measure) ? Promise.resolve([]) : measureMonths(db, { ...q, tenantId: o.tenantId }));
   const first = o.from > year.to ? o.from : addMonths(year.to, 1);
   const asked = first <= o.to ? monthsBetween(first, o.to) : [];
   // Independent reads, side by side: an outcome is a dozen small queries.
