@@ -29,3 +29,18 @@ export async function deleteMarkingRuns(db: Db, where: string, params: Params, r
     stamp,
   );
 }
+
+/**
+ * Marks the runs whose kept facts still name an import (`run_facts.import_id`) in a workflow. For a
+ * deletion retried after a crash: the raw rows are gone, so `deleteMarkingRuns` finds nothing to mark,
+ * and a settlement that ran between its marks and the DELETE would otherwise keep their old rows.
+ */
+export async function markImportRuns(db: Db, params: { tenant: string; workflow: string; importId: string }): Promise<void> {
+  await db.command(
+    `INSERT INTO run_facts_dirty (tenant_id, workflow, phase, run_id, day)
+     SELECT tenant_id, workflow, toString(phase), run_id, toDate(start_time) FROM run_facts FINAL
+     WHERE tenant_id = {tenant:String} AND workflow = {workflow:String} AND import_id = {importId:String} AND present = 1
+     SETTINGS distributed_foreground_insert = 1`,
+    params,
+  );
+}

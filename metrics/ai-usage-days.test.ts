@@ -47,6 +47,17 @@ describe("AI usage by day", () => {
     expect(await usage(t)).toEqual([`${day(4)} m-a 100/10`, `${day(4)} m-c 100/10`, `${day(2)} m-a 100/10`].sort());
   });
 
+  it("recounts the day an AI step left when it alone is resent onto another day", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    await commitBatch(db, { steps: [ai(t, "m1"), ai(t, "m2", { run_id: "r2" })] });
+    expect(await usage(t)).toEqual([`${day(4)} m-a 200/20`]);
+    // Long after: the first writes' marks are past the settlement's overlap (as if expired).
+    await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String}", { t });
+    await commitBatch(db, { steps: [ai(t, "m1", { start_time: daysAgo(2), end_time: daysAgo(2, 13) })] });
+    expect(await usage(t)).toEqual([`${day(4)} m-a 100/10`, `${day(2)} m-a 100/10`].sort());
+  });
+
   it("drops the tokens of steps a marked deletion removed", async () => {
     const db = await testDb();
     const t = freshTenant();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { deleteMarkingRuns } from "@/clickhouse/run-marks";
 import { freshTenant, testDb } from "@/clickhouse/testing";
+import { dropSuperseded } from "@/ingest/baseline/import-identity";
 import { commitBatch } from "@/ingest/commit";
 import type { RunRow } from "@/ingest/rows";
 import { OVERLAP_MS, settleRunFacts, shiftMs } from "./run-facts";
@@ -90,6 +91,22 @@ describe("run facts", () => {
       for (const table of ["runs", "steps"]) await db.command(`DELETE FROM ${table} WHERE ${where}`, { tenant: t, importId: "i1" });
     });
     expect(await liveRuns(db, t)).toEqual([{ run_id: "kept", minutes: 5 }]);
+  });
+
+  it("drop an import's runs when the deletion is retried after a crash that left their old rows settled", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    await db.insert("runs", [run(t, "old-reading")].map((r) => ({ ...r, origin: "import", import_id: "i1" })));
+    const where = "tenant_id = {tenant:String} AND origin = 'import' AND import_id = {importId:String}";
+    // The crash: the DELETE ran unmarked after a settlement had derived the run from the rows it removed.
+    expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["old-reading"]);
+    // Long after: the insert's marks are past the settlement's overlap (as if expired).
+    await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String}", { t });
+    await db.command(`DELETE FROM runs WHERE ${where}`, { tenant: t, importId: "i1" });
+    expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["old-reading"]);
+    // The import's retry finds nothing left to delete, and still has the run derived again.
+    await dropSuperseded(db, { tenant: t, workflow: "intake" }, "i1");
+    expect(await liveRuns(db, t)).toEqual([]);
   });
 
   it("read marks from a moment (OVERLAP_MS) before the last settlement, not earlier", async () => {

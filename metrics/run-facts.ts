@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { isMemoizedView } from "./memo-db";
-import { EVERY_DAY, MARKED_DAYS, deriveAiUsageSql } from "./ai-usage-days";
+import { deriveAiUsageSql } from "./ai-usage-days";
 import { deriveRunsSql } from "./run-derive";
-import { MARKED_TRIPLES, deriveStepDaysSql } from "./step-days";
+import { RECOUNT_SQL, deriveStepDaysSql, tripleKey } from "./step-days";
 
 /**
  * Keeps `run_facts` (one row per run, its derived fields) in step with the raw tables, so that a metric
@@ -90,14 +90,22 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
     await db.command(INSERT(whole ? EVERY : MARKED), { ...params, rd_phase: phase });
     await db.command(TOMBSTONES(whole ? EVERY : MARKED), { ...params, rd_phase: phase });
   }
-  // AI usage by day (ai-usage-days.ts), from the same marks: live steps only.
-  if (phases.includes("live")) await db.command(deriveAiUsageSql(whole ? EVERY_DAY : MARKED_DAYS), params);
-  // Step figures by day (step-days.ts), from the same marks: every phase.
-  if (phases.length > 0) await db.command(deriveStepDaysSql(whole ? null : MARKED_TRIPLES), params);
+  await recountDays(db, whole, params);
   await db.command(
     "INSERT INTO run_facts_settled (tenant_id, through) SETTINGS distributed_foreground_insert = 1 VALUES ({tenant:String}, {until:DateTime64(6)})",
     params,
   );
+}
+
+const tripleRow = z.object({ phase: z.string(), workflow: z.string(), day: z.string() });
+
+/** AI usage and step figures by day (ai-usage-days.ts, step-days.ts): the days to recount, or every day. */
+async function recountDays(db: Db, whole: boolean, params: { tenant: string; since: string; until: string }): Promise<void> {
+  const triples = whole ? [] : await db.query(RECOUNT_SQL, params, tripleRow);
+  if (!whole && triples.length === 0) return;
+  const days = { ...params, triples: triples.map((t) => tripleKey(t.phase, t.workflow, t.day)), days: [...new Set(triples.map((t) => t.day))] };
+  if (whole || triples.some((t) => t.phase === "live")) await db.command(deriveAiUsageSql(whole), days);
+  await db.command(deriveStepDaysSql(whole), days);
 }
 
 /** A DateTime64(6) as the store prints it, moved by `ms`. */

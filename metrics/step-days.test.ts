@@ -87,6 +87,18 @@ describe("step figures by day", () => {
     );
   });
 
+  it("recounts the day a step left when it alone is resent onto another day", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    await commitBatch(db, { steps: [step(t, "m1"), step(t, "m2", { run_id: "r2" })] });
+    expect(await figures(db, t)).toEqual([`live ${day(4)} 1 m-a phi p1 v1: 2 0 0 0`]);
+    // Long after: the first writes' marks are past the settlement's overlap (as if expired).
+    await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String}", { t });
+    // Only m1 is written: its new day is marked, its old one only through its run.
+    await commitBatch(db, { steps: [step(t, "m1", { start_time: daysAgo(2), end_time: daysAgo(2, 13) })] });
+    expect(await figures(db, t)).toEqual([`live ${day(4)} 1 m-a phi p1 v1: 1 0 0 0`, `live ${day(2)} 1 m-a phi p1 v1: 1 0 0 0`].sort());
+  });
+
   it("drops the steps a marked deletion removed, and a whole derivation gives the same rows", async () => {
     const db = await testDb();
     const t = freshTenant();

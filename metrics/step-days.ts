@@ -27,18 +27,48 @@ export function latestStepsSql(where: string, picks: Record<string, string>): st
     GROUP BY phase, workflow, run_id, span_id`;
 }
 
-/** The steps with a delivery on one of `triples`' (phase, workflow, day): all their deliveries are read, so the latest decides. */
-export const onDays = (triples: string) =>
-  `(run_id, span_id) GLOBAL IN (SELECT run_id, span_id FROM steps WHERE tenant_id = {tenant:String}
-     AND (toString(phase), workflow, toDate(start_time)) GLOBAL IN (${triples}))`;
+/**
+ * The (phase, workflow, day) triples a settlement recounts (`{triples}`, keyed by `tripleKey`; their
+ * days as `{days}`):
+ * the days its marks name, and every day a step of a marked run has a delivery on. The second part is
+ * what makes a step resent alone onto another day leave the day it was on: no row was written on that
+ * day, so no mark names it.
+ */
+export const RECOUNT_SQL = `
+  SELECT phase, workflow, toString(day) AS day FROM (
+    SELECT phase, workflow, day FROM run_facts_dirty
+    WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)}
+    UNION DISTINCT
+    SELECT toString(phase), workflow, toDate(start_time) FROM steps
+    WHERE tenant_id = {tenant:String} AND (toString(phase), workflow, run_id) GLOBAL IN (
+      SELECT phase, workflow, run_id FROM run_facts_dirty
+      WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)})
+  )`;
+
+/** A triple as `{triples}` holds it: phase, workflow and day joined by a unit separator. */
+export const tripleKey = (phase: string, workflow: string, day: string) => [phase, workflow, day].join("\u001f");
+
+/** Whether a row's (phase, workflow, day) is one to recount (`{triples:Array(String)}`); `1` for a whole derivation. */
+export const recounted = (whole: boolean, phase: string, workflow: string, day: string) =>
+  whole ? "1" : `concat(${phase}, '\x1f', ${workflow}, '\x1f', toString(${day})) IN {triples:Array(String)}`;
 
 /**
- * Recounts the rows of `triples` (a query giving (phase, workflow, day) of tenant `{tenant:String}`),
- * or every row of the tenant when `triples` is null (a whole derivation). `{until:DateTime64(6)}`
- * stamps the rows.
+ * The steps with a delivery on a recounted day: all their deliveries are read, so the latest decides.
+ * Their runs first (one column, pruned by the steps' day key), then the steps themselves.
  */
-export function deriveStepDaysSql(triples: string | null): string {
-  const latest = latestStepsSql(triples === null ? "1" : onDays(triples), {
+export function onRecountedDays(whole: boolean): string {
+  if (whole) return "1";
+  const candidates = (cols: string) => `SELECT ${cols} FROM steps WHERE tenant_id = {tenant:String}
+     AND toDate(start_time) IN {days:Array(Date)} AND ${recounted(false, "toString(phase)", "workflow", "toDate(start_time)")}`;
+  return `run_id GLOBAL IN (${candidates("run_id")}) AND (run_id, span_id) GLOBAL IN (${candidates("run_id, span_id")})`;
+}
+
+/**
+ * Recounts the rows of the recounted triples (`RECOUNT_SQL`), or every row of the tenant when `whole`.
+ * `{until:DateTime64(6)}` stamps the rows.
+ */
+export function deriveStepDaysSql(whole: boolean): string {
+  const latest = latestStepsSql(onRecountedDays(whole), {
     ai: "actor = 'ai'",
     model: "if(response_model != '', response_model, request_model)",
     class: "data_classification",
@@ -47,7 +77,6 @@ export function deriveStepDaysSql(triples: string | null): string {
     req: "review_required",
     out: "review_outcome",
   });
-  const inTriples = (cols: string) => (triples === null ? "1" : `(${cols}) GLOBAL IN (${triples})`);
   return `
     INSERT INTO step_days (tenant_id, phase, workflow, day, ai, model, classification, prompt_version, model_version,
                            steps, review_required, reviews, corrected, derived_at)
@@ -56,19 +85,15 @@ export function deriveStepDaysSql(triples: string | null): string {
       SELECT toString(phase) AS ph, workflow, v_day AS day, toUInt8(v_ai) AS ai, if(v_ai, v_model, '') AS model, if(v_ai, v_class, '') AS classification,
              v_pv AS pv, v_mv AS mv, toUInt32(1) AS n, toUInt32(v_req = 1) AS req, toUInt32(v_out != '') AS rev,
              toUInt32(v_out IN ('corrected', 'rejected')) AS cor
-      FROM (${latest}) WHERE ${inTriples("toString(phase), workflow, v_day")}
+      FROM (${latest}) WHERE ${recounted(whole, "toString(phase)", "workflow", "v_day")}
       UNION ALL
       SELECT toString(phase), workflow, day, ai, model, classification, prompt_version, model_version,
              toUInt32(0), toUInt32(0), toUInt32(0), toUInt32(0)
-      FROM step_days WHERE tenant_id = {tenant:String} AND ${inTriples("toString(phase), workflow, day")}
+      FROM step_days WHERE tenant_id = {tenant:String} AND ${recounted(whole, "toString(phase)", "workflow", "day")}
     )
     GROUP BY ph, workflow, day, ai, model, classification, pv, mv
     SETTINGS distributed_foreground_insert = 1, max_bytes_before_external_group_by = 268435456`;
 }
-
-/** The (phase, workflow, day) triples marked since `{since}` up to `{until}`. */
-export const MARKED_TRIPLES = `SELECT DISTINCT phase, workflow, day FROM run_facts_dirty
-  WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)}`;
 
 /**
  * The step figures of a phase in a window, for `FROM`: the scope (`SCOPE_SQL`), `{sd_phase:String}`,

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { type Db, fromClickHouseTime } from "@/clickhouse/client";
-import { deleteMarkingRuns } from "@/clickhouse/run-marks";
+import { deleteMarkingRuns, markImportRuns } from "@/clickhouse/run-marks";
 import type { ImportFormat } from "./baseline-event";
 import type { ParsedImportOptions } from "./import-options";
 
@@ -94,7 +94,9 @@ export async function dropSuperseded(db: Db, k: { tenant: string; workflow: stri
     const [n] = await db.query(`SELECT count() AS n FROM ${table} FINAL WHERE ${where}`, params, z.object({ n: z.coerce.number() }));
     if ((n?.n ?? 0) > 0) left.push(table);
   }
-  if (left.length === 0) return;
+  // Nothing left: a retry after the DELETE, or nothing moved. Runs whose facts still name the import
+  // are derived again all the same, in case a settlement saw them before the DELETE.
+  if (left.length === 0) return markImportRuns(db, params);
   // Their runs are derived again without them (metrics/run-facts.ts).
   await deleteMarkingRuns(db, where, params, async () => {
     for (const table of left) await db.command(`DELETE FROM ${table} WHERE ${where}`, params);
