@@ -7,8 +7,8 @@ import type { Db, Params } from "./client";
  *
  * The runs are marked before the deletion, stamped with one moment, and marked again after it from
  * those marks: a settlement between the two derives the old rows, the one after the second mark the
- * new state. Each mark names the day of the rows it stands for, so the days they counted in (AI usage,
- * metrics/ai-usage-days.ts) are counted again too. `where` tests only columns both `runs` and `steps` have.
+ * new state. Each mark names the day of the rows it stands for, so the days they counted in (step
+ * figures by day, metrics/step-days.ts) are counted again too. `where` tests only columns both `runs` and `steps` have.
  */
 export async function deleteMarkingRuns(db: Db, where: string, params: Params, remove: () => Promise<void>): Promise<void> {
   const [clock] = await db.query("SELECT toString(now64(6)) AS at", {}, z.object({ at: z.string() }));

@@ -2,13 +2,13 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import type { ModelPrice } from "./model-prices";
 import { settleRunFacts } from "./run-facts";
-import { SCOPE_SQL } from "./scope";
+import { STEP_DAYS, stepDaysParams } from "./step-days";
 
 /**
  * AI token usage and its cost (docs/metrics.md, "Labor hours and ROI"). Tokens are summed over live AI
  * steps, each step once (a span delivered twice is billed once, at its latest delivery, on that
- * delivery's day), per workflow, UTC day and model: kept by day in `ai_usage_days`
- * (`ai-usage-days.ts`), settled with the run facts before it is read.
+ * delivery's day), per workflow, UTC day and model: the AI steps' tokens of the step figures by day
+ * (`step-days.ts`), settled with the run facts before they are read.
  */
 const usageRow = z.object({ workflow: z.string(), date: z.string(), model: z.string(), input: z.coerce.number(), output: z.coerce.number() });
 export type TokenUsage = z.output<typeof usageRow>;
@@ -17,10 +17,9 @@ export async function aiTokenUsage(db: Db, scope: { tenant: string; all_wf: 0 | 
   await settleRunFacts(db, scope.tenant);
   return db.query(
     `SELECT workflow, toString(day) AS date, model, sum(input_tokens) AS input, sum(output_tokens) AS output
-     FROM ai_usage_days FINAL
-     WHERE ${SCOPE_SQL} AND day >= toDate({from:DateTime64(3)}) AND day < toDate({to:DateTime64(3)})
+     FROM ${STEP_DAYS} AND ai = 1
      GROUP BY workflow, day, model HAVING input + output > 0 ORDER BY workflow, day, model`,
-    { ...scope, from, to },
+    { ...scope, ...stepDaysParams("live", from, to) },
     usageRow,
   );
 }

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { isMemoizedView } from "./memo-db";
-import { deriveAiUsageSql } from "./ai-usage-days";
 import { deriveRunsSql } from "./run-derive";
 import { RECOUNT_SQL, deriveStepDaysSql, tripleKey } from "./step-days";
 
 /**
  * Keeps `run_facts` (one row per run, its derived fields) in step with the raw tables, so that a metric
  * reads each run's row instead of re-deriving it from its spans (docs/design.md, "Run facts"); and with
- * them the AI usage by day (`ai-usage-days.ts`) and the step figures by day (`step-days.ts`).
+ * them the step figures by day (`step-days.ts`), AI usage among them.
  *
  * Every insert into `runs` or `steps` marks the runs it touched (`run_facts_dirty`, by materialized
  * views, whatever the path); a deletion marks its runs itself (`clickhouse/run-marks.ts`). Before the run set is
@@ -99,12 +98,11 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
 
 const tripleRow = z.object({ phase: z.string(), workflow: z.string(), day: z.string() });
 
-/** AI usage and step figures by day (ai-usage-days.ts, step-days.ts): the days to recount, or every day. */
+/** The step figures by day (step-days.ts): the days to recount, or every day. */
 async function recountDays(db: Db, whole: boolean, params: { tenant: string; since: string; until: string }): Promise<void> {
   const triples = whole ? [] : await db.query(RECOUNT_SQL, params, tripleRow);
   if (!whole && triples.length === 0) return;
   const days = { ...params, triples: triples.map((t) => tripleKey(t.phase, t.workflow, t.day)), days: [...new Set(triples.map((t) => t.day))] };
-  if (whole || triples.some((t) => t.phase === "live")) await db.command(deriveAiUsageSql(whole), days);
   await db.command(deriveStepDaysSql(whole), days);
 }
 

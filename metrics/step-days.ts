@@ -5,10 +5,10 @@ import { SCOPE_SQL } from "./scope";
  * Step figures kept by day (`step_days`, migration 0253; docs/metrics.md, "Step figures"): per phase,
  * workflow, UTC day, AI or not, model, data classification, prompt version and model version, the
  * number of steps, of steps that required a review, of review steps and of reviews that corrected or
- * rejected the output. Each step counts once, with its latest delivery's fields and on the day that
+ * rejected the output, and the steps' input and output tokens. Each step counts once, with its latest delivery's fields and on the day that
  * delivery gives it (docs/metrics.md, "Run": a step is (workflow, phase, run_id, span_id)). Compliance,
- * the pilot trap's reviews and the progress chart's change markers read it; `run-facts.ts` writes it in
- * the same settlement as the run facts.
+ * the pilot trap's reviews, the progress chart's change markers and AI cost (`ai-usage.ts`) read it;
+ * `run-facts.ts` writes it in the same settlement as the run facts.
  *
  * A settlement recounts the (phase, workflow, day) triples its marks name, from every step with a
  * delivery on such a day, each at its latest delivery wherever that falls: a step resent onto another
@@ -76,19 +76,21 @@ export function deriveStepDaysSql(whole: boolean): string {
     mv: "model_version",
     req: "review_required",
     out: "review_outcome",
+    in_tokens: "input_tokens",
+    out_tokens: "output_tokens",
   });
   return `
     INSERT INTO step_days (tenant_id, phase, workflow, day, ai, model, classification, prompt_version, model_version,
-                           steps, review_required, reviews, corrected, derived_at)
-    SELECT {tenant:String}, ph, workflow, day, ai, model, classification, pv, mv, sum(n), sum(req), sum(rev), sum(cor),
+                           steps, review_required, reviews, corrected, input_tokens, output_tokens, derived_at)
+    SELECT {tenant:String}, ph, workflow, day, ai, model, classification, pv, mv, sum(n), sum(req), sum(rev), sum(cor), sum(i), sum(o),
            {until:DateTime64(6)} FROM (
       SELECT toString(phase) AS ph, workflow, v_day AS day, toUInt8(v_ai) AS ai, if(v_ai, v_model, '') AS model, if(v_ai, v_class, '') AS classification,
              v_pv AS pv, v_mv AS mv, toUInt32(1) AS n, toUInt32(v_req = 1) AS req, toUInt32(v_out != '') AS rev,
-             toUInt32(v_out IN ('corrected', 'rejected')) AS cor
+             toUInt32(v_out IN ('corrected', 'rejected')) AS cor, toUInt64(v_in_tokens) AS i, toUInt64(v_out_tokens) AS o
       FROM (${latest}) WHERE ${recounted(whole, "toString(phase)", "workflow", "v_day")}
       UNION ALL
       SELECT toString(phase), workflow, day, ai, model, classification, prompt_version, model_version,
-             toUInt32(0), toUInt32(0), toUInt32(0), toUInt32(0)
+             toUInt32(0), toUInt32(0), toUInt32(0), toUInt32(0), toUInt64(0), toUInt64(0)
       FROM step_days WHERE tenant_id = {tenant:String} AND ${recounted(whole, "toString(phase)", "workflow", "day")}
     )
     GROUP BY ph, workflow, day, ai, model, classification, pv, mv

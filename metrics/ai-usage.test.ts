@@ -8,8 +8,9 @@ import { addDays, dayString } from "./scope";
 import { daysAgo } from "./testing";
 
 /**
- * AI usage kept by day (ai-usage-days.ts) must give what the definition gives from the raw steps: each
- * live AI step once, at its latest delivery, on that delivery's day. Expected rows are by hand.
+ * AI usage, kept by day with the step figures (step-days.ts), must give what the definition gives
+ * from the raw steps: each live AI step once, at its latest delivery, on that delivery's day. Expected
+ * rows are by hand.
  */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
