@@ -27,6 +27,9 @@ export function latestStepsSql(where: string, picks: Record<string, string>): st
     GROUP BY phase, workflow, run_id, span_id`;
 }
 
+const MARKED_RUNS = `SELECT phase, workflow, run_id FROM run_facts_dirty
+  WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)}`;
+
 /**
  * The (phase, workflow, day) triples a settlement recounts (`{triples}`, keyed by `tripleKey`; their
  * days as `{days}`):
@@ -40,9 +43,8 @@ export const RECOUNT_SQL = `
     WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)}
     UNION DISTINCT
     SELECT toString(phase), workflow, toDate(start_time) FROM steps
-    WHERE tenant_id = {tenant:String} AND (toString(phase), workflow, run_id) GLOBAL IN (
-      SELECT phase, workflow, run_id FROM run_facts_dirty
-      WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)})
+    WHERE tenant_id = {tenant:String} AND run_id GLOBAL IN (SELECT run_id FROM (${MARKED_RUNS}))
+      AND (toString(phase), workflow, run_id) GLOBAL IN (${MARKED_RUNS})
   )`;
 
 /** A triple as `{triples}` holds it: phase, workflow and day joined by a unit separator. */
