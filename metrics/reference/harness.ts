@@ -47,8 +47,11 @@ export async function pool<T, R>(items: readonly T[], limit: number, task: (item
   return out;
 }
 
-/** Commits the worlds' deliveries in schedule order, each world's locks at their positions. */
-export async function deliver(db: Db, worlds: readonly World[]): Promise<void> {
+/**
+ * Commits the worlds' deliveries in schedule order, each world's locks at their positions; `after`
+ * runs after each entry (a check that settles between deliveries).
+ */
+export async function deliver(db: Db, worlds: readonly World[], after?: () => Promise<void>): Promise<void> {
   const group = randomUUID().slice(0, 12);
   for (const [i, entry] of SCHEDULE.entries()) {
     const batch = { runs: worlds.flatMap((w) => w.slots[entry.slot]!.runs), steps: worlds.flatMap((w) => w.slots[entry.slot]!.steps) };
@@ -60,6 +63,7 @@ export async function deliver(db: Db, worlds: readonly World[]): Promise<void> {
     await pool(worlds, 3, async (w) => {
       for (const lock of w.locks.filter((l) => l.after === i)) await lockForTest(db, w.tenant, lock.workflow, lock.goLive, lock.version);
     });
+    await after?.();
   }
 }
 

@@ -311,12 +311,47 @@ function genStep(ctx: Ctx, run: { workflow: string; run_id: string; phase: RunRo
     human_minutes: actor === "human" && rng.chance(0.5) ? rng.int(1, 300) / 10 : rng.chance(0.03) ? rng.int(1, 50) / 10 : 0,
     intervention: rng.chance(0.05) ? 1 : 0,
   };
+  Object.assign(step, stepDetails(step, false, ctx.latest));
   const slot = rng.int(0, SLOTS - 1);
   ctx.slots[slot]!.steps.push(step);
   if (rng.chance(0.15)) {
-    const again: StepRow = rng.chance(0.25) ? { ...step, actor: actorOf(rng, false), intervention: rng.chance(0.1) ? 1 : 0, human_minutes: rng.chance(0.2) ? 2 : 0 } : { ...step };
+    const changed = rng.chance(0.25);
+    const again: StepRow = changed ? { ...step, actor: actorOf(rng, false), intervention: rng.chance(0.1) ? 1 : 0, human_minutes: rng.chance(0.2) ? 2 : 0 } : { ...step };
+    if (changed) Object.assign(again, stepDetails(step, true, ctx.latest));
     ctx.slots[otherSlot(rng, slot)]!.steps.push(again);
   }
+}
+
+/** FNV-1a of a string: a hash for fields drawn without the world's generator. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * What the step figures by day read (models, tokens, classes, versions, reviews), from the span id
+ * alone: drawing them from the world's generator would change every run after the first step, and with
+ * them the worlds the other checks were written against. A changed redelivery (`again`) gets other
+ * fields, and one in five moves a day later (a corrected clock), so a step leaves the day it was on.
+ */
+function stepDetails(step: StepRow, again: boolean, latest: number): Partial<StepRow> {
+  const h = hashOf(`${step.span_id}${again ? "#again" : ""}`);
+  const at = step.start_time as number;
+  const moved = again && (h >>> 22) % 5 === 0 ? Math.min(latest, at + DAY_MS) : at;
+  return {
+    request_model: ["m-a", "m-b", ""][h % 3]!,
+    response_model: (h >>> 3) % 4 === 0 ? "m-c" : "",
+    input_tokens: (h >>> 5) % 2000,
+    output_tokens: (h >>> 9) % 300,
+    data_classification: ["", "phi", "privileged", "public"][(h >>> 13) % 4]!,
+    prompt_version: ["p1", "p2", ""][(h >>> 15) % 3]!,
+    model_version: ["v1", ""][(h >>> 17) % 2]!,
+    review_required: (h >>> 18) % 3 === 0 ? 1 : 0,
+    review_outcome: step.step === "review" ? (["approved", "corrected", "rejected", ""] as const)[(h >>> 20) % 4]! : "",
+    start_time: moved,
+    end_time: moved + ((step.end_time as number) - at),
+  };
 }
 
 /** Steps of a run whose run span never arrives: an in-flight run, counted nowhere. */

@@ -1,0 +1,46 @@
+import type { StepRow } from "@/ingest/rows";
+import type { ModelStore } from "./model";
+import { startOfUtcDay } from "./world";
+
+/**
+ * Step figures as docs/metrics.md defines them ("Step figures"; AI cost in "Labor hours and ROI"), over
+ * the model's steps: each step once at its latest delivery, on the UTC day of that delivery's start, in
+ * its phase. Written from the definitions alone, like `model.ts`.
+ */
+
+const ms = (t: StepRow["start_time"]): number => (typeof t === "number" ? t : t.getTime());
+const modelOf = (s: StepRow) => (s.response_model ? s.response_model : (s.request_model ?? ""));
+
+/** The live steps of whole UTC days [from, to). */
+function liveSteps(store: ModelStore, from: Date, to: Date): StepRow[] {
+  const [lo, hi] = [startOfUtcDay(from.getTime()), startOfUtcDay(to.getTime())];
+  return [...store.steps.values()].filter((s) => s.phase === "live" && startOfUtcDay(ms(s.start_time)) >= lo && startOfUtcDay(ms(s.start_time)) < hi);
+}
+
+/** AI tokens per workflow, day and model, as `workflow day model input/output`, sorted; days with no tokens left out. */
+export function referenceAiUsage(store: ModelStore, from: Date, to: Date): string[] {
+  const sums = new Map<string, [number, number]>();
+  for (const s of liveSteps(store, from, to).filter((x) => x.actor === "ai")) {
+    const key = `${s.workflow} ${new Date(startOfUtcDay(ms(s.start_time))).toISOString().slice(0, 10)} ${modelOf(s)}`;
+    const [i, o] = sums.get(key) ?? [0, 0];
+    sums.set(key, [i + (s.input_tokens ?? 0), o + (s.output_tokens ?? 0)]);
+  }
+  return [...sums].filter(([, [i, o]]) => i + o > 0).map(([k, [i, o]]) => `${k} ${i}/${o}`).sort();
+}
+
+/** Compliance's step counts: AI steps, reviews required and done, and AI steps on guarded classes by model. */
+export function referenceStepCounts(store: ModelStore, from: Date, to: Date) {
+  const steps = liveSteps(store, from, to);
+  const ai = steps.filter((s) => s.actor === "ai");
+  const guarded = new Map<string, number>();
+  for (const s of ai.filter((x) => x.data_classification === "phi" || x.data_classification === "privileged")) {
+    const key = `${s.workflow} ${s.data_classification} ${modelOf(s)}`;
+    guarded.set(key, (guarded.get(key) ?? 0) + 1);
+  }
+  return {
+    ai_steps: ai.length,
+    reviews_required: steps.filter((s) => s.review_required === 1).length,
+    reviews_done: steps.filter((s) => (s.review_outcome ?? "") !== "").length,
+    guarded: [...guarded].map(([k, n]) => `${k} ${n}`).sort(),
+  };
+}
