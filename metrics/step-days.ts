@@ -5,12 +5,13 @@ import { SCOPE_SQL } from "./scope";
  * Step figures kept by day (`step_days`, migration 0253; docs/metrics.md, "Step figures"): per phase,
  * workflow, UTC day, AI or not, model, data classification, prompt version and model version, the
  * number of steps, of steps that required a review, of review steps and of reviews that corrected or
- * rejected the output, and the steps' input and output tokens. Each step counts once, with its latest delivery's fields and on the day that
- * delivery gives it (docs/metrics.md, "Run": a step is (workflow, phase, run_id, span_id)). Compliance,
- * the pilot trap's reviews, the progress chart's change markers and AI cost (`ai-usage.ts`) read it;
- * `run-facts.ts` writes it in the same settlement as the run facts.
+ * rejected the output, and the steps' input and output tokens. Each step counts once, with its latest
+ * delivery's fields and on the day that delivery gives it (docs/metrics.md, "Run": a step is
+ * (workflow, phase, run_id, span_id)). Compliance, the pilot trap's reviews, the progress chart's
+ * change markers and AI cost (`ai-usage.ts`) read it; `run-facts.ts` writes it in the same settlement
+ * as the run facts.
  *
- * A settlement recounts the (phase, workflow, day) triples its marks name, from every step with a
+ * A settlement recounts whole (phase, workflow, day) triples (`RECOUNT_SQL`), from every step with a
  * delivery on such a day, each at its latest delivery wherever that falls: a step resent onto another
  * day leaves the first. Keys a triple no longer has get a row of zeros; the latest derivation stands.
  * `model` and `classification` are kept for AI steps only: nothing reads them for a person's steps.
@@ -31,11 +32,10 @@ const MARKED_RUNS = `SELECT phase, workflow, run_id FROM run_facts_dirty
   WHERE tenant_id = {tenant:String} AND marked_at > {since:DateTime64(6)} AND marked_at <= {until:DateTime64(6)}`;
 
 /**
- * The (phase, workflow, day) triples a settlement recounts (`{triples}`, keyed by `tripleKey`; their
- * days as `{days}`):
- * the days its marks name, and every day a step of a marked run has a delivery on. The second part is
- * what makes a step resent alone onto another day leave the day it was on: no row was written on that
- * day, so no mark names it.
+ * The (phase, workflow, day) triples a settlement recounts (passed on as `{triples}`, keyed by
+ * `tripleKey`, and their days as `{days}`): the days its marks name, and every day a step of a marked
+ * run has a delivery on. The second part is what makes a step resent alone onto another day leave the
+ * day it was on: no row was written on that day, so no mark names it.
  */
 export const RECOUNT_SQL = `
   SELECT phase, workflow, toString(day) AS day FROM (
