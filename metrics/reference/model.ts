@@ -74,6 +74,11 @@ const dayOf = (t: number) => startOfUtcDay(t);
  * it started through the day after it ended ("Its steps are those …").
  */
 export function sideFacts(store: ModelStore, phase: "baseline" | "live", fromDay: number, toDay: number, workflows: string[] | null): RunFacts[] {
+  return sideRuns(store, phase, fromDay, toDay, workflows).map(({ run, steps }) => facts(run, steps));
+}
+
+/** The runs of `sideFacts`, each with its steps (latest deliveries, within its bounds). */
+export function sideRuns(store: ModelStore, phase: "baseline" | "live", fromDay: number, toDay: number, workflows: string[] | null): { run: RunRow; steps: StepRow[] }[] {
   const runs = [...store.runs.values()].filter(
     (r) => r.phase === phase && (workflows === null || workflows.includes(r.workflow)) && dayOf(ms(r.start_time)) >= fromDay && dayOf(ms(r.start_time)) < toDay,
   );
@@ -88,8 +93,7 @@ export function sideFacts(store: ModelStore, phase: "baseline" | "live", fromDay
   return runs.map((r) => {
     const lo = dayOf(ms(r.start_time)) - DAY_MS;
     const hi = dayOf(ms(r.end_time)) + DAY_MS;
-    const own = (stepsOf.get(runKey(r)) ?? []).filter((s) => dayOf(ms(s.start_time)) >= lo && dayOf(ms(s.start_time)) <= hi);
-    return facts(r, own);
+    return { run: r, steps: (stepsOf.get(runKey(r)) ?? []).filter((s) => dayOf(ms(s.start_time)) >= lo && dayOf(ms(s.start_time)) <= hi) };
   });
 }
 

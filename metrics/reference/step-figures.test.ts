@@ -3,18 +3,19 @@ import { freshTenant, testDb } from "@/clickhouse/testing";
 import { aiTokenUsage } from "@/metrics/ai-usage";
 import type { ComplianceResult } from "@/metrics/compliance";
 import { runMetric } from "@/metrics/registry";
+import type { ReworkResult } from "@/metrics/rework";
 import { settleRunFacts } from "@/metrics/run-facts";
 import { scopeOf } from "@/metrics/scope";
 import { deliver, pool } from "./harness";
 import { replay } from "./model";
-import { referenceAiUsage, referenceStepCounts } from "./step-figures";
+import { referenceAiUsage, referenceRework, referenceStepCounts } from "./step-figures";
 import { generateWorld } from "./world";
 
 /**
- * The step figures kept by day (AI usage, compliance's step counts) against the reference model, on
- * generated worlds: steps resent with another actor, model, class or review, some a day later, runs
- * resent onto other days, in-flight runs, retried batches, each delivery settled on its own. Every
- * window of every world, firm-wide.
+ * The step figures kept by day (AI usage, compliance's step counts) and the rework rate's run signs
+ * against the reference model, on generated worlds: steps resent with another actor, model, class or
+ * review, some a day later, runs resent onto other days, in-flight runs, retried batches, each
+ * delivery settled on its own. Every window of every world, firm-wide.
  */
 const SEEDS = Array.from({ length: 6 }, (_, i) => i + 1);
 
@@ -33,6 +34,7 @@ describe("step figures by day agree with the reference model", () => {
     });
     const failures: string[] = [];
     let usageRows = 0;
+    let reworkRuns = 0;
     await pool(worlds, 3, async (w) => {
       const store = replay(w);
       for (const win of w.windows) {
@@ -51,10 +53,16 @@ describe("step figures by day agree with the reference model", () => {
         };
         const expected = referenceStepCounts(store, scope.from, scope.to);
         if (JSON.stringify(actual) !== JSON.stringify(expected)) failures.push(`seed ${w.seed} ${win.label} compliance: ${JSON.stringify({ actual, expected }).slice(0, 600)}`);
+        const r = (await runMetric(db, "rework", { ...input, phase: "live" })) as ReworkResult;
+        const rework = { runs: r.live.runs, rework_runs: r.live.rework_runs };
+        const expectedRework = referenceRework(store, scope.from, scope.to);
+        reworkRuns += expectedRework.rework_runs;
+        if (JSON.stringify(rework) !== JSON.stringify(expectedRework)) failures.push(`seed ${w.seed} ${win.label} rework: ${JSON.stringify({ rework, expectedRework })}`);
       }
     });
     expect(failures.slice(0, 5), `${failures.length} windows disagree`).toEqual([]);
-    // Nothing compared would mean the worlds carry no AI steps.
+    // Nothing compared would mean the worlds carry no AI steps or no reworked runs.
     expect(usageRows).toBeGreaterThan(SEEDS.length);
+    expect(reworkRuns).toBeGreaterThan(SEEDS.length);
   }, 600_000);
 });

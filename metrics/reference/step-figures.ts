@@ -1,5 +1,5 @@
 import type { StepRow } from "@/ingest/rows";
-import type { ModelStore } from "./model";
+import { type ModelStore, sideRuns } from "./model";
 import { startOfUtcDay } from "./world";
 
 /**
@@ -43,4 +43,18 @@ export function referenceStepCounts(store: ModelStore, from: Date, to: Date) {
     reviews_done: steps.filter((s) => (s.review_outcome ?? "") !== "").length,
     guarded: [...guarded].map(([k, n]) => `${k} ${n}`).sort(),
   };
+}
+
+/**
+ * The rework rate's live side ("Rework"): finished live runs of the window, and those reworked: a step
+ * name on two of the run's spans, or a step whose review corrected or rejected the output.
+ */
+export function referenceRework(store: ModelStore, from: Date, to: Date): { runs: number; rework_runs: number } {
+  const runs = sideRuns(store, "live", startOfUtcDay(from.getTime()), startOfUtcDay(to.getTime()), null);
+  const reworked = runs.filter(({ steps }) => {
+    const names = steps.map((s) => s.step ?? "");
+    const repeated = names.some((n, i) => names.indexOf(n) !== i);
+    return repeated || steps.some((s) => s.review_outcome === "corrected" || s.review_outcome === "rejected");
+  });
+  return { runs: runs.length, rework_runs: reworked.length };
 }
