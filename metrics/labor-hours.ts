@@ -84,7 +84,7 @@ export const laborHours = defineMetric<"labor-hours", LaborData, LaborHoursResul
     return { days, tokens, spread, declared, settings, locks, prices: await modelPrices(db, scope.params.tenant) };
   },
   compute(data, { scope, input }) {
-    const win = { from: dayString(scope.from), to: dayString(scope.to), days: (scope.to.getTime() - scope.from.getTime()) / 86_400_000 };
+    const win = windowOf(scope.from, scope.to);
     const byWorkflow = inputsByWorkflow(data);
     const figures = [...byWorkflow].map(([wf, w]) => workflowFigures(wf, w, win, data.prices));
     const sum = (f: (x: (typeof figures)[number]) => number) => figures.reduce((a, x) => a + f(x), 0);
@@ -123,6 +123,9 @@ export const laborHours = defineMetric<"labor-hours", LaborData, LaborHoursResul
   },
 });
 
+/** Whole UTC days [from, to) as `workflowFigures` takes them. */
+const windowOf = (from: Date, to: Date) => ({ from: dayString(from), to: dayString(to), days: (to.getTime() - from.getTime()) / 86_400_000 });
+
 /** Why the hours are not shown: no workflow with a baseline, or fewer than MIN_RUNS live runs among them. */
 function gate(figures: ReturnType<typeof workflowFigures>[]): string | undefined {
   const withBaseline = figures.filter((f) => f.row.hours !== null);
@@ -137,7 +140,7 @@ function gate(figures: ReturnType<typeof workflowFigures>[]): string | undefined
 export function workflowHours(data: LaborData, workflow: string, from: Date, to: Date): number | null {
   const w = inputsByWorkflow(data).get(workflow);
   if (!w) return null;
-  const f = workflowFigures(workflow, w, { from: dayString(from), to: dayString(to), days: (to.getTime() - from.getTime()) / 86_400_000 }, data.prices);
+  const f = workflowFigures(workflow, w, windowOf(from, to), data.prices);
   return gate([f]) ? null : round(f.row.hours ?? 0);
 }
 

@@ -84,10 +84,11 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
     const settings = await workflowSettings(db, scope.params);
     const locks = await baselineLocks(db, scope.params);
     const workflows = input.workflows ?? null;
-    // The evaluations are independent reads: side by side, the page waits for the slowest, not their sum.
+    const live = [...settings.values()].filter((s) => s.go_live_date).sort((a, b) => a.workflow.localeCompare(b.workflow));
+    if (live.length === 0) return [];
     // Labor hours' rows up to today, from the earliest go-live on: every trailing window below is in them.
     const labor = await laborHours.load(db, { input, scope: { ...scope, to: addDays(startOfUtcDay(scope.asOf), 1) } });
-    const live = [...settings.values()].filter((s) => s.go_live_date).sort((a, b) => a.workflow.localeCompare(b.workflow));
+    // The evaluations are independent reads: side by side, the page waits for the slowest, not their sum.
     const out = await Promise.all(
       live.map(async (s): Promise<WorkflowData> => {
         const goLive = s.go_live_date!;
