@@ -65,6 +65,32 @@ describe("open exception and SLA age, one definition", () => {
     expect(all.map((q) => [q.run_id, q.reason])).toEqual([[turned.run_id, "second look"]]);
   });
 
+  it("keeps each run's item between reads: in flight, corrected, and retired when its flag goes", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    const all = async () =>
+      (await exceptionQueue(db, { window: windowOf(t), states: ["new", "acknowledged", "assigned", "resolved"], limit: null })).map((q) => [q.run_id, q.opened_at, q.reason]);
+    const flown = run(t, { at: T0 });
+    const late = run(t, { at: T0, outcome: "exception", exception_reason: "bad data" });
+    // Only the intervention step of `flown` has arrived (its run is in flight), ending at T0 + 20.
+    const fix = step(t, flown, { actor: "human", intervention: 1, intervention_reason: "manual check", start_time: min(10), end_time: min(20) });
+    await commitBatch(db, { runs: [late], steps: [fix] });
+    // The first read derives the tenant whole; each read after it derives only what was written since.
+    expect(await all()).toEqual([
+      [flown.run_id, min(20).toISOString(), "manual check"],
+      [late.run_id, min(60).toISOString(), "bad data"],
+    ]);
+    // The run record arrives (completed), and `late` is resent as completed: one item left, still opened by its step.
+    await commitBatch(db, { runs: [flown, { ...late, outcome: "completed", exception_reason: "" }] });
+    expect(await all()).toEqual([[flown.run_id, min(20).toISOString(), "manual check"]]);
+    // The step is resent as no intervention: nothing flags the run any more.
+    await commitBatch(db, { steps: [{ ...fix, intervention: 0, intervention_reason: "" }] });
+    expect(await all()).toEqual([]);
+    // And resent as one again, stamped a day earlier (another day than any row written before): opened at its new end.
+    await commitBatch(db, { steps: [{ ...fix, start_time: min(10 - 24 * 60), end_time: min(20 - 24 * 60) }] });
+    expect(await all()).toEqual([[flown.run_id, min(20 - 24 * 60).toISOString(), "manual check"]]);
+  });
+
   it("measures a resolved exception's age to its resolution, not to now", async () => {
     const t = freshTenant();
     const ids = await setUp(t);

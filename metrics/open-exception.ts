@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { fromClickHouseTime } from "@/clickhouse/client";
+import { EXCEPTION_ITEMS } from "./exception-items";
+import { settleRunFacts } from "./run-facts";
 import { SCOPE_SQL } from "./scope";
 
 /**
@@ -9,9 +11,8 @@ import { SCOPE_SQL } from "./scope";
  * "open" or "past SLA" on its own.
  *
  * - An **exception item** is a live run whose latest delivery has outcome `exception`, or any of whose
- *   steps is an intervention. An intervention on a run still in flight is an item too: it needs a
- *   person whether or not the run has finished. It is opened at its earliest flag (the run's end, or
- *   the intervention step's end).
+ *   steps is an intervention, kept per run by the settlement (`exception-items.ts`, where the rule and
+ *   its opening time are written).
  * - Its **state** folds the append-only `exception_actions` up to `as_of`: resolved when the latest
  *   resolve-or-reopen is a resolve (so a reopen makes it open again), else assigned, acknowledged or new.
  *   **Open** means not resolved.
@@ -20,25 +21,12 @@ import { SCOPE_SQL } from "./scope";
  *   when it was resolved, so it reads "breached" only if it was resolved late.
  *
  * Parameters: the scope (`SCOPE_SQL`), the opening window `{ex_from:DateTime64(3)}` (inclusive) to
- * `{ex_to:DateTime64(3)}` (exclusive), and `{as_of:DateTime64(3)}`.
+ * `{ex_to:DateTime64(3)}` (exclusive), and `{as_of:DateTime64(3)}`. Settle the tenant's run facts
+ * first (`settleItems`), so that the items include every write made before the read.
  */
 export function exceptionItemsSql(): string {
   // `ex_run` narrows to one run (a run's page) through the tables' keys; '' reads every run.
   const oneRun = `({ex_run:String} = '' OR run_id = {ex_run:String})`;
-  const flagged = `${SCOPE_SQL} AND phase = 'live' AND end_time >= {ex_from:DateTime64(3)} AND end_time < {ex_to:DateTime64(3)}
-      AND end_time <= {as_of:DateTime64(3)} AND ${oneRun}`;
-  // A run delivered twice counts once, with its latest delivery's outcome; a step's intervention flag
-  // counts once per run however many times the step arrived.
-  const items = `
-    SELECT workflow, run_id, min(at) AS opened_at, anyIf(reason, reason != '') AS reason FROM (
-      SELECT workflow, run_id, argMax(end_time, ingested_at) AS at, argMax(toString(exception_reason), ingested_at) AS reason
-      FROM runs WHERE ${flagged}
-      GROUP BY workflow, run_id HAVING argMax(outcome, ingested_at) = 'exception'
-      UNION ALL
-      SELECT workflow, run_id, min(end_time) AS at, anyIf(toString(intervention_reason), intervention_reason != '') AS reason
-      FROM steps WHERE ${flagged} AND intervention = 1
-      GROUP BY workflow, run_id
-    ) GROUP BY workflow, run_id`;
   const actions = `
     SELECT workflow, run_id,
            argMaxIf(toString(action), (at, action_id), action IN ('resolve', 'reopen')) = 'resolve' AS resolved,
@@ -60,7 +48,7 @@ export function exceptionItemsSql(): string {
              if(ifNull(a.resolved, 0) = 1, a.last_resolve, NULL) AS resolved_at,
              multiIf(ifNull(a.resolved, 0) = 1, 'resolved', ifNull(a.assignee, '') != '', 'assigned', ifNull(a.acks, 0) > 0, 'acknowledged', 'new') AS state,
              ifNull(a.assignee, '') AS assignee, ifNull(a.last_note, '') AS last_note, ifNull(a.actions, 0) AS actions
-      FROM (${items}) AS e
+      FROM ${EXCEPTION_ITEMS} AS e
       GLOBAL LEFT JOIN (${actions}) AS a ON a.workflow = e.workflow AND a.run_id = e.run_id
       LEFT JOIN (${sla}) AS s ON s.workflow = e.workflow
     )`;
@@ -75,6 +63,9 @@ export interface ExceptionWindow {
   runId?: string;
 }
 
+/** Brings the window's tenant's items up to every write made before the call (run-facts.ts). */
+export const settleItems = (db: Db, w: ExceptionWindow): Promise<void> => settleRunFacts(db, w.params.tenant);
+
 /** The bound parameters of `exceptionItemsSql`. */
 export function exceptionItemsParams(w: ExceptionWindow) {
   return { ...w.params, ex_from: w.from, ex_to: w.to, as_of: w.asOf, ex_run: w.runId ?? "" };
@@ -88,6 +79,7 @@ export type OpenExceptionCounts = z.output<typeof counts>;
  * even when there is no item).
  */
 export async function openExceptionCounts(db: Db, w: ExceptionWindow, by: "workflow" | "pooled"): Promise<OpenExceptionCounts[]> {
+  await settleItems(db, w);
   const select = `countIf(is_open) AS open, countIf(is_open AND is_past_sla) AS past_sla, maxOrNullIf(age_minutes, is_open AND is_past_sla) AS oldest_past_sla_minutes
      FROM (${exceptionItemsSql()})`;
   const sql = by === "pooled" ? `SELECT '*' AS wf, ${select}` : `SELECT workflow AS wf, ${select} GROUP BY workflow ORDER BY workflow`;

@@ -2,12 +2,14 @@ import { z } from "zod";
 import type { Db } from "@/clickhouse/client";
 import { isMemoizedView } from "./memo-db";
 import { deriveRunsSql } from "./run-derive";
+import { deriveExceptionItemsSql, retireExceptionItemsSql } from "./exception-items";
 import { RECOUNT_SQL, deriveStepDaysSql, tripleKey } from "./step-days";
 
 /**
  * Keeps `run_facts` (one row per run, its derived fields) in step with the raw tables, so that a metric
  * reads each run's row instead of re-deriving it from its spans (docs/design.md, "Run facts"); and with
- * them the step figures by day (`step-days.ts`), AI usage among them.
+ * them the step figures by day (`step-days.ts`), AI usage among them, and the exception items
+ * (`exception-items.ts`).
  *
  * Every insert into `runs` or `steps` marks the runs it touched (`run_facts_dirty`, by materialized
  * views, whatever the path); a deletion marks its runs itself (`clickhouse/run-marks.ts`). Before the run set is
@@ -90,7 +92,7 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
     await db.command(TOMBSTONES(whole ? EVERY : MARKED), { ...params, rd_phase: phase });
   }
   // Nothing marked, nothing to recount: a settlement with no writes stays two small reads.
-  if (whole || phases.length > 0) await recountDays(db, whole, params);
+  if (whole || phases.length > 0) await recountDays(db, whole, params, whole || phases.includes("live"));
   await db.command(
     "INSERT INTO run_facts_settled (tenant_id, through) SETTINGS distributed_foreground_insert = 1 VALUES ({tenant:String}, {until:DateTime64(6)})",
     params,
@@ -99,12 +101,18 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
 
 const tripleRow = z.object({ phase: z.string(), workflow: z.string(), day: z.string() });
 
-/** The step figures by day (step-days.ts): the days to recount, or every day. */
-async function recountDays(db: Db, whole: boolean, params: { tenant: string; since: string; until: string }): Promise<void> {
+/**
+ * The step figures by day (step-days.ts): the days to recount, or every day. With `items`, the
+ * exception items of the marked live runs too (exception-items.ts), whose steps are on those days.
+ */
+async function recountDays(db: Db, whole: boolean, params: { tenant: string; since: string; until: string }, items: boolean): Promise<void> {
   const triples = whole ? [] : await db.query(RECOUNT_SQL, params, tripleRow);
   if (!whole && triples.length === 0) return;
   const days = { ...params, triples: triples.map((t) => tripleKey(t.phase, t.workflow, t.day)), days: [...new Set(triples.map((t) => t.day))] };
   await db.command(deriveStepDaysSql(whole), days);
+  if (!items) return;
+  await db.command(deriveExceptionItemsSql(whole), days);
+  await db.command(retireExceptionItemsSql(whole), days);
 }
 
 /** A DateTime64(6) as the store prints it, moved by `ms`. */

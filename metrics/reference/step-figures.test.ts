@@ -6,13 +6,16 @@ import { runMetric } from "@/metrics/registry";
 import type { ReworkResult } from "@/metrics/rework";
 import { settleRunFacts } from "@/metrics/run-facts";
 import { scopeOf } from "@/metrics/scope";
+import { exceptionQueue } from "@/server/routers/exception-queue";
+import { referenceExceptionItems } from "./exception-items";
 import { deliver, pool } from "./harness";
 import { replay } from "./model";
 import { referenceAiUsage, referenceRework, referenceStepCounts } from "./step-figures";
 import { generateWorld } from "./world";
 
 /**
- * The step figures kept by day (AI usage, compliance's step counts) and the rework rate's run signs
+ * The step figures kept by day (AI usage, compliance's step counts), the rework rate's run signs and
+ * the exception items kept per run (the queue's list: which runs, opened when)
  * against the reference model, on generated worlds: steps resent with another actor, model, class or
  * review, some a day later, runs resent onto other days, in-flight runs, retried batches, each
  * delivery settled on its own. Every window of every world, firm-wide.
@@ -20,7 +23,7 @@ import { generateWorld } from "./world";
 const SEEDS = Array.from({ length: 6 }, (_, i) => i + 1);
 
 describe("step figures by day agree with the reference model", () => {
-  it(`on ${SEEDS.length} seeds, AI usage and compliance's step counts in every window`, async () => {
+  it(`on ${SEEDS.length} seeds, AI usage, compliance's step counts, rework and exception items in every window`, async () => {
     const db = await testDb();
     const now = new Date();
     const worlds = SEEDS.map((s) => generateWorld(s, freshTenant(), now));
@@ -35,6 +38,7 @@ describe("step figures by day agree with the reference model", () => {
     const failures: string[] = [];
     let usageRows = 0;
     let reworkRuns = 0;
+    let exceptionItems = 0;
     await pool(worlds, 3, async (w) => {
       const store = replay(w);
       for (const win of w.windows) {
@@ -58,11 +62,18 @@ describe("step figures by day agree with the reference model", () => {
         const expectedRework = referenceRework(store, scope.from, scope.to);
         reworkRuns += expectedRework.rework_runs;
         if (JSON.stringify(rework) !== JSON.stringify(expectedRework)) failures.push(`seed ${w.seed} ${win.label} rework: ${JSON.stringify({ rework, expectedRework })}`);
+        const window = { params: scope.params, from: scope.from, to: scope.to, asOf: w.now };
+        const queue = await exceptionQueue(db, { window, states: ["new", "acknowledged", "assigned", "resolved"], limit: null });
+        const items = queue.map((q) => `${q.workflow} ${q.run_id} ${q.opened_at}`).sort();
+        const expectedItems = referenceExceptionItems(store, scope.from, scope.to, w.now);
+        exceptionItems += expectedItems.length;
+        if (JSON.stringify(items) !== JSON.stringify(expectedItems)) failures.push(`seed ${w.seed} ${win.label} exception items: ${JSON.stringify({ items, expectedItems }).slice(0, 600)}`);
       }
     });
     expect(failures.slice(0, 5), `${failures.length} windows disagree`).toEqual([]);
     // Nothing compared would mean the worlds carry no AI steps or no reworked runs.
     expect(usageRows).toBeGreaterThan(SEEDS.length);
     expect(reworkRuns).toBeGreaterThan(SEEDS.length);
+    expect(exceptionItems).toBeGreaterThan(SEEDS.length);
   }, 600_000);
 });

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { fromClickHouseTime, type Db } from "@/clickhouse/client";
 import { maskPersonal } from "@/ingest/otlp/personal-data";
-import { type ExceptionWindow, exceptionItemsParams, exceptionItemsSql } from "@/metrics/open-exception";
-import { WORKFLOW_SCOPE_SQL, workflowScope } from "../trpc";
+import { EXCEPTION_ITEMS } from "@/metrics/exception-items";
+import { type ExceptionWindow, exceptionItemsParams, exceptionItemsSql, settleItems } from "@/metrics/open-exception";
+import { settleRunFacts } from "@/metrics/run-facts";
 
 export const queueState = z.enum(["new", "acknowledged", "assigned", "resolved"]);
 export type QueueState = z.infer<typeof queueState>;
@@ -93,6 +94,7 @@ function queueParams(f: QueueFilter) {
 
 /** The queue as of the window's `asOf`: oldest first, with SLA age and countdown from the shared definition. */
 export async function exceptionQueue(db: Db, f: QueueFilter): Promise<QueueItem[]> {
+  await settleItems(db, f.window);
   const rows = await db.query(LIST_SQL(f), queueParams(f), itemRow);
   return rows.map(withSla);
 }
@@ -106,6 +108,7 @@ export type QueueCount = z.output<typeof countRow>;
 
 /** How many items the filter selects over all pages (the cursor and limit aside), and how many of them are past SLA. */
 export async function exceptionQueueCount(db: Db, f: QueueFilter): Promise<QueueCount> {
+  await settleItems(db, f.window);
   const [row] = await db.query(`SELECT count() AS items, countIf(is_past_sla) AS past_sla ${FILTER_SQL(f)}`, queueParams(f), countRow);
   return row ?? { items: 0, past_sla: 0 };
 }
@@ -118,6 +121,7 @@ const pageRow = itemRow.extend({ total_items: z.coerce.number(), total_past_sla:
  * are counted on their own.
  */
 export async function exceptionQueuePage(db: Db, f: QueueFilter): Promise<{ items: QueueItem[]; count: QueueCount }> {
+  await settleItems(db, f.window);
   const rows = await db.query(LIST_SQL(f, true), queueParams(f), pageRow);
   const first = rows[0];
   const count = first ? { items: first.total_items, past_sla: first.total_past_sla } : f.after ? await exceptionQueueCount(db, f) : { items: 0, past_sla: 0 };
@@ -125,16 +129,15 @@ export async function exceptionQueuePage(db: Db, f: QueueFilter): Promise<{ item
 }
 
 const ownerRow = z.object({ workflow: z.string() });
+// An item opened at any time, even one stamped after now (a service's clock ahead of ours).
+const ANY_TIME = new Date("2200-01-01T00:00:00Z");
 
-/** The workflow an exception belongs to, if the run is a live exception the caller may see. */
+/** The workflow an exception belongs to, if the run is a live exception item (any time) the caller may see. */
 export async function exceptionWorkflow(db: Db, tenantId: string, workflows: string[] | null, runId: string): Promise<string | undefined> {
+  await settleRunFacts(db, tenantId);
   const rows = await db.query(
-    `SELECT workflow FROM (
-       SELECT workflow FROM runs WHERE tenant_id = {tenant:String} AND run_id = {run:String} AND phase = 'live' AND outcome = 'exception'
-       UNION ALL
-       SELECT workflow FROM steps WHERE tenant_id = {tenant:String} AND run_id = {run:String} AND phase = 'live' AND intervention = 1
-     ) WHERE ${WORKFLOW_SCOPE_SQL} LIMIT 1`,
-    { tenant: tenantId, run: runId, ...workflowScope(workflows) },
+    `SELECT workflow FROM ${EXCEPTION_ITEMS} LIMIT 1`,
+    { tenant: tenantId, all_wf: workflows === null ? 1 : 0, wfs: workflows ?? [], ex_from: new Date(0), ex_to: ANY_TIME, as_of: ANY_TIME, ex_run: runId },
     ownerRow,
   );
   return rows[0]?.workflow;
