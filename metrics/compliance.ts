@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineMetric, round, type MetricResultBase } from "./define-metric";
 import { type OpenExceptionCounts, openExceptionCounts } from "./open-exception";
+import { REVIEW_SLA_SQL } from "./review-latency";
 import { SCOPE_SQL } from "./scope";
 import { STEP_DAYS, stepDaysParams } from "./step-days";
 import { workflowSettings, type WorkflowSettings } from "./workflow-settings";
@@ -36,10 +37,6 @@ interface Data {
   settings: Map<string, WorkflowSettings>;
 }
 
-// Current SLA per workflow: newest workflows row wins (append-only config).
-const SLA_SQL = (column: string) => `(SELECT workflow, argMax(${column}, updated_at) AS sla FROM workflows
-  WHERE tenant_id = {tenant:String} GROUP BY workflow)`;
-
 const first = <T>(rows: T[], fallback: T): T => rows[0] ?? fallback;
 
 export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
@@ -49,7 +46,6 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
   direction: "up",
   async load(db, { input, scope }) {
     const params = { ...scope.params, from: scope.from, to: scope.to, as_of: scope.asOf, phase: input.phase ?? "live", guarded: GUARDED };
-    const rawWindow = `${SCOPE_SQL} AND phase = {phase:String} AND start_time >= {from:DateTime64(3)} AND start_time < {to:DateTime64(3)}`;
     // Each step once (step-days.ts): a span delivered twice is one AI step, one review, one violation.
     const byDay = { ...params, ...stepDaysParams(params.phase, scope.from, scope.to) };
     // Independent reads, side by side: the page waits for the slowest, not for their sum.
@@ -77,20 +73,8 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
         params,
         countRow,
       ),
-      // Review latency: from the AI output it reviews (review.output.id = ai.output.id), else the review step itself.
-      db.query(
-        `SELECT countIf(s.sla > 0) AS with_sla, countIf(s.sla > 0 AND latency_ms <= s.sla * 60000) AS within FROM (
-           SELECT r.workflow AS workflow,
-                  dateDiff('millisecond', if(o.output_id != '', o.end_time, r.start_time), r.end_time) AS latency_ms
-           FROM (SELECT workflow, review_output_id, start_time, end_time FROM steps
-                 WHERE ${rawWindow} AND review_outcome != '' LIMIT 1 BY span_id) AS r
-           GLOBAL LEFT JOIN (SELECT output_id, any(end_time) AS end_time FROM steps
-                 WHERE ${SCOPE_SQL} AND output_id != '' AND start_time >= {from:DateTime64(3)} - INTERVAL 30 DAY
-                 GROUP BY output_id) AS o ON o.output_id = r.review_output_id AND r.review_output_id != ''
-         ) AS x INNER JOIN ${SLA_SQL("review_sla_minutes")} AS s ON s.workflow = x.workflow`,
-        params,
-        reviewRow,
-      ),
+      // Review latency by day (review-latency.ts), each workflow against its current review SLA.
+      db.query(REVIEW_SLA_SQL, byDay, reviewRow),
       // Open exceptions and SLA age: the one definition (open-exception.ts) the queue also reads.
       openExceptionCounts(db, { params: scope.params, from: scope.from, to: scope.to, asOf: scope.asOf }, "pooled"),
       workflowSettings(db, scope.params),

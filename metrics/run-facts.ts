@@ -3,13 +3,14 @@ import type { Db } from "@/clickhouse/client";
 import { isMemoizedView } from "./memo-db";
 import { deriveRunsSql } from "./run-derive";
 import { deriveExceptionItemsSql, retireExceptionItemsSql } from "./exception-items";
+import { deriveReviewLatencySql } from "./review-latency";
 import { RECOUNT_SQL, deriveStepDaysSql, tripleKey } from "./step-days";
 
 /**
  * Keeps `run_facts` (one row per run, its derived fields) in step with the raw tables, so that a metric
  * reads each run's row instead of re-deriving it from its spans (docs/design.md, "Run facts"); and with
- * them the step figures by day (`step-days.ts`), AI usage among them, and the exception items
- * (`exception-items.ts`).
+ * them the step figures by day (`step-days.ts`), AI usage among them, the review latency by day
+ * (`review-latency.ts`) and the exception items (`exception-items.ts`).
  *
  * Every insert into `runs` or `steps` marks the runs it touched (`run_facts_dirty`, by materialized
  * views, whatever the path); a deletion marks its runs itself (`clickhouse/run-marks.ts`). Before the run set is
@@ -102,7 +103,8 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
 const tripleRow = z.object({ phase: z.string(), workflow: z.string(), day: z.string() });
 
 /**
- * The step figures by day (step-days.ts): the days to recount, or every day. With `items`, the
+ * The step figures and review latency by day (step-days.ts, review-latency.ts): the days to recount,
+ * or every day. With `items`, the
  * exception items of the marked live runs too (exception-items.ts), whose steps are on those days.
  */
 async function recountDays(db: Db, whole: boolean, params: { tenant: string; since: string; until: string }, items: boolean): Promise<void> {
@@ -110,6 +112,7 @@ async function recountDays(db: Db, whole: boolean, params: { tenant: string; sin
   if (!whole && triples.length === 0) return;
   const days = { ...params, triples: triples.map((t) => tripleKey(t.phase, t.workflow, t.day)), days: [...new Set(triples.map((t) => t.day))] };
   await db.command(deriveStepDaysSql(whole), days);
+  await db.command(deriveReviewLatencySql(whole), days);
   if (!items) return;
   await db.command(deriveExceptionItemsSql(whole), days);
   await db.command(retireExceptionItemsSql(whole), days);

@@ -9,12 +9,12 @@ import { scopeOf } from "@/metrics/scope";
 import { exceptionQueue } from "@/server/routers/exception-queue";
 import { referenceExceptionItems } from "./exception-items";
 import { deliver, pool } from "./harness";
-import { replay } from "./model";
-import { referenceAiUsage, referenceRework, referenceStepCounts } from "./step-figures";
+import { replay, roundTo } from "./model";
+import { referenceAiUsage, referenceReviewSla, referenceRework, referenceStepCounts } from "./step-figures";
 import { generateWorld } from "./world";
 
 /**
- * The step figures kept by day (AI usage, compliance's step counts), the rework rate's run signs and
+ * The step figures kept by day (AI usage, compliance's step counts and review SLA), the rework rate's run signs and
  * the exception items kept per run (the queue's list: which runs, opened when)
  * against the reference model, on generated worlds: steps resent with another actor, model, class or
  * review, some a day later, runs resent onto other days, in-flight runs, retried batches, each
@@ -31,6 +31,9 @@ describe("step figures by day agree with the reference model", () => {
     // long after (beyond the settlement's overlap): each settlement derives only what that delivery
     // marked, as a live feed's do. (Settled once at the end, every tenant would be derived whole.)
     const tenants = worlds.map((w) => w.tenant);
+    // Review SLAs of none, 5 and 30 minutes, by workflow: reviews end minutes to an hour after their output.
+    const slas = new Map(worlds.map((w) => [w.tenant, new Map(w.workflows.map((wf, i) => [wf, [0, 5, 30][(w.seed + i) % 3]!]))]));
+    await db.insert("workflows", worlds.flatMap((w) => [...slas.get(w.tenant)!].map(([workflow, m]) => ({ tenant_id: w.tenant, workflow, review_sla_minutes: m }))));
     await deliver(db, worlds, async () => {
       await pool(tenants, 3, (t) => settleRunFacts(db, t));
       await db.command("DELETE FROM run_facts_dirty WHERE tenant_id IN {tenants:Array(String)}", { tenants });
@@ -39,6 +42,7 @@ describe("step figures by day agree with the reference model", () => {
     let usageRows = 0;
     let reworkRuns = 0;
     let exceptionItems = 0;
+    let reviewsWithSla = 0;
     await pool(worlds, 3, async (w) => {
       const store = replay(w);
       for (const win of w.windows) {
@@ -54,8 +58,12 @@ describe("step figures by day agree with the reference model", () => {
           reviews_required: c.reviews_required,
           reviews_done: c.reviews_done,
           guarded: c.policy_violations.by_model.map((v) => `${v.workflow} ${v.classification} ${v.model} ${v.steps}`).sort(),
+          reviews_with_sla: c.reviews_with_sla,
+          review_sla_adherence: c.review_sla_adherence,
         };
-        const expected = referenceStepCounts(store, scope.from, scope.to);
+        const sla = referenceReviewSla(store, scope.from, scope.to, slas.get(w.tenant)!);
+        reviewsWithSla += sla.with_sla;
+        const expected = { ...referenceStepCounts(store, scope.from, scope.to), reviews_with_sla: sla.with_sla, review_sla_adherence: sla.with_sla > 0 ? roundTo(sla.within / sla.with_sla, 4) : null };
         if (JSON.stringify(actual) !== JSON.stringify(expected)) failures.push(`seed ${w.seed} ${win.label} compliance: ${JSON.stringify({ actual, expected }).slice(0, 600)}`);
         const r = (await runMetric(db, "rework", { ...input, phase: "live" })) as ReworkResult;
         const rework = { runs: r.live.runs, rework_runs: r.live.rework_runs };
@@ -75,5 +83,6 @@ describe("step figures by day agree with the reference model", () => {
     expect(usageRows).toBeGreaterThan(SEEDS.length);
     expect(reworkRuns).toBeGreaterThan(SEEDS.length);
     expect(exceptionItems).toBeGreaterThan(SEEDS.length);
+    expect(reviewsWithSla).toBeGreaterThan(SEEDS.length);
   }, 600_000);
 });

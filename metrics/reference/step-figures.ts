@@ -58,3 +58,33 @@ export function referenceRework(store: ModelStore, from: Date, to: Date): { runs
   });
   return { runs: runs.length, rework_runs: reworked.length };
 }
+
+const DAY = 86_400_000;
+const endOf = (s: StepRow): number => ms(s.end_time);
+
+/**
+ * Compliance's review SLA ("Step figures"): the live review steps of the window in workflows with a
+ * review SLA (`sla`, minutes; 0 is none), and those whose latency is at most their SLA. The latency runs
+ * from the end of the output the review names (the latest-ending step carrying that output id, started
+ * within the 30 days before the review's day), else from the review's start, to the review's end.
+ */
+export function referenceReviewSla(store: ModelStore, from: Date, to: Date, sla: Map<string, number>): { with_sla: number; within: number } {
+  const outputs = new Map<string, StepRow>();
+  for (const s of store.steps.values()) {
+    const id = s.output_id ?? "";
+    const was = outputs.get(id);
+    if (id !== "" && (!was || endOf(s) > endOf(was))) outputs.set(id, s);
+  }
+  let withSla = 0;
+  let within = 0;
+  for (const r of liveSteps(store, from, to).filter((s) => (s.review_outcome ?? "") !== "")) {
+    const minutes = sla.get(r.workflow ?? "") ?? 0;
+    if (minutes <= 0) continue;
+    const o = outputs.get(r.review_output_id ?? "");
+    const named = o !== undefined && startOfUtcDay(ms(o.start_time)) >= startOfUtcDay(ms(r.start_time)) - 30 * DAY;
+    const latency = endOf(r) - (named ? endOf(o) : ms(r.start_time));
+    withSla += 1;
+    if (latency <= minutes * 60_000) within += 1;
+  }
+  return { with_sla: withSla, within };
+}

@@ -349,6 +349,9 @@ function stepDetails(step: StepRow, again: boolean, latest: number): Partial<Ste
     model_version: ["v1", ""][(h >>> 17) % 2]!,
     review_required: (h >>> 18) % 3 === 0 ? 1 : 0,
     review_outcome: step.step === "review" ? (["approved", "corrected", "rejected", ""] as const)[(h >>> 20) % 4]! : "",
+    // A draft is an AI output; a review names one of its run's steps' outputs, which may be no draft or no step.
+    output_id: step.step === "draft" ? `out-${step.span_id}` : "",
+    review_output_id: step.step === "review" ? `out-${step.span_id.replace(/\.\d+$/, `.${hashOf(`${step.span_id}#ref`) % 5}`)}` : "",
     start_time: moved,
     end_time: moved + ((step.end_time as number) - at),
   };
