@@ -48,6 +48,10 @@ describe("cycle time", () => {
     expect(r.p_value!).toBeLessThan(0.001);
     // Same data, same seed: the interval is reproducible.
     expect((await cycle({ tenantId: t, workflow: "intake" })).interval).toEqual(r.interval);
+    // The figures alone (a milestone's checkpoint): the same sides and compression, nothing else computed.
+    const lean = await cycle({ tenantId: t, workflow: "intake", figuresOnly: true });
+    expect([lean.status, lean.baseline, lean.live, lean.compression]).toEqual([r.status, r.baseline, r.live, 0.5]);
+    expect([lean.interval, lean.p_value, lean.series]).toEqual([null, null, []]);
   });
 
   it("counts a run by the UTC day it started, whatever the offset the window was written in", async () => {

@@ -86,9 +86,10 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
     const { included } = comparability(sides, candidates);
     const seriesWfs = input.workflow !== undefined ? scope.params.wfs : included;
     const params = { ...windowParams(scope), all_wf: 0, wfs: seriesWfs, ...runSetParams("live", scope.from, scope.to), grain };
+    const lean = input.figuresOnly === true;
     const [samples, series, pooled] = await Promise.all([
-      cycleSamples(db, scope, included),
-      db.query(SERIES_SQL, params, seriesRow),
+      lean ? { baseline: [], live: [] } : cycleSamples(db, scope, included),
+      lean ? [] : db.query(SERIES_SQL, params, seriesRow),
       input.workflow === undefined ? pooledSides(db, scope, included) : Promise.resolve({}),
     ]);
     return { sides, candidates, alone: null, pooled, samples, series };

@@ -16,6 +16,11 @@ export interface MetricInput {
   /** Default now. */
   asOf?: Date;
   grain?: Grain;
+  /**
+   * A comparison's figures alone, for a composite that shows no more (milestones): no interval, rank
+   * test or series. Set by code, never by a caller's input.
+   */
+  figuresOnly?: boolean;
 }
 
 export interface Headline {

@@ -65,7 +65,8 @@ interface WorkflowData {
  * loaded once for every window (their hours are a sum over days), instead of a load per window.
  */
 async function evaluate(db: Db, labor: LaborData, tenantId: string, workflow: string, workflows: string[] | null, end: Date): Promise<Evaluation> {
-  const input = { tenantId, workflow, workflows, from: addDays(end, -TRAILING_DAYS), to: addDays(end, -1), asOf: end };
+  // The checkpoint shows each metric's value alone: no interval, rank test or weekly series to compute.
+  const input = { tenantId, workflow, workflows, from: addDays(end, -TRAILING_DAYS), to: addDays(end, -1), asOf: end, figuresOnly: true };
   const window = scopeOf(input);
   const [cycle, exceptions] = await Promise.all([runDefinition(db, cycleTime, input), runDefinition(db, exceptionRate, input)]);
   return { cycle, exceptions, labor: workflowHours(labor, workflow, window.from, window.to) };

@@ -12,7 +12,9 @@ import { latestStepsSql, onRecountedDays, recounted } from "./step-days";
  *   delivery's day (as every step figure).
  * - Its **latency** runs from the end of the AI output it names (`review_output_id` = the output step's
  *   `output_id`, that step at its latest delivery, started within the 30 days before the review's day;
- *   the latest-ending one if two carry the id), else from the review's own start, to its end.
+ *   the latest-ending one if two carry the id), else from the review's own start, to its end. The
+ *   outputs' deliveries are read from 30 days before the first recounted day on; one stamped earlier
+ *   is not seen.
  *
  * `run-facts.ts` recounts the same (phase, workflow, day) triples as the step figures (`RECOUNT_SQL`),
  * in the same settlement; a key a day no longer has gets a row of zeros. A review naming an output of
@@ -23,14 +25,17 @@ import { latestStepsSql, onRecountedDays, recounted } from "./step-days";
 const OUTPUT_DAYS = 30;
 
 export function deriveReviewLatencySql(whole: boolean): string {
+  const picks = { start: "start_time", end: "end_time", out: "review_outcome", ref: "review_output_id" };
   const reviews = `SELECT phase, workflow, v_day AS day, v_start, v_end, v_ref
-    FROM (${latestStepsSql(onRecountedDays(whole), { start: "start_time", end: "end_time", out: "review_outcome", ref: "review_output_id" })})
+    FROM (${latestStepsSql(onRecountedDays(whole, "review_outcome != ''"), picks)})
     WHERE v_out != '' AND ${recounted(whole, "toString(phase)", "workflow", "v_day")}`;
-  // The outputs those reviews name, each step at its latest delivery; only the days they may lie on.
-  const days = whole ? "1" : `toDate(start_time) BETWEEN toDate(arrayMin({days:Array(Date)})) - ${OUTPUT_DAYS} AND toDate(arrayMax({days:Array(Date)})) + 1`;
-  const named = `output_id != '' AND ${days} AND output_id GLOBAL IN (SELECT v_ref FROM (${reviews}) WHERE v_ref != '')`;
+  // The AI outputs those reviews may name: steps with an output id from 30 days before the first
+  // recounted day on, each at its latest delivery on those days.
+  const since = whole ? "1" : `toDate(start_time) >= arrayMin({days:Array(Date)}) - ${OUTPUT_DAYS}`;
+  const carrying = `${since} AND (run_id, span_id) GLOBAL IN (SELECT run_id, span_id FROM steps
+    WHERE tenant_id = {tenant:String} AND ${since} AND output_id != '')`;
   const outputs = `SELECT v_oid AS output_id, max(v_end) AS o_end, argMax(v_day, v_end) AS o_day
-    FROM (${latestStepsSql(named, { oid: "output_id", end: "end_time" })}) WHERE v_oid != '' GROUP BY v_oid`;
+    FROM (${latestStepsSql(carrying, { oid: "output_id", end: "end_time" })}) WHERE v_oid != '' GROUP BY v_oid`;
   return `
     INSERT INTO review_latency_days (tenant_id, phase, workflow, day, minutes, reviews, derived_at)
     SELECT {tenant:String}, ph, workflow, day, minutes, sum(n), {until:DateTime64(6)} FROM (

@@ -55,13 +55,15 @@ export const recounted = (whole: boolean, phase: string, workflow: string, day: 
   whole ? "1" : `concat(${phase}, '\x1f', ${workflow}, '\x1f', toString(${day})) IN {triples:Array(String)}`;
 
 /**
- * The steps with a delivery on a recounted day: all their deliveries are read, so the latest decides.
- * Their runs first (one column, pruned by the steps' day key), then the steps themselves.
+ * The steps with a delivery on a recounted day (every day when `whole`): all their deliveries are
+ * read, so the latest decides. Their runs first (one column, pruned by the steps' day key), then the
+ * steps themselves. With `delivered`, only steps with such a delivery that matches it: a figure that
+ * counts a step only when its latest delivery matches (a review) reads no other step.
  */
-export function onRecountedDays(whole: boolean): string {
-  if (whole) return "1";
-  const candidates = (cols: string) => `SELECT ${cols} FROM steps WHERE tenant_id = {tenant:String}
-     AND toDate(start_time) IN {days:Array(Date)} AND ${recounted(false, "toString(phase)", "workflow", "toDate(start_time)")}`;
+export function onRecountedDays(whole: boolean, delivered = ""): string {
+  if (whole && !delivered) return "1";
+  const days = whole ? "" : `AND toDate(start_time) IN {days:Array(Date)} AND ${recounted(false, "toString(phase)", "workflow", "toDate(start_time)")}`;
+  const candidates = (cols: string) => `SELECT ${cols} FROM steps WHERE tenant_id = {tenant:String} ${days} ${delivered ? `AND ${delivered}` : ""}`;
   return `run_id GLOBAL IN (${candidates("run_id")}) AND (run_id, span_id) GLOBAL IN (${candidates("run_id, span_id")})`;
 }
 

@@ -12,7 +12,7 @@
  *    another process or after a restart reads it; for the other metrics it is the computation itself.
  *    Before them every tenant's run facts are derived (docs/design.md, "Run facts"), timed; after them,
  *    a settlement after 1,000 runs are delivered again, timed.
- * 3. Bytes per stored span (raw tables; run facts and step figures by day on disk; run marks beside) and peak
+ * 3. Bytes per stored span (raw tables; the tables derived from them on disk; run marks beside) and peak
  *    RSS (chDB runs in this process).
  * `--dir <path>` keeps the store there and reuses what an earlier run generated in it (same day), to
  * compare query changes without generating again. `--repeats <n>` times each figure n times (default 5).
@@ -154,10 +154,13 @@ async function waitForMerges(db: Db): Promise<void> {
   }
 }
 
+/** The tables derived from the raw ones in a settlement (docs/design.md, "Run facts"). */
+const DERIVED = ["run_facts", "step_days", "review_latency_days", "exception_items"];
+
 async function bytesPerSpan(db: Db, spans: number) {
   const rows = await db.query(
     `SELECT table, sum(bytes_on_disk) AS bytes FROM system.parts WHERE active AND database = currentDatabase()
-       AND table IN ('runs', 'steps', 'run_facts', 'step_days', 'run_facts_dirty', 'baseline_lock_runs') GROUP BY table`,
+       AND table IN ('runs', 'steps', ${DERIVED.map((t) => `'${t}'`).join(", ")}, 'run_facts_dirty', 'baseline_lock_runs') GROUP BY table`,
     {},
     z.object({ table: z.string(), bytes: z.coerce.number() }),
   );
@@ -172,7 +175,7 @@ async function bytesPerSpan(db: Db, spans: number) {
   log(`largest columns (bytes per span): ${listed || "none listed (compact parts keep no per-column sizes)"}`);
   const of = (...tables: string[]) => rows.filter((r) => tables.includes(r.table)).reduce((a, r) => a + r.bytes, 0) / spans;
   const r1 = (v: number) => Math.round(v * 10) / 10;
-  return { raw: r1(of("runs", "steps")), facts: r1(of("run_facts", "step_days")), marks: r1(of("run_facts_dirty")), locks: r1(of("baseline_lock_runs")) };
+  return { raw: r1(of("runs", "steps")), facts: r1(of(...DERIVED)), marks: r1(of("run_facts_dirty")), locks: r1(of("baseline_lock_runs")) };
 }
 
 async function main() {
@@ -223,7 +226,7 @@ async function main() {
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
     const kept = Math.round((bytes.raw + bytes.facts) * 10) / 10;
     log(
-      `${spans.toLocaleString("en")} spans stored; ${bytes.raw} bytes per span raw + ${bytes.facts} run facts and step figures by day = ${kept} ` +
+      `${spans.toLocaleString("en")} spans stored; ${bytes.raw} bytes per span raw + ${bytes.facts} derived (run facts, step figures and review latency by day, exception items) = ${kept} ` +
         `(+${bytes.marks} run marks, which expire after 29 days; +${bytes.locks} locked baseline runs); peak RSS ${peakRssMb} MB`,
     );
     console.log(
