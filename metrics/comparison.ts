@@ -61,9 +61,13 @@ export async function liveFigures(db: Db, scope: Scope): Promise<Map<string, Sid
   return new Map(rows.map((r) => [r.wf, r]));
 }
 
-/** Both sides' runs and cycle times pooled over the included workflows, for display beside a firm-wide comparison. */
-export async function pooledSides(db: Db, scope: Scope, included: string[]): Promise<{ baseline?: SideFigures; live?: SideFigures }> {
+/**
+ * Both sides' runs and cycle times pooled over the included workflows, for display beside a firm-wide
+ * comparison. Pooling one workflow gives its own figures, which `sides` already holds.
+ */
+export async function pooledSides(db: Db, scope: Scope, included: string[], sides: ComparisonSides): Promise<{ baseline?: SideFigures; live?: SideFigures }> {
   if (included.length === 0) return {};
+  if (included.length === 1) return { baseline: sides.baseline.get(included[0]!), live: sides.live.get(included[0]!) };
   const params = { ...scope.params, all_wf: 0, wfs: included, ...runSetParams("live", scope.from, scope.to) };
   const [baseline, live] = await Promise.all([
     db.query(SIDE_FIGURES(LOCKED_RUNS_SQL, "pooled"), params, sideFiguresRow),
@@ -72,10 +76,22 @@ export async function pooledSides(db: Db, scope: Scope, included: string[]): Pro
   return { baseline: baseline[0], live: live[0] };
 }
 
-export async function loadSides(db: Db, scope: Scope): Promise<ComparisonSides> {
-  const [locks, baseline, live] = await Promise.all([baselineLocks(db, scope.params), lockedBaselineFigures(db, scope.params), liveFigures(db, scope)]);
-  return { locks, baseline, live };
+/** Both sides of every workflow in scope; `locks` when the caller has read them already. */
+export async function loadSides(db: Db, scope: Scope, locks?: Map<string, BaselineLock>): Promise<ComparisonSides> {
+  const [l, baseline, live] = await Promise.all([locks ?? baselineLocks(db, scope.params), lockedBaselineFigures(db, scope.params), liveFigures(db, scope)]);
+  return { locks: l, baseline, live };
 }
+
+/**
+ * The workflows a comparison may take before its sides are read: the one asked for, else the locked
+ * ones (a comparison needs a lock). A reader starts its own reads for them beside the sides, and keeps
+ * them when comparability then takes exactly these (`sameWorkflows`), as it mostly does.
+ */
+export function likelyIncluded(locks: Map<string, BaselineLock>, input: MetricInput): string[] {
+  return input.workflow !== undefined ? [input.workflow] : [...locks.keys()].sort();
+}
+
+export const sameWorkflows = (a: string[], b: string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
 
 /** Every workflow the sides mention, sorted: the candidates of a comparison. */
 export function workflowsOf(sides: ComparisonSides, input: MetricInput): string[] {

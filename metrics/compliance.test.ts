@@ -3,6 +3,8 @@ import { freshTenant, testDb } from "@/clickhouse/testing";
 import { commitBatch } from "@/ingest/commit";
 import { runMetric, type MetricInput } from "./registry";
 import type { ComplianceResult } from "./compliance";
+import { complianceDetail } from "./compliance-detail";
+import { scopeOf } from "./scope";
 import { daysAgo, run, step } from "./testing";
 
 const comply = async (input: MetricInput) => (await runMetric(await testDb(), "compliance", input)) as ComplianceResult;
@@ -74,6 +76,29 @@ describe("compliance", () => {
     expect(c.audit_coverage).toBe(0.5);
     expect(c.reviews_required).toBe(1);
     expect(c.policy_violations).toMatchObject({ total: 2, unapproved_model_steps: 1, denied_accesses: 1 });
+  });
+
+  it("lists exactly the violations it counts when steps are resent across the window's edges", async () => {
+    const t = freshTenant();
+    const db = await testDb();
+    const day = 86_400_000;
+    // The window is the 10 days up to the day before T0's; T0 + 1 day is outside it.
+    const input = { tenantId: t, from: new Date(T0.getTime() - 10 * day), to: new Date(T0.getTime() - day), asOf };
+    const scope = scopeOf(input);
+    const guarded = { actor: "ai" as const, request_model: "m-bad", data_classification: "phi" };
+    const [out, into, stays] = [0, 1, 2].map(() => run(t, { at: new Date(scope.to.getTime() - day / 2) }));
+    const leaving = step(t, out!, guarded);
+    const arriving = step(t, into!, { ...guarded, start_time: new Date(scope.from.getTime() - day / 2), end_time: new Date(scope.from.getTime() - day / 2) });
+    await commitBatch(db, { runs: [out!, into!, stays!], steps: [leaving, arriving, step(t, stays!, guarded)] });
+    // Resent: the last day's step onto the day after the window; the step of the day before into its first day.
+    const after = new Date(scope.to.getTime() + day / 2);
+    const inside = new Date(scope.from.getTime() + day / 2);
+    await commitBatch(db, { steps: [{ ...leaving, start_time: after, end_time: after }, { ...arriving, start_time: inside, end_time: inside }] });
+    const c = await comply(input);
+    // By hand: `stays` and `arriving` are in the window at their latest delivery; `leaving` is not.
+    expect(c.policy_violations.unapproved_model_steps).toBe(2);
+    const listed = (await complianceDetail(db, scope, c, null)).violations.map((v) => v.run_id).sort();
+    expect(listed).toEqual([into!.run_id, stays!.run_id].sort());
   });
 
   it("shows nothing from another tenant or a barred workflow", async () => {

@@ -1,12 +1,23 @@
-import type { z } from "zod";
-import { defineMetric, round, type MetricResultBase } from "./define-metric";
-import { type Comparability, type ComparisonSides, type SampleRow, comparability, cycleSamples, loadSides, pooledSides, workflowsOf } from "./comparison";
+import type { Db } from "@/clickhouse/client";
+import { defineMetric, round, type Grain, type MetricResultBase } from "./define-metric";
+import {
+  type Comparability,
+  type ComparisonSides,
+  type SampleRow,
+  comparability,
+  cycleSamples,
+  likelyIncluded,
+  loadSides,
+  pooledSides,
+  sameWorkflows,
+  workflowsOf,
+} from "./comparison";
 import { SIDE_FIGURES, type SideFigures, sideFiguresRow } from "./locked-baseline";
-import { runSetParams, runSetSql } from "./run-set";
-import { windowParams } from "./scope";
+import { type RunPhase, runSetParams, runSetSql } from "./run-set";
+import { type Scope, windowParams } from "./scope";
 import { bootstrapCompression, mannWhitney, roundP } from "./stats";
 import { GRAIN_SQL, seriesRow } from "./phase-window";
-import type { BaselineLock } from "./workflow-settings";
+import { type BaselineLock, baselineLocks } from "./workflow-settings";
 
 export interface PhaseSummary {
   n: number;
@@ -48,7 +59,7 @@ interface Data {
   alone: SideFigures | null;
   pooled: { baseline?: SideFigures; live?: SideFigures };
   samples: { baseline: SampleRow[]; live: SampleRow[] };
-  series: z.output<typeof seriesRow>[];
+  series: CycleSeries;
 }
 
 const EMPTY: PhaseSummary = { n: 0, p50_hours: null, p90_hours: null, mean_hours: null };
@@ -67,6 +78,18 @@ const SERIES_SQL = `
   FROM (SELECT toDate(start_time) AS day, cycle_seconds FROM (${runSetSql({ flags: false })}))
   GROUP BY bucket ORDER BY bucket`;
 
+export type CycleSeries = CycleTimeResult["series"];
+
+/**
+ * The chart's series: p50 per bucket (`grain`) of a phase's finished runs in the scope's window, over
+ * `wfs` (the scope's workflows when absent). The metric's own series, and milestones' weekly trend.
+ */
+export async function cycleSeries(db: Db, scope: Scope, phase: RunPhase, grain: Grain, wfs?: string[]): Promise<CycleSeries> {
+  const params = { ...windowParams(scope), ...(wfs ? { all_wf: 0, wfs } : {}), ...runSetParams(phase, scope.from, scope.to), grain };
+  const rows = await db.query(SERIES_SQL, params, seriesRow);
+  return rows.map((r) => ({ bucket: r.bucket, n: r.n, p50_hours: r.n ? round(r.v / 3600, 6) : null }));
+}
+
 export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
   key: "cycle-time",
   title: "Cycle time",
@@ -76,26 +99,37 @@ export const cycleTime = defineMetric<"cycle-time", Data, CycleTimeResult>({
     const grain = input.grain ?? "week";
     const none = { locks: new Map(), baseline: new Map(), live: new Map() };
     if (input.phase) {
-      const params = { ...windowParams(scope), ...runSetParams(input.phase, scope.from, scope.to), grain };
-      const rows = await db.query(SERIES_SQL, params, seriesRow);
-      const alone = (await db.query(SIDE_FIGURES(runSetSql({ flags: false }), "pooled"), params, sideFiguresRow))[0] ?? null;
-      return { sides: none, candidates: [], alone, pooled: {}, samples: { baseline: [], live: [] }, series: rows };
+      const params = { ...windowParams(scope), ...runSetParams(input.phase, scope.from, scope.to) };
+      const [series, alone] = await Promise.all([
+        cycleSeries(db, scope, input.phase, grain),
+        db.query(SIDE_FIGURES(runSetSql({ flags: false }), "pooled"), params, sideFiguresRow).then((rows) => rows[0] ?? null),
+      ]);
+      return { sides: none, candidates: [], alone, pooled: {}, samples: { baseline: [], live: [] }, series };
     }
-    const sides = await loadSides(db, scope);
+    const lean = input.figuresOnly === true;
+    const seriesOf = (wfs: string[]) => (lean ? Promise.resolve([]) : cycleSeries(db, scope, "live", grain, wfs));
+    // Samples and series read beside the sides, for the workflows the comparison will most likely take.
+    const locks = await baselineLocks(db, scope.params);
+    const likely = likelyIncluded(locks, input);
+    const seriesWfsOf = (included: string[]) => (input.workflow !== undefined ? scope.params.wfs : included);
+    const [sides, likelySamples, likelySeries] = await Promise.all([
+      loadSides(db, scope, locks),
+      lean ? { baseline: [], live: [] } : cycleSamples(db, scope, likely),
+      seriesOf(seriesWfsOf(likely)),
+    ]);
     const candidates = workflowsOf(sides, input);
     const { included } = comparability(sides, candidates);
-    const seriesWfs = input.workflow !== undefined ? scope.params.wfs : included;
-    const params = { ...windowParams(scope), all_wf: 0, wfs: seriesWfs, ...runSetParams("live", scope.from, scope.to), grain };
-    const lean = input.figuresOnly === true;
-    const [samples, series, pooled] = await Promise.all([
-      lean ? { baseline: [], live: [] } : cycleSamples(db, scope, included),
-      lean ? [] : db.query(SERIES_SQL, params, seriesRow),
-      input.workflow === undefined ? pooledSides(db, scope, included) : Promise.resolve({}),
+    // Each workflow's sample is its own (samples are drawn per workflow): keep the included ones'.
+    const keep = (rows: SampleRow[]) => rows.filter((r) => included.includes(r.workflow));
+    const samples = { baseline: keep(likelySamples.baseline), live: keep(likelySamples.live) };
+    const [series, pooled] = await Promise.all([
+      sameWorkflows(seriesWfsOf(included), seriesWfsOf(likely)) ? likelySeries : seriesOf(seriesWfsOf(included)),
+      input.workflow === undefined ? pooledSides(db, scope, included, sides) : Promise.resolve({}),
     ]);
     return { sides, candidates, alone: null, pooled, samples, series };
   },
   compute(data, { input }) {
-    const series = data.series.map((s) => ({ bucket: s.bucket, n: s.n, p50_hours: s.n ? round(s.v / 3600, 6) : null }));
+    const { series } = data;
     const empty = { compression: null, interval: null, p_value: null, mann_whitney_u: null, workflows: [], excluded: [] };
     const label = "Cycle-time compression (1 − p50 live / p50 locked baseline)";
     if (input.phase) {

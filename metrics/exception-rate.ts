@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { MIN_RUNS, defineMetric, round, type MetricInput, type MetricResultBase } from "./define-metric";
-import { type Comparability, type ComparisonSides, comparability, loadSides, pooledSides, workflowsOf } from "./comparison";
+import { MIN_RUNS, defineMetric, round, type MetricResultBase } from "./define-metric";
+import { type Comparability, type ComparisonSides, comparability, likelyIncluded, loadSides, pooledSides, sameWorkflows, workflowsOf } from "./comparison";
 import { type SideFigures, knownRate } from "./locked-baseline";
 import { GRAIN_SQL } from "./phase-window";
 import { runSetParams, runSetSql } from "./run-set";
-import { type Scope, windowParams } from "./scope";
+import { windowParams } from "./scope";
 import { linearTrend } from "./stats";
-import type { BaselineLock } from "./workflow-settings";
+import { type BaselineLock, baselineLocks } from "./workflow-settings";
 
 export interface RateSide {
   runs: number;
@@ -84,6 +84,15 @@ function sideOf(all: Cut | undefined): SideFigures | undefined {
 
 const bucketsOf = (cuts: Cut[], kind: "week" | "bucket") => cuts.filter((c) => c.kind === kind).map((c) => ({ bucket: c.key, runs: c.runs, known: c.known, exceptions: c.exceptions }));
 
+/** The live (or lone) side, its reasons and its buckets, from the cuts. */
+function ofCuts(cuts: Cut[]) {
+  const reasons = cuts
+    .filter((c) => c.kind === "reason" && c.exceptions > 0)
+    .map((c) => ({ reason: c.key, runs: c.exceptions }))
+    .sort((a, b) => b.runs - a.runs || a.reason.localeCompare(b.reason));
+  return { live: sideOf(cuts.find((c) => c.kind === "all")), reasons, weekly: bucketsOf(cuts, "week"), series: bucketsOf(cuts, "bucket") };
+}
+
 const EMPTY_SIDE: RateSide = { runs: 0, exception_runs: 0, exception_rate: null, straight_through_rate: null };
 
 function rateSide(f: SideFigures | undefined): RateSide {
@@ -94,36 +103,33 @@ function rateSide(f: SideFigures | undefined): RateSide {
 
 const declaredSide = (lock: BaselineLock): RateSide => ({ runs: lock.n, exception_runs: 0, exception_rate: lock.exception_rate, straight_through_rate: null });
 
-/** Which workflows the figures pool: the one asked for; firm-wide, the comparable ones; a side alone, all in scope. */
-async function pick(db: Parameters<typeof loadSides>[0], scope: Scope, input: MetricInput) {
-  if (input.phase) return { sides: { locks: new Map(), baseline: new Map(), live: new Map() }, candidates: [], wfs: null };
-  const sides = await loadSides(db, scope);
-  const candidates = workflowsOf(sides, input);
-  const wfs = input.workflow !== undefined ? scope.params.wfs : comparability(sides, candidates).included;
-  return { sides, candidates, wfs };
-}
-
 export const exceptionRate = defineMetric<"exception-rate", Data, ExceptionRateResult>({
   key: "exception-rate",
   title: "Exception rate",
   unit: "ratio",
   direction: "down",
   async load(db, { input, scope }) {
-    const { sides, candidates, wfs } = await pick(db, scope, input);
     const phase = input.phase ?? "live";
-    const restrict = wfs === null ? scope.params : { ...scope.params, all_wf: 0 as const, wfs };
-    const params = { ...windowParams(scope), ...restrict, ...runSetParams(phase, scope.from, scope.to), grain: input.grain ?? "week" };
+    // The figures pool the workflow asked for; firm-wide, the comparable ones; a side alone, all in scope.
+    const cutsOf = (wfs: string[] | null) =>
+      db.query(CUTS_SQL, { ...windowParams(scope), ...(wfs === null ? scope.params : { ...scope.params, all_wf: 0 as const, wfs }), ...runSetParams(phase, scope.from, scope.to), grain: input.grain ?? "week" }, cutRow);
+    if (input.phase) {
+      const cuts = await cutsOf(null);
+      return { ...ofCuts(cuts), sides: { locks: new Map(), baseline: new Map(), live: new Map() }, candidates: [], pooled: [], baseline: undefined };
+    }
+    // The cuts read beside the sides, for the workflows the comparison will most likely pool.
+    const locks = await baselineLocks(db, scope.params);
+    const wfsOf = (included: string[]) => (input.workflow !== undefined ? scope.params.wfs : included);
+    const likely = wfsOf(likelyIncluded(locks, input));
+    const [sides, likelyCuts] = await Promise.all([loadSides(db, scope, locks), cutsOf(likely)]);
+    const candidates = workflowsOf(sides, input);
+    const wfs = wfsOf(comparability(sides, candidates).included);
     const [cuts, pooled] = await Promise.all([
-      db.query(CUTS_SQL, params, cutRow),
-      wfs !== null && input.workflow === undefined ? pooledSides(db, scope, wfs) : Promise.resolve({ baseline: undefined }),
+      sameWorkflows(wfs, likely) ? likelyCuts : cutsOf(wfs),
+      input.workflow === undefined ? pooledSides(db, scope, wfs, sides) : Promise.resolve({ baseline: undefined }),
     ]);
     const baseline = input.workflow !== undefined ? sides.baseline.get(input.workflow) : pooled.baseline;
-    const reasons = cuts
-      .filter((c) => c.kind === "reason" && c.exceptions > 0)
-      .map((c) => ({ reason: c.key, runs: c.exceptions }))
-      .sort((a, b) => b.runs - a.runs || a.reason.localeCompare(b.reason));
-    const live = sideOf(cuts.find((c) => c.kind === "all"));
-    return { sides, candidates, pooled: wfs ?? [], live, baseline, reasons, weekly: bucketsOf(cuts, "week"), series: bucketsOf(cuts, "bucket") };
+    return { ...ofCuts(cuts), sides, candidates, pooled: wfs, baseline };
   },
   compute(data, { input }) {
     const rate = (b: { known: number; exceptions: number }) => (b.known ? round(b.exceptions / b.known) : null);

@@ -1,6 +1,6 @@
 import type { Db } from "@/clickhouse/client";
 import { defineMetric, round, runDefinition, type MetricResultBase } from "./define-metric";
-import { cycleTime, type CycleTimeResult } from "./cycle-time";
+import { type CycleSeries, type CycleTimeResult, cycleSeries, cycleTime } from "./cycle-time";
 import { exceptionRate, type ExceptionRateResult } from "./exception-rate";
 import { type LaborData, laborHours, workflowHours } from "./labor-hours";
 import { memoizedReads } from "./memo-db";
@@ -57,7 +57,7 @@ interface WorkflowData {
   /** Per checkpoint: the trailing window at the checkpoint if passed, else the trailing window now. */
   evaluations: Evaluation[];
   /** Weekly live series since go-live, for projecting upcoming checkpoints; null when all have passed. */
-  trend: { cycle: CycleTimeResult; exceptions: ExceptionRateResult } | null;
+  trend: { cycle: CycleSeries; exceptions: ExceptionRateResult } | null;
 }
 
 /**
@@ -87,8 +87,10 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
     const workflows = input.workflows ?? null;
     const live = [...settings.values()].filter((s) => s.go_live_date).sort((a, b) => a.workflow.localeCompare(b.workflow));
     if (live.length === 0) return [];
-    // Labor hours' rows up to today, from the earliest go-live on: every trailing window below is in them.
-    const labor = await laborHours.load(db, { input, scope: { ...scope, to: addDays(startOfUtcDay(scope.asOf), 1) } });
+    // Labor hours' rows up to today, of the workflows that went live (already within the barrier): every
+    // trailing window below is in them.
+    const liveScope = { ...scope, params: { ...scope.params, all_wf: 0 as const, wfs: live.map((s) => s.workflow) }, to: addDays(startOfUtcDay(scope.asOf), 1) };
+    const labor = await laborHours.load(db, { input, scope: liveScope });
     // The evaluations are independent reads: side by side, the page waits for the slowest, not their sum.
     const out = await Promise.all(
       live.map(async (s): Promise<WorkflowData> => {
@@ -101,7 +103,9 @@ export const milestones = defineMetric<"milestones", WorkflowData[], MilestonesR
         const since = { tenantId: input.tenantId, workflow: s.workflow, workflows, from: new Date(`${goLive}T00:00:00Z`), asOf: scope.asOf, grain: "week" as const, phase: "live" as const };
         const [evaluations, trend] = await Promise.all([
           Promise.all(dates.map((at) => (at <= scope.asOf || !current ? evaluate(db, labor, input.tenantId, s.workflow, workflows, at) : current))),
-          upcoming ? Promise.all([runDefinition(db, cycleTime, since), runDefinition(db, exceptionRate, since)]).then(([cycle, exceptions]) => ({ cycle, exceptions })) : null,
+          upcoming
+            ? Promise.all([cycleSeries(db, scopeOf(since), "live", "week"), runDefinition(db, exceptionRate, since)]).then(([cycle, exceptions]) => ({ cycle, exceptions }))
+            : null,
         ]);
         return { settings: { ...s, go_live_date: goLive }, lock: locks.get(s.workflow) ?? null, evaluations, trend };
       }),
@@ -147,7 +151,7 @@ function checkpoint(w: WorkflowData, days: number, e: Evaluation, asOf: Date): C
       baseline: cycleBase,
       goal: goal(t.cycle_time_compression, 0, "up"),
       range: RANGES.compression,
-      weekly: cycleBase && w.trend ? w.trend.cycle.series.flatMap((s) => (s.p50_hours === null ? [] : [{ week: s.bucket, value: 1 - s.p50_hours / cycleBase, n: s.n }])) : [],
+      weekly: cycleBase && w.trend ? w.trend.cycle.flatMap((s) => (s.p50_hours === null ? [] : [{ week: s.bucket, value: 1 - s.p50_hours / cycleBase, n: s.n }])) : [],
     },
     {
       metric: "exception_rate",

@@ -104,8 +104,8 @@ const tripleRow = z.object({ phase: z.string(), workflow: z.string(), day: z.str
 
 /**
  * The step figures and review latency by day (step-days.ts, review-latency.ts): the days to recount,
- * or every day. With `items`, the
- * exception items of the marked live runs too (exception-items.ts), whose steps are on those days.
+ * or every day. With `items`, the exception items of the marked live runs too (exception-items.ts),
+ * whose steps are all on those days.
  */
 async function recountDays(db: Db, whole: boolean, params: { tenant: string; since: string; until: string }, items: boolean): Promise<void> {
   const triples = whole ? [] : await db.query(RECOUNT_SQL, params, tripleRow);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { aiTokenUsage } from "@/metrics/ai-usage";
 import type { ComplianceResult } from "@/metrics/compliance";
+import { complianceDetail } from "@/metrics/compliance-detail";
 import { runMetric } from "@/metrics/registry";
 import type { ReworkResult } from "@/metrics/rework";
 import { settleRunFacts } from "@/metrics/run-facts";
@@ -65,6 +66,11 @@ describe("step figures by day agree with the reference model", () => {
         reviewsWithSla += sla.with_sla;
         const expected = { ...referenceStepCounts(store, scope.from, scope.to), reviews_with_sla: sla.with_sla, review_sla_adherence: sla.with_sla > 0 ? roundTo(sla.within / sla.with_sla, 4) : null };
         if (JSON.stringify(actual) !== JSON.stringify(expected)) failures.push(`seed ${w.seed} ${win.label} compliance: ${JSON.stringify({ actual, expected }).slice(0, 600)}`);
+        // The list behind the violation count: as many steps, under the same keys, with steps resent across the window's edge.
+        const listed = new Map<string, number>();
+        for (const v of (await complianceDetail(db, scope, c, null)).violations) listed.set(`${v.workflow} ${v.classification} ${v.model}`, (listed.get(`${v.workflow} ${v.classification} ${v.model}`) ?? 0) + 1);
+        const list = [...listed].map(([k, n]) => `${k} ${n}`).sort();
+        if (JSON.stringify(list) !== JSON.stringify(expected.guarded)) failures.push(`seed ${w.seed} ${win.label} violation list: ${JSON.stringify({ list, counted: expected.guarded }).slice(0, 600)}`);
         const r = (await runMetric(db, "rework", { ...input, phase: "live" })) as ReworkResult;
         const rework = { runs: r.live.runs, rework_runs: r.live.rework_runs };
         const expectedRework = referenceRework(store, scope.from, scope.to);
