@@ -136,6 +136,33 @@ describe("run facts", () => {
     expect((await liveRuns(db, t)).map((r) => r.run_id)).toEqual(["unmarked"]);
   });
 
+  it("derive the exception items and review latency whole for a tenant settled before they were kept, not its run facts", async () => {
+    const db = await testDb();
+    const t = freshTenant();
+    const failed = run(t, "failed", { outcome: "exception" });
+    const review = { tenant_id: t, workflow: "intake", run_id: "failed", span_id: "rv", step: "review", phase: "live" as const, actor: "human" as const, review_outcome: "approved" as const };
+    await commitBatch(db, { runs: [failed], steps: [{ ...review, start_time: daysAgo(3, 12), end_time: daysAgo(3, 13) }] });
+    await liveRuns(db, t);
+    // As a store settled before 0255, its writes long past (no mark left): neither table holds the
+    // tenant, and its settlement kept less (derives 0).
+    await db.command("DELETE FROM run_facts_dirty WHERE tenant_id = {t:String}", { t });
+    await db.command("DELETE FROM exception_items WHERE tenant_id = {t:String}", { t });
+    await db.command("DELETE FROM review_latency_days WHERE tenant_id = {t:String}", { t });
+    await db.insert("run_facts_settled", [{ tenant_id: t, through: shiftMs(await settledThrough(db, t), 1), derives: 0 }]);
+    const stamps = () => db.query(
+      `SELECT (SELECT toString(max(derived_at)) FROM run_facts WHERE tenant_id = {t:String}) AS facts,
+              (SELECT count() FROM exception_items FINAL WHERE tenant_id = {t:String} AND present = 1) AS items,
+              (SELECT toString(sum(reviews)) || ' at ' || toString(max(minutes)) FROM review_latency_days FINAL WHERE tenant_id = {t:String}) AS latency`,
+      { t },
+      z.object({ facts: z.string(), items: z.coerce.number(), latency: z.string() }),
+    );
+    const before = (await stamps())[0]!;
+    expect([before.items, before.latency]).toEqual([0, "0 at 0"]);
+    await settleRunFacts(db, t);
+    // By hand: one exception item, one review an hour long (60 minutes); the run facts not derived again.
+    expect((await stamps())[0]).toEqual({ facts: before.facts, items: 1, latency: "1 at 60" });
+  });
+
   it("share one settlement among concurrent readers, each seeing what was written before it asked", async () => {
     const db = await testDb();
     const t = freshTenant();

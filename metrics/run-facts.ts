@@ -33,14 +33,22 @@ export const OVERLAP_MS = 15_000;
 const WHOLE_AFTER_DAYS = 28;
 const PHASES = ["baseline", "live", "manual"] as const;
 
-const stateRow = z.object({ now: z.string(), through: z.string().nullable(), stale: z.coerce.number() });
+/**
+ * What a settlement keeps beyond the run facts and step figures, recorded with it: 1, the exception
+ * items and the review latency by day (0255). A tenant last settled with less has those derived whole
+ * at its next settlement, its run facts only as marked.
+ */
+const DERIVES = 1;
+
+const stateRow = z.object({ now: z.string(), through: z.string().nullable(), stale: z.coerce.number(), derives: z.coerce.number() });
 const phaseRow = z.object({ phase: z.string() });
 
 const STATE_SQL = `
   SELECT toString(now64(6)) AS now,
-         toString(nullIf(t.through, toDateTime64(0, 6, 'UTC'))) AS through,
-         t.through < now64(6) - toIntervalDay(${WHOLE_AFTER_DAYS}) AS stale
-  FROM (SELECT max(through) AS through FROM run_facts_settled WHERE tenant_id = {tenant:String}) AS t`;
+         toString(nullIf(t.last, toDateTime64(0, 6, 'UTC'))) AS through,
+         t.last < now64(6) - toIntervalDay(${WHOLE_AFTER_DAYS}) AS stale, t.derives AS derives
+  FROM (SELECT max(through) AS last, argMax(derives, through) AS derives FROM run_facts_settled
+        WHERE tenant_id = {tenant:String}) AS t`;
 
 /** The marked runs of a phase since `{since}` up to `{until}` (both the store's time). */
 const MARKED = `SELECT workflow, run_id FROM run_facts_dirty
@@ -94,8 +102,11 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
   }
   // Nothing marked, nothing to recount: a settlement with no writes stays two small reads.
   if (whole || phases.length > 0) await recountDays(db, whole, params, whole || phases.includes("live"));
+  // Kept since this tenant's last settlement: derived whole once, from every raw row.
+  if (!whole && state.derives < DERIVES) await deriveAdded(db, params);
   await db.command(
-    "INSERT INTO run_facts_settled (tenant_id, through) SETTINGS distributed_foreground_insert = 1 VALUES ({tenant:String}, {until:DateTime64(6)})",
+    `INSERT INTO run_facts_settled (tenant_id, through, derives) SETTINGS distributed_foreground_insert = 1
+     VALUES ({tenant:String}, {until:DateTime64(6)}, ${DERIVES})`,
     params,
   );
 }
@@ -116,6 +127,13 @@ async function recountDays(db: Db, whole: boolean, params: { tenant: string; sin
   if (!items) return;
   await db.command(deriveExceptionItemsSql(whole), days);
   await db.command(retireExceptionItemsSql(whole), days);
+}
+
+/** The review latency and exception items of every day and run (DERIVES 1), as a whole settlement derives them. */
+async function deriveAdded(db: Db, params: { tenant: string; since: string; until: string }): Promise<void> {
+  await db.command(deriveReviewLatencySql(true), params);
+  await db.command(deriveExceptionItemsSql(true), params);
+  await db.command(retireExceptionItemsSql(true), params);
 }
 
 /** A DateTime64(6) as the store prints it, moved by `ms`. */

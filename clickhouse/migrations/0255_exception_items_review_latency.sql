@@ -38,6 +38,7 @@ PARTITION BY tenant_id
 ORDER BY (tenant_id, phase, workflow, day, minutes)
 TTL day + INTERVAL 400 DAY DELETE WHERE phase != 'baseline';
 
--- The items and latencies of runs settled before these tables existed: forgetting each tenant's settlement makes the
--- next one whole (metrics/run-facts.ts), which derives every item and every day's latencies.
-ALTER TABLE run_facts_settled DELETE WHERE 1 SETTINGS mutations_sync = 2;
+-- What each settlement kept beyond the run facts and step figures (metrics/run-facts.ts, DERIVES): a
+-- tenant last settled with less gets these two tables derived whole at its next settlement, without
+-- deriving its run facts again. Rows written before this column read 0.
+ALTER TABLE run_facts_settled ADD COLUMN IF NOT EXISTS derives UInt16 DEFAULT 0;
