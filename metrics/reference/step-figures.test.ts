@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { freshTenant, testDb } from "@/clickhouse/testing";
 import { aiTokenUsage } from "@/metrics/ai-usage";
 import type { ComplianceResult } from "@/metrics/compliance";
@@ -6,25 +7,26 @@ import { complianceDetail } from "@/metrics/compliance-detail";
 import { runMetric } from "@/metrics/registry";
 import type { ReworkResult } from "@/metrics/rework";
 import { settleRunFacts } from "@/metrics/run-facts";
+import { runSetParams, runSetSql } from "@/metrics/run-set";
 import { scopeOf } from "@/metrics/scope";
 import { exceptionQueue } from "@/server/routers/exception-queue";
 import { referenceExceptionItems } from "./exception-items";
 import { deliver, pool } from "./harness";
 import { replay, roundTo } from "./model";
-import { referenceAiUsage, referenceReviewSla, referenceRework, referenceStepCounts } from "./step-figures";
+import { referenceAiUsage, referenceDuplicated, referenceReviewSla, referenceRework, referenceStepCounts } from "./step-figures";
 import { generateWorld } from "./world";
 
 /**
- * The step figures kept by day (AI usage, compliance's step counts and review SLA), the rework rate's run signs and
- * the exception items kept per run (the queue's list: which runs, opened when)
- * against the reference model, on generated worlds: steps resent with another actor, model, class or
+ * The step figures kept by day (AI usage, compliance's step counts and review SLA), the rework rate's
+ * and the pilot trap's run signs, and the exception items kept per run (the queue's list: which runs,
+ * opened when) against the reference model, on generated worlds: steps resent with another actor, model, class or
  * review, some a day later, runs resent onto other days, in-flight runs, retried batches, each
  * delivery settled on its own. Every window of every world, firm-wide.
  */
 const SEEDS = Array.from({ length: 6 }, (_, i) => i + 1);
 
 describe("step figures by day agree with the reference model", () => {
-  it(`on ${SEEDS.length} seeds, AI usage, compliance's step counts, rework and exception items in every window`, async () => {
+  it(`on ${SEEDS.length} seeds, AI usage, compliance's step counts, rework, duplicated steps and exception items in every window`, async () => {
     const db = await testDb();
     const now = new Date();
     const worlds = SEEDS.map((s) => generateWorld(s, freshTenant(), now));
@@ -44,6 +46,7 @@ describe("step figures by day agree with the reference model", () => {
     let reworkRuns = 0;
     let exceptionItems = 0;
     let reviewsWithSla = 0;
+    let duplicatedRuns = 0;
     await pool(worlds, 3, async (w) => {
       const store = replay(w);
       for (const win of w.windows) {
@@ -76,6 +79,15 @@ describe("step figures by day agree with the reference model", () => {
         const expectedRework = referenceRework(store, scope.from, scope.to);
         reworkRuns += expectedRework.rework_runs;
         if (JSON.stringify(rework) !== JSON.stringify(expectedRework)) failures.push(`seed ${w.seed} ${win.label} rework: ${JSON.stringify({ rework, expectedRework })}`);
+        // The pilot trap's sign, as its detector reads it from the run set (pilot-trap.ts).
+        const [dup] = await db.query(
+          `SELECT count() AS runs, countIf(duplicated = 1) AS duplicated FROM (${runSetSql()})`,
+          { ...scope.params, ...runSetParams("live", scope.from, scope.to) },
+          z.object({ runs: z.coerce.number(), duplicated: z.coerce.number() }),
+        );
+        const expectedDup = referenceDuplicated(store, scope.from, scope.to);
+        duplicatedRuns += expectedDup.duplicated;
+        if (JSON.stringify(dup) !== JSON.stringify(expectedDup)) failures.push(`seed ${w.seed} ${win.label} duplicated: ${JSON.stringify({ dup, expectedDup })}`);
         const window = { params: scope.params, from: scope.from, to: scope.to, asOf: w.now };
         const queue = await exceptionQueue(db, { window, states: ["new", "acknowledged", "assigned", "resolved"], limit: null });
         const items = queue.map((q) => `${q.workflow} ${q.run_id} ${q.opened_at}`).sort();
@@ -90,5 +102,6 @@ describe("step figures by day agree with the reference model", () => {
     expect(reworkRuns).toBeGreaterThan(SEEDS.length);
     expect(exceptionItems).toBeGreaterThan(SEEDS.length);
     expect(reviewsWithSla).toBeGreaterThan(SEEDS.length);
+    expect(duplicatedRuns).toBeGreaterThan(SEEDS.length);
   }, 600_000);
 });

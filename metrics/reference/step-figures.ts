@@ -59,6 +59,19 @@ export function referenceRework(store: ModelStore, from: Date, to: Date): { runs
   return { runs: runs.length, rework_runs: reworked.length };
 }
 
+/**
+ * The pilot-trap detector's sign per run ("Pilot trap"): finished live runs of the window with a step
+ * name done both by AI and by a person, each step at its latest delivery, within the run's step bounds.
+ */
+export function referenceDuplicated(store: ModelStore, from: Date, to: Date): { runs: number; duplicated: number } {
+  const runs = sideRuns(store, "live", startOfUtcDay(from.getTime()), startOfUtcDay(to.getTime()), null);
+  const duplicated = runs.filter(({ steps }) => {
+    const byAi = new Set(steps.filter((s) => s.actor === "ai").map((s) => s.step ?? ""));
+    return steps.some((s) => s.actor === "human" && byAi.has(s.step ?? ""));
+  });
+  return { runs: runs.length, duplicated: duplicated.length };
+}
+
 const DAY = 86_400_000;
 const endOf = (s: StepRow): number => ms(s.end_time);
 
