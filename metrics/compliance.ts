@@ -45,7 +45,7 @@ export const compliance = defineMetric<"compliance", Data, ComplianceResult>({
   unit: "ratio",
   direction: "up",
   async load(db, { input, scope }) {
-    const params = { ...scope.params, from: scope.from, to: scope.to, as_of: scope.asOf, phase: input.phase ?? "live", guarded: GUARDED };
+    const params = { ...scope.params, from: scope.from, to: scope.to, phase: input.phase ?? "live", guarded: GUARDED };
     // Each step once (step-days.ts): a span delivered twice is one AI step, one review, one violation.
     const byDay = { ...params, ...stepDaysParams(params.phase, scope.from, scope.to) };
     // Independent reads, side by side: the page waits for the slowest, not for their sum.

@@ -103,7 +103,7 @@ async function settleNow(db: Db, tenant: string): Promise<void> {
   // Nothing marked, nothing to recount: a settlement with no writes stays two small reads.
   if (whole || phases.length > 0) await recountDays(db, whole, params, whole || phases.includes("live"));
   // Kept since this tenant's last settlement: derived whole once, from every raw row.
-  if (!whole && state.derives < DERIVES) await deriveAdded(db, params);
+  if (!whole && state.derives < DERIVES) await deriveKept(db, true, params, true);
   await db.command(
     `INSERT INTO run_facts_settled (tenant_id, through, derives) SETTINGS distributed_foreground_insert = 1
      VALUES ({tenant:String}, {until:DateTime64(6)}, ${DERIVES})`,
@@ -123,17 +123,18 @@ async function recountDays(db: Db, whole: boolean, params: { tenant: string; sin
   if (!whole && triples.length === 0) return;
   const days = { ...params, triples: triples.map((t) => tripleKey(t.phase, t.workflow, t.day)), days: [...new Set(triples.map((t) => t.day))] };
   await db.command(deriveStepDaysSql(whole), days);
-  await db.command(deriveReviewLatencySql(whole), days);
-  if (!items) return;
-  await db.command(deriveExceptionItemsSql(whole), days);
-  await db.command(retireExceptionItemsSql(whole), days);
+  await deriveKept(db, whole, days, items);
 }
 
-/** The review latency and exception items of every day and run (DERIVES 1), as a whole settlement derives them. */
-async function deriveAdded(db: Db, params: { tenant: string; since: string; until: string }): Promise<void> {
-  await db.command(deriveReviewLatencySql(true), params);
-  await db.command(deriveExceptionItemsSql(true), params);
-  await db.command(retireExceptionItemsSql(true), params);
+/**
+ * The tables DERIVES 1 added: the review latency of the recounted days and, with `items`, the
+ * exception items of the marked live runs; every day and run when `whole`.
+ */
+async function deriveKept(db: Db, whole: boolean, params: { tenant: string; since: string; until: string }, items: boolean): Promise<void> {
+  await db.command(deriveReviewLatencySql(whole), params);
+  if (!items) return;
+  await db.command(deriveExceptionItemsSql(whole), params);
+  await db.command(retireExceptionItemsSql(whole), params);
 }
 
 /** A DateTime64(6) as the store prints it, moved by `ms`. */
